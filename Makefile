@@ -1,0 +1,40 @@
+# A thin shell over `python -m generator …`: no logic lives here that the package cannot run.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: site test update serve bench lint clean publish-dry-run
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $(STAMP)
+
+## Build the whole site offline from the store (imports the snapshot on first run).
+site: $(STAMP)
+	@$(PY) -m generator site
+
+## The whole test suite, including headless Chromium (Debian's /usr/bin/chromium).
+test: $(STAMP)
+	@$(PY) -m pytest
+
+## Refresh the store from the live feeds (the only command that uses the network).
+update: $(STAMP)
+	@$(PY) -m generator update
+
+## Live preview of the built site on http://127.0.0.1:8000/
+serve: $(STAMP)
+	@$(PY) -m generator serve
+
+## Build time by stage, page weights, Lighthouse.
+bench: $(STAMP)
+	@$(PY) -m generator bench
+
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check generator tests
+
+clean:
+	rm -rf site build data/cache

@@ -1,0 +1,75 @@
+"""`make site`: run every stage in order, time each one, and say where the site is."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.analytics.facts import build_facts
+from generator.errors import BuildError
+from generator.figures import build_figures
+from generator.ingest import ensure_store
+from generator.pages import copy_assets, render_pages
+from generator.settings import Settings
+from generator.store import Store
+
+
+@dataclass
+class Timings:
+    """Seconds per stage, in the order run."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = time.perf_counter() - start
+
+    @property
+    def total(self) -> float:
+        return sum(self.stages.values())
+
+
+def run_mkdocs(settings: Settings) -> None:
+    """`mkdocs build --strict` on the generated docs folder (the engine only renders)."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+               "--config-file", str(settings.root / "mkdocs.yml"),
+               "--site-dir", str(settings.site_dir)]
+    done = subprocess.run(command, cwd=settings.root, capture_output=True, text=True)
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        raise BuildError("mkdocs build failed: " + " | ".join(detail[-8:]))
+
+
+def build_site(settings: Settings, log: Callable[[str], None] = print,
+               mkdocs: bool = True) -> Timings:
+    """Import (if needed) -> analytics -> figures -> pages -> mkdocs. Never touches the network
+    unless the store is empty and there is no snapshot to import."""
+    timings = Timings()
+    store = Store(settings.store_dir)
+    docs = settings.docs_dir
+    with timings.stage("import"):
+        ensure_store(settings, log=log)
+    with timings.stage("analytics"):
+        facts = build_facts(store)
+    with timings.stage("figures"):
+        figures = build_figures(store, docs)
+    with timings.stage("pages"):
+        copy_assets(docs)
+        render_pages(settings.content_dir, docs, facts, figures)
+    if mkdocs:
+        with timings.stage("mkdocs"):
+            run_mkdocs(settings)
+    return timings
+
+
+def site_index(settings: Settings) -> Path:
+    return settings.site_dir / "index.html"

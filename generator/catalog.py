@@ -1,0 +1,128 @@
+"""The catalog: every series the site uses, where it comes from and what counts as plausible.
+
+One entry per series. Sources fetch by it, validation checks by it, the store files by it and
+figures cite it, so a series is described exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Source = Literal["yahoo", "fred"]
+Kind = Literal["index", "etf", "leveraged_etf", "volatility", "rate", "spread", "indicator", "flag"]
+
+PRICE_KINDS = frozenset({"index", "etf", "leveraged_etf", "volatility"})
+
+
+@dataclass(frozen=True)
+class Series:
+    """A stored series.
+
+    `max_move` bounds a one-observation change: a fraction of the previous value for prices
+    (0.25 = 25 %), an absolute change in the series' units for rates and indicators.
+    `value_range` is the plausible (low, high) in the series' units; it catches unit changes
+    such as a yield reported as a fraction (0.04) instead of percent (4.0).
+    """
+
+    id: str
+    source: Source
+    title: str
+    kind: Kind
+    units: str
+    frequency: Literal["daily", "monthly"] = "daily"
+    max_move: float | None = 0.25
+    allowed_move_dates: tuple[str, ...] = ()
+    value_range: tuple[float, float] | None = None
+    ohlcv: bool = False
+    total_return: bool = False
+    required: bool = True
+    stale_business_days: int = 5
+    note: str = ""
+    publisher: str = field(default="")
+
+    @property
+    def is_price(self) -> bool:
+        return self.kind in PRICE_KINDS
+
+    @property
+    def label(self) -> str:
+        """Short human label, e.g. 'Russell 2000 (^RUT)'."""
+        return f"{self.title} ({self.id})"
+
+
+def _yahoo(id: str, title: str, kind: Kind = "etf", **kw: object) -> Series:
+    publisher = "Yahoo Finance"
+    return Series(id=id, source="yahoo", title=title, kind=kind, publisher=publisher,
+                  units="USD" if kind != "index" and kind != "volatility" else "index points",
+                  total_return=kind in ("etf", "leveraged_etf"), **kw)  # type: ignore[arg-type]
+
+
+def _fred(id: str, title: str, kind: Kind, units: str, **kw: object) -> Series:
+    return Series(id=id, source="fred", title=title, kind=kind, units=units,
+                  publisher="FRED, Federal Reserve Bank of St. Louis", **kw)  # type: ignore[arg-type]
+
+
+SERIES: tuple[Series, ...] = (
+    _yahoo("^RUT", "Russell 2000", "index", ohlcv=True,
+           note="Price index (no dividends)."),
+    _yahoo("^GSPC", "S&P 500", "index", ohlcv=True, note="Price index (no dividends).",
+           # 1929-1933 had daily moves up to 17 %; 1987-10-19 fell 20.5 %.
+           allowed_move_dates=("1987-10-19",)),
+    _yahoo("^VIX", "Cboe Volatility Index (VIX)", "volatility", ohlcv=True, max_move=2.0,
+           value_range=(5.0, 150.0)),
+    _yahoo("IWM", "iShares Russell 2000 ETF", ohlcv=True),
+    _yahoo("SPY", "SPDR S&P 500 ETF", ohlcv=True),
+    _yahoo("IWB", "iShares Russell 1000 ETF"),
+    _yahoo("IWN", "iShares Russell 2000 Value ETF"),
+    _yahoo("IWO", "iShares Russell 2000 Growth ETF"),
+    _yahoo("IWC", "iShares Micro-Cap ETF"),
+    _yahoo("IJR", "iShares Core S&P Small-Cap ETF"),
+    _yahoo("SPSM", "SPDR Portfolio S&P 600 Small Cap ETF"),
+    _yahoo("VB", "Vanguard Small-Cap ETF"),
+    _yahoo("SCHA", "Schwab U.S. Small-Cap ETF"),
+    _yahoo("TNA", "Direxion Daily Small Cap Bull 3X", "leveraged_etf", max_move=0.75),
+    _yahoo("VTWO", "Vanguard Russell 2000 ETF", required=False,
+           note="Not in the snapshot; filled by the live update."),
+    _fred("USREC", "NBER recession indicator", "flag", "1 = recession", frequency="monthly",
+          max_move=1.0, value_range=(0.0, 1.0), stale_business_days=130),
+    _fred("DGS10", "10-year Treasury yield", "rate", "percent", max_move=1.0,
+          value_range=(-2.0, 25.0)),
+    _fred("DGS2", "2-year Treasury yield", "rate", "percent", max_move=1.0,
+          value_range=(-2.0, 25.0)),
+    _fred("DGS3MO", "3-month Treasury yield", "rate", "percent", max_move=2.0,
+          value_range=(-2.0, 25.0)),
+    _fred("TB3MS", "3-month Treasury bill rate (monthly)", "rate", "percent", frequency="monthly",
+          max_move=5.0, value_range=(-2.0, 25.0), stale_business_days=330),
+    _fred("T10Y2Y", "10-year minus 2-year Treasury spread", "spread", "percentage points",
+          max_move=1.0, value_range=(-5.0, 5.0)),
+    _fred("FEDFUNDS", "Effective federal funds rate (monthly)", "rate", "percent",
+          frequency="monthly", max_move=8.0, value_range=(-2.0, 25.0), stale_business_days=60),
+    # The daily effective rate swung by up to 8 points a day around 1980s year-ends.
+    _fred("DFF", "Effective federal funds rate (daily)", "rate", "percent", max_move=10.0,
+          value_range=(-2.0, 25.0)),
+    _fred("DFEDTARU", "Fed funds target range, upper limit", "rate", "percent", max_move=1.0,
+          value_range=(0.0, 25.0)),
+    _fred("BAMLH0A0HYM2", "ICE BofA US High Yield option-adjusted spread", "spread", "percent",
+          max_move=2.0, value_range=(0.5, 30.0)),
+    _fred("BAMLC0A0CM", "ICE BofA US Corporate (investment grade) option-adjusted spread",
+          "spread", "percent", max_move=1.0, value_range=(0.2, 10.0)),
+    _fred("VIXCLS", "Cboe VIX (FRED copy)", "volatility", "index points", max_move=30.0,
+          value_range=(5.0, 150.0)),
+    _fred("UNRATE", "Unemployment rate", "indicator", "percent", frequency="monthly",
+          max_move=12.0, value_range=(0.0, 30.0), stale_business_days=60),
+    _fred("CPIAUCSL", "Consumer price index (CPI-U)", "indicator", "index 1982-84=100",
+          frequency="monthly", max_move=10.0, value_range=(10.0, 1000.0), stale_business_days=60),
+    _fred("INDPRO", "Industrial production index", "indicator", "index 2017=100",
+          frequency="monthly", max_move=20.0, value_range=(1.0, 300.0), stale_business_days=60),
+)
+
+BY_ID: dict[str, Series] = {s.id: s for s in SERIES}
+
+
+def get(series_id: str) -> Series:
+    """The catalog entry for `series_id` (KeyError names it if unknown)."""
+    try:
+        return BY_ID[series_id]
+    except KeyError:
+        raise KeyError(f"unknown series {series_id!r}; known: {', '.join(BY_ID)}") from None

@@ -1,0 +1,79 @@
+"""Stage 5 — figures: plotly charts from analytics, each with its CSV and manifest entry.
+
+Figures know nothing of Markdown. `build_figures` writes, under the docs folder:
+``figures/<id>.json`` (plotly JSON, drawn by the site's one chart script), ``figures/<id>.csv``
+(the data behind the chart) and ``figures.json`` (the manifest: id, title, page URL, CSV URL,
+sources, as-of).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.catalog import BY_ID
+from generator.errors import BuildError, DataError
+from generator.figures import history  # noqa: F401  (registers figures)
+from generator.figures.spec import (
+    REGISTRY,
+    FigureResult,
+    FigureSpec,
+    csv_bytes,
+    figure_json,
+    page_url,
+)
+from generator.store import Store, atomic_write_bytes, atomic_write_text
+
+FIGURES_DIR = "figures"
+
+
+def source_label(series_id: str) -> str:
+    """Reader-facing source for a catalog series or a named store table."""
+    series = BY_ID.get(series_id)
+    if series is None:
+        return series_id
+    return f"{series.publisher} ({series.id})"
+
+
+def build_one(spec: FigureSpec, store: Store, out_dir: Path) -> FigureResult:
+    """Build one figure and write its JSON and CSV(s)."""
+    try:
+        drawn = spec.build(store)
+    except DataError:
+        raise
+    except Exception as exc:  # a builder bug must name the figure, not dump a traceback
+        raise BuildError(f"figure {spec.id}: {type(exc).__name__}: {exc}") from exc
+    drawn.figure.update_layout(meta={"id": spec.id})
+    figures = out_dir / FIGURES_DIR
+    atomic_write_text(figures / f"{spec.id}.json", figure_json(drawn.figure))
+    atomic_write_bytes(figures / f"{spec.id}.csv", csv_bytes(drawn.data))
+    extra = []
+    for name, table in drawn.extra_csv.items():
+        atomic_write_bytes(figures / f"{name}.csv", csv_bytes(table))
+        extra.append(f"{FIGURES_DIR}/{name}.csv")
+    return FigureResult(spec=spec, as_of=drawn.as_of, takeaway=drawn.takeaway, notes=drawn.notes,
+                        json_path=f"{FIGURES_DIR}/{spec.id}.json",
+                        csv_path=f"{FIGURES_DIR}/{spec.id}.csv", extra_csv_paths=tuple(extra))
+
+
+def manifest(results: list[FigureResult]) -> list[dict[str, object]]:
+    """The site-wide figure manifest, one entry per figure, in id order."""
+    return [{
+        "id": r.spec.id, "title": r.spec.title, "page": page_url(r.spec.page),
+        "csv": r.csv_path, "json": r.json_path, "extra_csv": list(r.extra_csv_paths),
+        "sources": [source_label(s) for s in r.spec.sources], "as_of": r.as_of.isoformat(),
+        "takeaway": r.takeaway, "method": r.method,
+    } for r in sorted(results, key=lambda r: r.spec.id)]
+
+
+def build_figures(store: Store, out_dir: Path,
+                  log: Callable[[str], None] = lambda _: None) -> dict[str, FigureResult]:
+    """Build every registered figure into `out_dir`; write the manifest last."""
+    results = {}
+    for spec in REGISTRY.values():
+        results[spec.id] = build_one(spec, store, out_dir)
+        log(f"figure {spec.id}")
+    atomic_write_text(out_dir / "figures.json",
+                      json.dumps(manifest(list(results.values())), indent=1) + "\n")
+    return results

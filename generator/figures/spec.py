@@ -1,0 +1,104 @@
+"""One definition per figure; from it come the chart JSON, the CSV and the manifest entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from generator.store import Store
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What a figure builder returns.
+
+    `data` is the table behind the chart at full precision (written as the CSV); `as_of` is the
+    last data date used; `takeaway` is the one-line message computed from the data; `notes`
+    adds data-dependent details to the method (e.g. counts used or excluded).
+    """
+
+    figure: go.Figure
+    data: pd.DataFrame
+    as_of: dt.date
+    takeaway: str
+    notes: str = ""
+    extra_csv: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+Builder = Callable[[Store], Drawn]
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A figure's identity and provenance, declared once next to its builder."""
+
+    id: str
+    title: str
+    page: str  # page source name, e.g. "history.md"
+    sources: tuple[str, ...]  # catalog series ids (or store tables) the figure reads
+    method: str
+    build: Builder
+    source_note: str = ""  # extra source text, e.g. for a reference file
+
+
+@dataclass(frozen=True)
+class FigureResult:
+    """A built figure: its spec plus the data-dependent parts, ready for pages and manifest."""
+
+    spec: FigureSpec
+    as_of: dt.date
+    takeaway: str
+    notes: str
+    json_path: str  # site-relative URL of the plotly JSON
+    csv_path: str  # site-relative URL of the CSV
+    extra_csv_paths: tuple[str, ...] = ()
+
+    @property
+    def method(self) -> str:
+        return f"{self.spec.method} {self.notes}".strip()
+
+
+REGISTRY: dict[str, FigureSpec] = {}
+
+
+def figure(id: str, title: str, page: str, sources: tuple[str, ...], method: str,
+           source_note: str = "") -> Callable[[Builder], Builder]:
+    """Register a builder as figure `id` (ids are stable: pages, CSV URLs and tests use them)."""
+
+    def register(build: Builder) -> Builder:
+        if id in REGISTRY:
+            raise ValueError(f"figure id {id!r} declared twice")
+        REGISTRY[id] = FigureSpec(id=id, title=title, page=page, sources=sources, method=method,
+                                  build=build, source_note=source_note)
+        return build
+
+    return register
+
+
+def csv_bytes(data: pd.DataFrame) -> bytes:
+    """CSV of a figure's data: dates as YYYY-MM-DD, full float precision."""
+    out = io.StringIO()
+    data.to_csv(out, index=data.index.name is not None, date_format="%Y-%m-%d",
+                lineterminator="\n")
+    return out.getvalue().encode("utf-8")
+
+
+def figure_json(fig: go.Figure) -> str:
+    """Compact plotly JSON (no template: the site's script themes charts for light/dark)."""
+    payload = json.loads(fig.to_json())
+    payload["layout"].pop("template", None)
+    return json.dumps(payload, separators=(",", ":"))
+
+
+def page_url(page: str) -> str:
+    """Site-relative URL of a page source under directory URLs (`history.md` -> `history/`)."""
+    stem = page.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"

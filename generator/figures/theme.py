@@ -1,0 +1,87 @@
+"""Colours and shared layout. One colour per series, everywhere (Okabe–Ito, colour-blind safe).
+
+Figures carry no background or text colours: the site's script applies the light or dark
+palette when it draws a chart and again whenever the reader switches scheme.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+SERIES_COLORS: dict[str, str] = {
+    "^RUT": "#D55E00",  # vermillion: the Russell 2000, the protagonist
+    "IWM": "#E69F00",  # orange: the fund that tracks it
+    "^GSPC": "#0072B2",  # blue: the S&P 500
+    "SPY": "#56B4E9",  # sky blue: its fund
+    "IWB": "#009E73",  # bluish green: Russell 1000 proxy
+    "IJR": "#CC79A7",  # reddish purple: S&P SmallCap 600
+    "VTWO": "#8C6D31",
+    "SPSM": "#AA4499",
+    "VB": "#117733",
+    "SCHA": "#332288",
+    "IWC": "#882255",
+    "IWN": "#44AA99",
+    "IWO": "#DDCC77",
+    "TNA": "#999933",
+    "^VIX": "#6F6F6F",
+    "DGS10": "#0072B2",
+    "DGS2": "#56B4E9",
+    "DFF": "#009E73",
+    "FEDFUNDS": "#009E73",
+    "BAMLH0A0HYM2": "#CC79A7",
+    "BAMLC0A0CM": "#882255",
+    "relative": "#6A3D9A",
+}
+
+RECESSION_FILL = "rgba(128,128,128,0.22)"
+
+
+def color(key: str) -> str:
+    """The site-wide colour of a series (falls back to neutral grey)."""
+    return SERIES_COLORS.get(key, "#777777")
+
+
+def dates(index: pd.Index) -> list[str]:
+    """Dates as compact ISO strings for the chart JSON."""
+    return list(pd.DatetimeIndex(index).strftime("%Y-%m-%d"))
+
+
+def new_figure(y_title: str = "", y_format: str = "", log_y: bool = False,
+               x_is_date: bool = True) -> go.Figure:
+    """An empty figure with the site's layout (legend on top, compact margins)."""
+    fig = go.Figure(layout=go.Layout(template=go.layout.Template()))
+    fig.update_layout(
+        margin={"l": 56, "r": 16, "t": 36, "b": 40},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        hovermode="x unified" if x_is_date else "closest",
+        yaxis={"title": {"text": y_title}, "tickformat": y_format,
+               "type": "log" if log_y else "linear"},
+        xaxis={"type": "date"} if x_is_date else {},
+    )
+    return fig
+
+
+def add_recessions(fig: go.Figure, periods: pd.DataFrame, start: pd.Timestamp) -> None:
+    """Shade NBER recessions (rows with ``start``/``end``) that end after `start`."""
+    for row in periods.itertuples():
+        if row.end < start:
+            continue
+        fig.add_vrect(x0=max(row.start, start).strftime("%Y-%m-%d"),
+                      x1=row.end.strftime("%Y-%m-%d"), fillcolor=RECESSION_FILL,
+                      line_width=0, layer="below")
+
+
+def range_buttons(fig: go.Figure) -> None:
+    """1Y / 5Y / 10Y / Max range selector on a long date axis."""
+    fig.update_xaxes(rangeselector={"buttons": [
+        {"count": 1, "label": "1Y", "step": "year", "stepmode": "backward"},
+        {"count": 5, "label": "5Y", "step": "year", "stepmode": "backward"},
+        {"count": 10, "label": "10Y", "step": "year", "stepmode": "backward"},
+        {"step": "all", "label": "Max"},
+    ], "x": 0, "y": 1.0, "yanchor": "bottom"})
+
+
+def weekly(frame: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """Last observation of each week (for multi-decade views; the CSV keeps daily data)."""
+    return frame.groupby(pd.DatetimeIndex(frame.index).to_period("W")).tail(1)

@@ -1,0 +1,86 @@
+"""Stage 6 — pages: fill the page sources in `content/` with finished numbers and figures.
+
+Page sources are Markdown with Jinja placeholders (`{{ r2k.close | num }}`,
+`{{ figure("r2k-drawdown") }}`). Pages only format and place what earlier stages computed;
+they never compute. Output goes to the docs folder that `mkdocs build` renders.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.errors import BuildError
+from generator.figures.spec import FigureResult
+from generator.pages import format as fmt
+from generator.pages.embed import EmbedContext
+from generator.store import atomic_write_text
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+def plotly_js_path() -> Path:
+    """The plotly.min.js bundled with the installed plotly package (shipped once per site)."""
+    import plotly
+
+    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
+def copy_assets(docs_dir: Path) -> None:
+    """Copy the site's script, stylesheet and plotly.js into the docs folder."""
+    target = docs_dir / "assets"
+    shutil.copytree(ASSETS, target, dirs_exist_ok=True)
+    plotly_js = target / "javascripts" / "plotly.min.js"
+    source = plotly_js_path()
+    if not plotly_js.exists() or plotly_js.stat().st_size != source.stat().st_size:
+        shutil.copyfile(source, plotly_js)
+
+
+def environment(content_dir: Path) -> jinja2.Environment:
+    """The Jinja environment: strict (a missing fact fails the build) with the site's filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(content_dir), undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True, autoescape=False,
+    )
+    env.filters.update(fmt.FILTERS)
+    return env
+
+
+def page_sources(content_dir: Path) -> Iterable[Path]:
+    """Every page source under `content_dir` (Markdown files, partials in `_*/` excluded)."""
+    for path in sorted(content_dir.rglob("*.md")):
+        rel = path.relative_to(content_dir)
+        if not any(part.startswith("_") for part in rel.parts):
+            yield rel
+
+
+def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
+                 figures: dict[str, FigureResult]) -> list[str]:
+    """Render every page source into `docs_dir`; return the page paths written.
+
+    Fails if a page uses an unknown fact or figure, or if a figure is placed on a page other
+    than the one its definition names, or is placed nowhere.
+    """
+    env = environment(content_dir)
+    placed: dict[str, str] = {}
+    written = []
+    for rel in page_sources(content_dir):
+        embed = EmbedContext(page=rel.as_posix(), figures=figures, placed=placed)
+        try:
+            text = env.get_template(rel.as_posix()).render(
+                **facts, figure=embed.figure, table=fmt.table, facts=facts,
+                takeaway=lambda figure_id: figures[figure_id].takeaway)
+        except jinja2.TemplateError as exc:
+            line = getattr(exc, "lineno", None)
+            where = f"content/{rel.as_posix()}" + (f":{line}" if line else "")
+            raise BuildError(f"{where}: {exc}") from None
+        atomic_write_text(docs_dir / rel, text)
+        written.append(rel.as_posix())
+    unplaced = sorted(set(figures) - set(placed))
+    if unplaced:
+        raise BuildError(f"figures not placed on any page: {', '.join(unplaced)}")
+    return written

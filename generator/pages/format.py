@@ -1,0 +1,92 @@
+"""Formatting filters for page sources: numbers in, reader-facing text out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+
+MISSING = "—"
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+
+
+def pct(value: float | None, digits: int = 1, signed: bool = True) -> str:
+    """A fraction as a percentage: 0.0523 -> '+5.2%'."""
+    if _missing(value):
+        return MISSING
+    text = f"{value * 100:{'+' if signed else ''},.{digits}f}%"
+    return text.replace("-", "−")
+
+
+def pct_plain(value: float | None, digits: int = 1) -> str:
+    """A fraction as an unsigned percentage: 0.0523 -> '5.2%'."""
+    return pct(value, digits, signed=False)
+
+
+def pct_points(value: float | None, digits: int = 1) -> str:
+    """A value already in percent: 5.23 -> '+5.2%'."""
+    return MISSING if _missing(value) else pct(value / 100, digits)
+
+
+def num(value: float | None, digits: int = 2) -> str:
+    """A number with thousands separators: 2134.5 -> '2,134.50'."""
+    return MISSING if _missing(value) else f"{value:,.{digits}f}".replace("-", "−")
+
+
+def money(value: float | None, digits: int = 0) -> str:
+    """Dollars: 12345.6 -> '$12,346'."""
+    return MISSING if _missing(value) else f"${value:,.{digits}f}"
+
+
+def date(value: dt.date | pd.Timestamp | None, style: str = "long") -> str:
+    """A date: 'long' -> '21 August 2026', 'iso' -> '2026-08-21', 'month' -> 'August 2026'."""
+    if _missing(value):
+        return MISSING
+    day = value.date() if isinstance(value, pd.Timestamp) else value
+    if style == "iso":
+        return day.isoformat()
+    if style == "month":
+        return f"{day:%B %Y}"
+    return f"{day.day} {day:%B %Y}"
+
+
+def integer(value: float | None) -> str:
+    """A count: 1234.0 -> '1,234'."""
+    return MISSING if _missing(value) else f"{int(value):,}"
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "pct": pct, "pct_plain": pct_plain, "pct_points": pct_points, "num": num, "money": money,
+    "date": date, "int": integer,
+    "date_iso": lambda value: date(value, "iso"),
+    "recovery": lambda value: "not yet recovered" if _missing(value) else date(value, "iso"),
+    "days": lambda value: "—" if _missing(value) else f"{int(value):,}",
+}
+
+
+def table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]],
+          index: tuple[str, str] | None = None) -> str:
+    """A Markdown table from `frame`.
+
+    `columns` maps a column to (header, filter name); `index` optionally shows the index first
+    as (header, filter name). Filter ``"text"`` prints the value as it is.
+    """
+    def cell(value: Any, kind: str) -> str:
+        if kind == "text":
+            return MISSING if _missing(value) else str(value)
+        return FILTERS[kind](value)
+
+    headers = ([index[0]] if index else []) + [h for h, _ in columns.values()]
+    lines = ["| " + " | ".join(headers) + " |",
+             "|" + "|".join([":--"] * (1 if index else 0) + ["--:"] * len(columns)) + "|"]
+    for key, row in frame.iterrows():
+        cells = ([cell(key, index[1])] if index else []) + [
+            cell(row[col], kind) for col, (_, kind) in columns.items()]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
