@@ -40,9 +40,14 @@ class Timings:
 
 def run_mkdocs(settings: Settings) -> None:
     """`mkdocs build --strict` on the generated docs folder (the engine only renders)."""
+    config = settings.root / "mkdocs.yml"
+    if settings.docs_dir != settings.root / "build" / "docs":
+        # Built elsewhere (tests, parallel builds): inherit the real config, swap the folders.
+        config = settings.docs_dir.parent / f"{settings.docs_dir.name}.mkdocs.yml"
+        config.write_text(f"INHERIT: {settings.root / 'mkdocs.yml'}\n"
+                          f"docs_dir: {settings.docs_dir}\nsite_dir: {settings.site_dir}\n")
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-               "--config-file", str(settings.root / "mkdocs.yml"),
-               "--site-dir", str(settings.site_dir)]
+               "--config-file", str(config), "--site-dir", str(settings.site_dir)]
     done = subprocess.run(command, cwd=settings.root, capture_output=True, text=True)
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
