@@ -1,16 +1,12 @@
-"""Facts for the pages: analytics applied to stored series, returned as plain values and tables.
-
-This is where stored data meets the pure functions; figures and pages both read from here so a
-number on a page and the chart beside it can never disagree.
-"""
+"""Facts for the home and History & performance pages."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
 
+from generator.analytics.facts import provides
 from generator.analytics.returns import (
     calendar_year_returns,
     return_since,
@@ -22,11 +18,6 @@ from generator.catalog import get
 from generator.store import Store, load_values
 
 TRAILING_YEARS = (1, 3, 5, 10)
-
-
-def aligned(store: Store, *ids: str) -> pd.DataFrame:
-    """Stored value series `ids`, on the dates they all share (an inner join)."""
-    return pd.concat([load_values(store, i) for i in ids], axis=1, join="inner").dropna()
 
 
 def calendar_returns_table(store: Store) -> pd.DataFrame:
@@ -74,15 +65,15 @@ def index_headline(prices: pd.Series) -> dict[str, Any]:
     }
 
 
-def build_facts(store: Store) -> dict[str, Any]:
-    """Every number the page sources use, keyed by topic."""
+@provides
+def history_facts(store: Store) -> dict[str, Any]:
+    """Headline numbers (home) and the History & performance tables."""
     rut = load_values(store, "^RUT")
     spx = load_values(store, "^GSPC")
     calendar = calendar_returns_table(store)
     diff = calendar["russell_2000_pct"] - calendar["sp_500_pct"]
     episodes = worst_drawdowns(store)
     return {
-        "built": dt.date.today(),
         "r2k": index_headline(rut),
         "spx": index_headline(spx),
         "r2k_first_date": rut.index[0].date(),
