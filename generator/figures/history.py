@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.analytics.cycle import recession_periods
-from generator.analytics.facts import (
-    aligned,
+from generator.analytics.facts import aligned
+from generator.analytics.facts.history import (
     calendar_returns_table,
     trailing_table,
     worst_drawdowns,
