@@ -132,7 +132,7 @@ class Store:
 
 
 def load_values(store: Store, series_id: str) -> pd.Series:
-    """The value column of a stored series (``close`` for Yahoo, ``value`` for FRED), named by id."""
+    """A stored series' value column (``close`` for Yahoo, ``value`` for FRED), named by id."""
     from generator.catalog import get
 
     series = get(series_id)

@@ -37,8 +37,8 @@ def validate_series(series: Series, frame: pd.DataFrame, path: Path | str | None
     where = str(path) if path else None
 
     def fail(rule: str, detail: str, index: pd.Index | None = None) -> ValidationError:
-        return ValidationError(series.id, rule, detail, _dates(index) if index is not None else None,
-                               path=where)
+        dates = _dates(index) if index is not None else None
+        return ValidationError(series.id, rule, detail, dates, path=where)
 
     col = value_column(series)
     if frame is None or frame.empty or col not in frame.columns:
@@ -85,7 +85,8 @@ def validate_series(series: Series, frame: pd.DataFrame, path: Path | str | None
             worst = step[jumps].iloc[0]
             unit = "%" if series.is_price else f" {series.units}"
             shown = f"{worst * 100:+.1f}%" if series.is_price else f"{worst:+g}{unit}"
-            bound = f"{series.max_move * 100:g}%" if series.is_price else f"{series.max_move:g}{unit}"
+            bound = (f"{series.max_move * 100:g}%" if series.is_price
+                     else f"{series.max_move:g}{unit}")
             raise fail("implausible move", f"one-day change {shown} exceeds ±{bound}",
                        index[jumps.to_numpy()])
     return frame

@@ -15,5 +15,6 @@ def recession_periods(usrec: pd.Series) -> pd.DataFrame:
     change = flags.diff().fillna(flags.iloc[0])
     starts = flags.index[change.to_numpy() == 1]
     ends = flags.index[(flags.shift(-1).fillna(0).astype(int) - flags).to_numpy() == -1]
-    rows = [{"start": s, "end": e + pd.offsets.MonthEnd(0)} for s, e in zip(starts, ends, strict=True)]
+    rows = [{"start": s, "end": e + pd.offsets.MonthEnd(0)}
+            for s, e in zip(starts, ends, strict=True)]
     return pd.DataFrame(rows, columns=["start", "end"])

@@ -29,7 +29,7 @@ def parse_bars_csv(source: str | Path, series_id: str) -> pd.DataFrame:
 
 
 def normalise_columns(raw: pd.DataFrame, series_id: str, where: str) -> pd.DataFrame:
-    """Turn a string frame with a Date column and capitalised bar columns into a normalised frame."""
+    """A string frame with a Date column and capitalised bar columns -> a normalised frame."""
     columns = {c: c.strip().lower() for c in raw.columns}
     frame = raw.rename(columns=columns)
     if "date" not in frame.columns or "close" not in frame.columns:
@@ -48,7 +48,8 @@ def _to_numeric(frame: pd.DataFrame, series_id: str, where: str) -> pd.DataFrame
     bad = frame.loc[dates.isna(), "date"]
     if len(bad):
         raise DataError(f"{series_id}: unparseable date {bad.iloc[0]!r} in {where}")
-    values = frame.drop(columns="date").apply(lambda c: c.str.strip()).replace({"": None, "null": None})
+    values = frame.drop(columns="date").apply(lambda c: c.str.strip())
+    values = values.replace({"": None, "null": None})
     numeric = values.apply(pd.to_numeric, errors="coerce")
     broken = numeric.isna() & values.notna()
     if broken.to_numpy().any():
