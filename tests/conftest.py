@@ -7,7 +7,6 @@ import dataclasses
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,9 +102,19 @@ def tmp_settings(tmp_path: Path, snapshot_dir: Path) -> Settings:
         docs_dir=tmp_path / "docs", site_dir=tmp_path / "site", cache_dir=tmp_path / "cache")
 
 
-def copy_snapshot(snapshot_dir: Path, target: Path) -> Path:
-    """A writable copy of the snapshot (for tests that damage a file)."""
-    shutil.copytree(snapshot_dir, target)
-    for path in target.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
+def snapshot_variant(snapshot_dir: Path, target: Path, changes: dict[str, str | None]) -> Path:
+    """A snapshot at `target` that links every file of the real one, except `changes`:
+    relative path -> new text, or None to leave the file out."""
+    for source in snapshot_dir.rglob("*"):
+        rel = source.relative_to(snapshot_dir)
+        dest = target / rel
+        if source.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        elif rel.as_posix() not in changes:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.symlink_to(source)
+    for rel, text in changes.items():
+        if text is not None:
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            (target / rel).write_text(text)
     return target
