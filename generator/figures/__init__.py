@@ -14,7 +14,10 @@ from pathlib import Path
 
 from generator.catalog import BY_ID
 from generator.errors import BuildError, DataError
-from generator.figures import history  # noqa: F401  (registers figures)
+from generator.figures import (
+    history,  # noqa: F401  (registers figures)
+    history_periods,  # noqa: F401
+)
 from generator.figures.spec import (
     REGISTRY,
     FigureResult,
