@@ -17,6 +17,7 @@ from generator.errors import BuildError, DataError
 from generator.figures import (
     history,  # noqa: F401  (registers figures)
     history_periods,  # noqa: F401
+    volatility,  # noqa: F401
 )
 from generator.figures.spec import (
     REGISTRY,

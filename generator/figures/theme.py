@@ -85,3 +85,26 @@ def range_buttons(fig: go.Figure) -> None:
 def weekly(frame: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     """Last observation of each week (for multi-decade views; the CSV keeps daily data)."""
     return frame.groupby(pd.DatetimeIndex(frame.index).to_period("W")).tail(1)
+
+
+def stacked_figure(y_titles: tuple[str, ...], y_formats: tuple[str, ...],
+                   heights: tuple[float, ...] | None = None) -> go.Figure:
+    """Panels stacked on one shared date axis (top to bottom), with the site's layout.
+
+    Add traces with ``row=`` (1 = top). The range buttons and zoom act on every panel at once.
+    """
+    from plotly.subplots import make_subplots
+
+    rows = len(y_titles)
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                        row_heights=list(heights) if heights else None)
+    fig.update_layout(
+        template=go.layout.Template(),
+        margin={"l": 56, "r": 16, "t": 36, "b": 40},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        hovermode="x unified",
+    )
+    for row, (title, fmt) in enumerate(zip(y_titles, y_formats, strict=True), start=1):
+        fig.update_yaxes(title_text=title, tickformat=fmt, row=row, col=1)
+        fig.update_xaxes(type="date", row=row, col=1)
+    return fig

@@ -65,6 +65,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "pct": pct, "pct_plain": pct_plain, "pct_points": pct_points, "num": num, "money": money,
     "date": date, "int": integer,
     "date_iso": lambda value: date(value, "iso"),
+    "month": lambda value: date(value, "month"),
     "recovery": lambda value: "not yet recovered" if _missing(value) else date(value, "iso"),
     "days": lambda value: "—" if _missing(value) else f"{int(value):,}",
 }

@@ -47,4 +47,5 @@ def _register_all() -> None:
     from generator.analytics.facts import (
         history,  # noqa: F401
         history_periods,  # noqa: F401
+        volatility,  # noqa: F401
     )
