@@ -5,13 +5,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site test update serve bench lint clean publish-dry-run
+.PHONY: venv site test update serve bench lint linkcheck clean publish-dry-run
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
+
+## Create .venv and install the pinned dependencies (CI calls this before anything else).
+venv: $(STAMP)
 
 ## Build the whole site offline from the store (imports the snapshot on first run).
 site: $(STAMP)
@@ -35,6 +38,14 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check generator tests
+
+## Every internal link and #anchor of the built site resolves (external URLs listed, not fetched).
+linkcheck: $(STAMP)
+	@$(PY) -m generator linkcheck
+
+## The nightly publish sequence, offline, without upload/deploy: leaves a deployable site/.
+publish-dry-run: $(STAMP)
+	@$(PY) -m generator publish-dry-run
 
 clean:
 	rm -rf site build data/cache

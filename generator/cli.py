@@ -1,4 +1,6 @@
-"""Command line: `python -m generator site|update|serve|bench`. The Makefile calls these."""
+"""Command line: `python -m generator site|update|serve|bench|linkcheck|…`. The Makefile and
+the GitHub workflows call these. Exit statuses: see generator/errors.py (0 OK, 1 update finished
+with rejected series, 2 an error, 3 an unexpected exception)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,10 @@ import argparse
 import os
 import subprocess
 import sys
+import traceback
+from pathlib import Path
 
-from generator.errors import PrimerError
+from generator.errors import EXIT_UNEXPECTED, PrimerError
 from generator.settings import Settings
 
 
@@ -49,6 +53,54 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     return bench_main(settings, args)
 
 
+def cmd_linkcheck(settings: Settings, args: argparse.Namespace) -> int:
+    """Check every internal link and anchor of the built site; one line per broken link."""
+    from generator.errors import BuildError
+    from generator.linkcheck import check_site, format_report
+
+    site_dir = Path(args.site) if args.site else settings.site_dir
+    if not (site_dir / "index.html").is_file():
+        raise BuildError(f"no built site at {site_dir} (run `make site` first)")
+    report = check_site(site_dir)
+    for line in format_report(report, site_dir, list_external=not args.quiet):
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_nightly_update(settings: Settings, args: argparse.Namespace) -> int:
+    from generator.publish import nightly_update
+
+    return nightly_update(args.series)
+
+
+def cmd_store_branch(settings: Settings, args: argparse.Namespace) -> int:
+    """Restore the store from / save it to its git branch (the nightly job's persistence)."""
+    from generator.publish import github_output
+    from generator.store_branch import restore_store, save_store
+
+    if args.action == "restore":
+        restored = restore_store(settings.root, settings.store_dir, args.branch, args.remote)
+        print(restored.describe(args.branch))
+        github_output(sha=restored.sha or "")
+        return 0
+    status = int(args.update_status) if args.update_status not in (None, "") else None
+    saved = save_store(settings.store_dir, args.branch, args.remote, update_status=status,
+                       push=not args.no_push)
+    if saved.message is None:
+        print(f"store unchanged: nothing to commit; {args.branch} stays at {saved.sha[:12]}")
+    else:
+        where = f"pushed to {args.remote}/{args.branch}" if saved.pushed else "not pushed"
+        print(f"committed {saved.sha[:12]} ({where}):\n{saved.message}")
+    github_output(sha=saved.sha, committed=str(saved.message is not None).lower())
+    return 0
+
+
+def cmd_publish_dry_run(settings: Settings, args: argparse.Namespace) -> int:
+    from generator.publish import dry_run
+
+    return dry_run(settings, run_tests=not args.skip_tests)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -58,10 +110,26 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the built site on localhost")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     sub.add_parser("bench", help="measure build time and page weight")
+    linkcheck = sub.add_parser("linkcheck", help="check the built site's internal links/anchors")
+    linkcheck.add_argument("--site", help="site folder (default: the built site, PRIMER_SITE)")
+    linkcheck.add_argument("--quiet", action="store_true", help="do not list external URLs")
+    nightly = sub.add_parser("nightly-update", help=(
+        "the nightly's update: exit 0 also when some series were rejected, non-zero on errors"))
+    nightly.add_argument("series", nargs="*", help="only these series ids (default: all)")
+    branch = sub.add_parser("store-branch", help="restore/save the store on its git branch")
+    branch.add_argument("action", choices=["restore", "save"])
+    branch.add_argument("--branch", default="data")
+    branch.add_argument("--remote", default="origin")
+    branch.add_argument("--update-status", help="the update's exit status (commit message)")
+    branch.add_argument("--no-push", action="store_true", help="commit but do not push")
+    dry = sub.add_parser("publish-dry-run", help="every publish step but upload/deploy, offline")
+    dry.add_argument("--skip-tests", action="store_true", help="leave out the test step")
     return top
 
 
-COMMANDS = {"site": cmd_site, "update": cmd_update, "serve": cmd_serve, "bench": cmd_bench}
+COMMANDS = {"site": cmd_site, "update": cmd_update, "serve": cmd_serve, "bench": cmd_bench,
+            "linkcheck": cmd_linkcheck, "nightly-update": cmd_nightly_update,
+            "store-branch": cmd_store_branch, "publish-dry-run": cmd_publish_dry_run}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,3 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception:  # a bug: show where, and never exit 1 (that means "series rejected")
+        traceback.print_exc()
+        print(f"error: unexpected failure in `{args.command}` (exit {EXIT_UNEXPECTED})",
+              file=sys.stderr)
+        return EXIT_UNEXPECTED

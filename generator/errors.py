@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+# Exit codes of `python -m generator …`, read by the nightly workflow (see README "Publishing").
+EXIT_OK = 0
+# `update` only: it ran to the end and saved every series it could, but at least one series was
+# rejected by validation or could not be fetched (its last good version stays in the store).
+# The nightly build goes on and the site shows that series' last good date.
+EXIT_SERIES_REJECTED = 1
+# A PrimerError stopped the command (its `exit_code`): nothing half-done was published.
+EXIT_ERROR = 2
+# An exception we did not expect (a bug): the CLI prints the traceback. Never 1, which is
+# Python's own code for an uncaught exception and would read as "a series was rejected".
+# (A crash before the CLI even starts still exits 1: that is why the nightly job applies this
+# convention in-process, in `python -m generator nightly-update`, not on a child's exit code.)
+EXIT_UNEXPECTED = 3
+
 
 class PrimerError(Exception):
     """Base class: the CLI prints one line and exits non-zero."""
 
-    exit_code = 2
+    exit_code = EXIT_ERROR
 
 
 class DataError(PrimerError):
