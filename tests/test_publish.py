@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -101,7 +102,15 @@ def test_run_steps_reports_each_step_and_stops_at_the_first_failure() -> None:
     assert lines[-1].strip() == "second line"
 
 
-def test_dry_run_leaves_a_deployable_site(tmp_settings, monkeypatch) -> None:
+@pytest.fixture()
+def filled_settings(tmp_settings, store):
+    """Fresh output folders and a copy of the session's store (no second snapshot import)."""
+    shutil.copytree(store.root, tmp_settings.store_dir)
+    return tmp_settings
+
+
+def test_dry_run_leaves_a_deployable_site(filled_settings, monkeypatch) -> None:
+    tmp_settings = filled_settings
     monkeypatch.setitem(sys.modules, "generator.update", None)  # as on main before it lands
     lines: list[str] = []
     assert dry_run(tmp_settings, run_tests=False, log=lines.append) == 0
@@ -116,7 +125,8 @@ def test_dry_run_leaves_a_deployable_site(tmp_settings, monkeypatch) -> None:
     assert lines[-1].startswith("Dry run OK")
 
 
-def test_dry_run_stops_before_deploy_when_a_step_fails(tmp_settings, monkeypatch) -> None:
+def test_dry_run_stops_before_deploy_when_a_step_fails(filled_settings, monkeypatch) -> None:
+    tmp_settings = filled_settings
     monkeypatch.setitem(sys.modules, "generator.update", None)
     monkeypatch.setattr("generator.build.build_site",
                         lambda settings, log: (_ for _ in ()).throw(BuildError("mkdocs broke")))
