@@ -124,6 +124,12 @@ def test_every_action_is_pinned_by_commit_sha_with_its_version(path: Path) -> No
         assert VERSION_COMMENT.search(comment), f"no '# vX.Y.Z' comment: {line.strip()}"
 
 
+def test_ci_tests_every_push_but_the_data_branch(ci) -> None:
+    assert ci["on"]["push"] == {"branches-ignore": ["data"]}
+    assert "pull_request" in ci["on"]
+    assert [s.get("run") for s in steps(ci["jobs"]["test"]) if "run" in s] == ["bash .ci/run"]
+
+
 def test_permissions_are_least_privilege(ci, publish) -> None:
     for workflow in (ci, publish):
         assert workflow["permissions"] == {}, "nothing granted at workflow level"
