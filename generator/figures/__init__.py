@@ -15,9 +15,12 @@ from pathlib import Path
 from generator.catalog import BY_ID
 from generator.errors import BuildError, DataError
 from generator.figures import (
+    etfs,  # noqa: F401
     history,  # noqa: F401  (registers figures)
     history_periods,  # noqa: F401
+    strategies,  # noqa: F401
     volatility,  # noqa: F401
+    year_review,  # noqa: F401
 )
 from generator.figures.spec import (
     REGISTRY,
@@ -27,6 +30,7 @@ from generator.figures.spec import (
     figure_json,
     page_url,
 )
+from generator.figures.theme import log_ticks
 from generator.store import Store, atomic_write_bytes, atomic_write_text
 
 FIGURES_DIR = "figures"
@@ -49,6 +53,7 @@ def build_one(spec: FigureSpec, store: Store, out_dir: Path) -> FigureResult:
     except Exception as exc:  # a builder bug must name the figure, not dump a traceback
         raise BuildError(f"figure {spec.id}: {type(exc).__name__}: {exc}") from exc
     drawn.figure.update_layout(meta={"id": spec.id})
+    log_ticks(drawn.figure)
     figures = out_dir / FIGURES_DIR
     atomic_write_text(figures / f"{spec.id}.json", figure_json(drawn.figure))
     atomic_write_bytes(figures / f"{spec.id}.csv", csv_bytes(drawn.data))

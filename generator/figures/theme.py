@@ -6,6 +6,8 @@ palette when it draws a chart and again whenever the reader switches scheme.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -53,9 +55,11 @@ def new_figure(y_title: str = "", y_format: str = "", log_y: bool = False,
     fig = go.Figure(layout=go.Layout(template=go.layout.Template()))
     fig.update_layout(
         margin={"l": 56, "r": 16, "t": 36, "b": 40},
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        # Pinned to the top of the chart box (not the plot area), so a legend that wraps onto
+        # several lines on a phone pushes the plot down instead of covering the range buttons.
+        legend={"orientation": "h", "x": 0, "y": 1, "yref": "container", "yanchor": "top"},
         hovermode="x unified" if x_is_date else "closest",
-        yaxis={"title": {"text": y_title}, "tickformat": y_format,
+        yaxis={"title": {"text": y_title}, "tickformat": y_format, "automargin": True,
                "type": "log" if log_y else "linear"},
         xaxis={"type": "date"} if x_is_date else {},
     )
@@ -79,7 +83,26 @@ def range_buttons(fig: go.Figure) -> None:
         {"count": 5, "label": "5Y", "step": "year", "stepmode": "backward"},
         {"count": 10, "label": "10Y", "step": "year", "stepmode": "backward"},
         {"step": "all", "label": "Max"},
-    ], "x": 0, "y": 1.0, "yanchor": "bottom"})
+    ], "x": 0, "y": 1.02, "yanchor": "bottom"})
+
+
+def log_ticks(fig: go.Figure) -> None:
+    """On a log y axis, label only 1-2-5 steps (…, 5,000, 10,000, 20,000, …) between the
+    lowest and highest y drawn: plotly's default labels every digit and they overlap."""
+    if fig.layout.yaxis.type != "log" or fig.layout.yaxis.tickvals is not None:
+        return
+    values = [float(v) for trace in fig.data if getattr(trace, "y", None) is not None
+              for v in trace.y if v is not None and v == v and float(v) > 0]
+    if not values:
+        return
+    low, high = min(values), max(values)
+    ticks = []
+    decade = 10.0 ** math.floor(math.log10(low))
+    while decade <= high:
+        ticks.extend(step * decade for step in (1, 2, 5) if low <= step * decade * 1.25
+                     and step * decade <= high * 1.25)
+        decade *= 10
+    fig.update_yaxes(tickvals=ticks)
 
 
 def weekly(frame: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:

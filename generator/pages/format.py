@@ -61,9 +61,36 @@ def integer(value: float | None) -> str:
     return MISSING if _missing(value) else f"{int(value):,}"
 
 
+def pct_trim(value: float | None) -> str:
+    """A small fraction as a percentage with the digits it needs (2 to 4 decimals, as a fee
+    schedule prints it): 0.0019 -> '0.19%', 0.000945 -> '0.0945%', 0.006 -> '0.60%'."""
+    if _missing(value):
+        return MISSING
+    text = f"{value * 100:.4f}".rstrip("0")
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.ljust(2, '0')}%".replace("-", "−")
+
+
+def pp(value: float | None, digits: int = 2) -> str:
+    """A change already in percentage points, signed: -0.4 -> '−0.40 pp'."""
+    return MISSING if _missing(value) else f"{value:+,.{digits}f} pp".replace("-", "−")
+
+
+def usd_short(value: float | None) -> str:
+    """Large dollar amounts in words: 9.1e9 -> '$9.1 billion', 3.2e8 -> '$320 million'."""
+    if _missing(value):
+        return MISSING
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size:
+            scaled = value / size
+            return f"${scaled:,.{0 if abs(scaled) >= 100 else 1}f} {word}"
+    return money(value)
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "pct": pct, "pct_plain": pct_plain, "pct_points": pct_points, "num": num, "money": money,
-    "date": date, "int": integer,
+    "date": date, "int": integer, "pct_trim": pct_trim, "pp": pp, "usd_short": usd_short,
+    "year": lambda value: MISSING if _missing(value) else str(int(value)),
     "date_iso": lambda value: date(value, "iso"),
     "month": lambda value: date(value, "month"),
     "recovery": lambda value: "not yet recovered" if _missing(value) else date(value, "iso"),
@@ -76,16 +103,21 @@ def table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]],
     """A Markdown table from `frame`.
 
     `columns` maps a column to (header, filter name); `index` optionally shows the index first
-    as (header, filter name). Filter ``"text"`` prints the value as it is.
+    as (header, filter name). Filter ``"text"`` prints the value as it is (left-aligned);
+    ``"name:N"`` passes N as the filter's digits, e.g. ``"pct_plain:2"``.
     """
     def cell(value: Any, kind: str) -> str:
         if kind == "text":
             return MISSING if _missing(value) else str(value)
-        return FILTERS[kind](value)
+        # "pct_plain:2" passes one integer argument (digits) to the filter.
+        name, _, arg = kind.partition(":")
+        return FILTERS[name](value, int(arg)) if arg else FILTERS[name](value)
 
     headers = ([index[0]] if index else []) + [h for h, _ in columns.values()]
+    # Text columns read left-aligned; numbers right-aligned so their digits line up.
+    aligns = [":--" if kind == "text" else "--:" for _, kind in columns.values()]
     lines = ["| " + " | ".join(headers) + " |",
-             "|" + "|".join([":--"] * (1 if index else 0) + ["--:"] * len(columns)) + "|"]
+             "|" + "|".join([":--"] * (1 if index else 0) + aligns) + "|"]
     for key, row in frame.iterrows():
         cells = ([cell(key, index[1])] if index else []) + [
             cell(row[col], kind) for col, (_, kind) in columns.items()]

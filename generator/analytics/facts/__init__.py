@@ -45,7 +45,10 @@ def build_facts(store: Store) -> dict[str, Any]:
 def _register_all() -> None:
     """Import every topic module so its providers register (one line per topic)."""
     from generator.analytics.facts import (
+        etfs,  # noqa: F401
         history,  # noqa: F401
         history_periods,  # noqa: F401
+        strategies,  # noqa: F401
         volatility,  # noqa: F401
+        year_review,  # noqa: F401
     )

@@ -77,12 +77,24 @@
         layout.autosize = true;
         return Plotly.newPlot(el, fig.data, layout, config);
       })
+      .then(function () { return clearRangeButtons(el); })
       .then(function () { el.dataset.state = "drawn"; })
       .catch(function (error) {
         el.dataset.state = "error";
         el.textContent = "This chart could not be loaded (" + error.message + "). " +
           "Its data is in the CSV linked below.";
       });
+  }
+
+  /* A legend that wraps onto several lines can reach down over the range buttons, which sit
+   * just above the plot. If it does, lower the plot (top margin) until they clear. */
+  function clearRangeButtons(el) {
+    var legend = el.querySelector(".legend"), buttons = el.querySelector(".rangeselector");
+    if (!legend || !buttons) { return null; }
+    var overlap = legend.getBoundingClientRect().bottom - buttons.getBoundingClientRect().top;
+    if (overlap <= -2) { return null; }
+    var top = (el._fullLayout && el._fullLayout.margin && el._fullLayout.margin.t) || 36;
+    return Plotly.relayout(el, { "margin.t": Math.ceil(top + overlap + 6) });
   }
 
   function drawAll() {

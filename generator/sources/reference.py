@@ -1,0 +1,82 @@
+"""Small hand-maintained reference files in `data/reference/` (each row with its source and date).
+
+`expense_ratios.csv` lists fund expense ratios as each issuer publishes them. It is not market
+data from a feed, so it is read here, checked column by column, and cited on the page with each
+row's source URL and as-of date.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from generator.errors import DataError
+
+EXPENSE_RATIO_COLUMNS = ("ticker", "fund", "index_tracked", "expense_ratio_pct", "as_of",
+                         "source_url")
+# An expense ratio above this (percent a year) is a typo or a unit change (0.19 vs 19).
+MAX_EXPENSE_RATIO_PCT = 5.0
+# Issuers date fact sheets to the day or only to the month ("2026-01").
+_AS_OF = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
+_TICKER = re.compile(r"^[A-Z][A-Z0-9.]{0,9}$")
+
+
+def read_expense_ratios(path: Path) -> pd.DataFrame:
+    """Read and check `expense_ratios.csv`; one row per fund, indexed by ``ticker``.
+
+    Columns: ``fund``, ``index_tracked`` (text), ``expense_ratio_pct`` (float, percent a year:
+    0.19 = 0.19 %), ``as_of`` (text, ``YYYY-MM`` or ``YYYY-MM-DD`` as the issuer dated it) and
+    ``source_url`` (https). Raises `DataError` naming the file, line and column of the first
+    problem.
+    """
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise DataError(f"expense ratios: file not found: {path}") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"expense ratios: cannot parse {path}: {exc}") from None
+    header = [c.strip() for c in raw.columns]
+    if tuple(header) != EXPENSE_RATIO_COLUMNS:
+        missing = [c for c in EXPENSE_RATIO_COLUMNS if c not in header]
+        extra = [c for c in header if c not in EXPENSE_RATIO_COLUMNS]
+        raise DataError(
+            f"expense ratios: unexpected columns in {path}: {header} "
+            f"(expected {list(EXPENSE_RATIO_COLUMNS)}; missing {missing}, unexpected {extra})")
+    raw.columns = header
+    raw = raw.apply(lambda column: column.str.strip())
+    if raw.empty:
+        raise DataError(f"expense ratios: no rows in {path}")
+
+    def fail(row: int, column: str, detail: str) -> DataError:
+        # Line numbers as an editor shows them: the header is line 1.
+        return DataError(f"expense ratios: {path} line {row + 2}, column {column}: {detail}")
+
+    for row, record in raw.iterrows():
+        for column in EXPENSE_RATIO_COLUMNS:
+            if not record[column]:
+                raise fail(int(row), column, "empty value")
+        if not _TICKER.match(record["ticker"]):
+            raise fail(int(row), "ticker", f"not a ticker: {record['ticker']!r}")
+        try:
+            ratio = float(record["expense_ratio_pct"])
+        except ValueError:
+            raise fail(int(row), "expense_ratio_pct",
+                       f"not a number: {record['expense_ratio_pct']!r}") from None
+        if not 0.0 <= ratio <= MAX_EXPENSE_RATIO_PCT:
+            raise fail(int(row), "expense_ratio_pct",
+                       f"{ratio:g} is outside 0..{MAX_EXPENSE_RATIO_PCT:g} percent a year "
+                       "(percent expected: 0.19 means 0.19%)")
+        if not _AS_OF.match(record["as_of"]):
+            raise fail(int(row), "as_of",
+                       f"{record['as_of']!r} is not a date (YYYY-MM-DD or YYYY-MM)")
+        if not record["source_url"].startswith("https://"):
+            raise fail(int(row), "source_url", f"{record['source_url']!r} is not an https URL")
+    duplicated = raw["ticker"][raw["ticker"].duplicated()]
+    if len(duplicated):
+        raise fail(int(duplicated.index[0]), "ticker",
+                   f"{duplicated.iloc[0]!r} appears more than once")
+    frame = raw.set_index("ticker")
+    frame["expense_ratio_pct"] = frame["expense_ratio_pct"].astype("float64")
+    return frame
