@@ -11,12 +11,7 @@ import pandas as pd
 import pytest
 
 from generator.settings import Settings
-
-
-def raw_close(snapshot_dir: Path, ticker: str) -> pd.Series:
-    frame = pd.read_csv(snapshot_dir / "yahoo" / f"{ticker}.csv", index_col="Date",
-                        parse_dates=True)
-    return frame["Close"].dropna()
+from tests.snapshot_raw import raw_close
 
 
 def figure_csv(settings: Settings, figure_id: str, index: str | None = None) -> pd.DataFrame:

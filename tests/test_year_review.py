@@ -17,11 +17,7 @@ from generator.analytics.review import (
     review_years,
 )
 from generator.settings import Settings
-
-
-def raw_close(snapshot_dir: Path, ticker: str) -> pd.Series:
-    return pd.read_csv(snapshot_dir / "yahoo" / f"{ticker}.csv", index_col="Date",
-                       parse_dates=True)["Close"].dropna()
+from tests.snapshot_raw import raw_close, raw_fred
 
 
 def _series(values: dict[str, float]) -> pd.Series:
@@ -97,8 +93,7 @@ def test_review_facts_from_raw_closes(store, snapshot_dir: Path) -> None:
     assert records["first"] == first.date()
     fall = facts["review"]["rut"]["fall"]
     assert fall["trough"] == rut.loc["2025"].idxmin().date() == pd.Timestamp("2025-04-08").date()
-    dgs10 = pd.read_csv(snapshot_dir / "fred" / "DGS10.csv", index_col=0,
-                        parse_dates=True)["DGS10"].dropna()
+    dgs10 = raw_fred(snapshot_dir, "DGS10")
     change = dgs10.loc[:"2025-12-31"].iloc[-1] - dgs10.loc[:"2024-12-31"].iloc[-1]
     assert facts["review"]["rates"]["DGS10"]["change"] == pytest.approx(change)
 
@@ -112,8 +107,7 @@ def test_path_and_rates_csv(built_site: Settings, snapshot_dir: Path) -> None:
         100 * rut.loc["2025-04-08"] / rut.loc["2024-12-31"], rel=1e-12)
     rates = pd.read_csv(figures / "r2k-year-review-rates.csv", index_col=0, parse_dates=True)
     assert list(rates.columns) == ["DGS10", "DGS2", "DFF", "BAMLH0A0HYM2"]
-    hy = pd.read_csv(snapshot_dir / "fred" / "BAMLH0A0HYM2.csv", index_col=0,
-                     parse_dates=True).iloc[:, 0]
+    hy = raw_fred(snapshot_dir, "BAMLH0A0HYM2")
     assert rates.loc["2025-04-07", "BAMLH0A0HYM2"] == hy.loc["2025-04-07"]
 
 

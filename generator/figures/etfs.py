@@ -79,7 +79,7 @@ def etf_costs(store: Store) -> Drawn:
     ratios = expense_ratios().sort_values("expense_ratio_pct", ascending=False)
     fig = new_figure(y_title="", x_is_date=False)
     fig.add_bar(
-        y=ratios.index.to_list(), x=(ratios["expense_ratio_pct"] / 100).round(6).to_numpy(),
+        y=ratios.index.to_list(), x=(ratios["expense_ratio_pct"] / 100).round(6).to_list(),
         orientation="h", marker_color=[color(t) for t in ratios.index],
         text=[f"${v * 100:,.2f}".removesuffix(".00") + " a year"
               for v in ratios["expense_ratio_pct"]],

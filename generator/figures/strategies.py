@@ -40,7 +40,7 @@ def core_satellite(store: Store) -> Drawn:
     labels = [f"{s:.0%}" for s in grid["small_cap_share"]]
     fig = new_figure(y_title="Compound annual return", y_format=".2%", x_is_date=False)
     fig.add_scatter(
-        x=grid["volatility"].round(5).to_numpy(), y=grid["cagr"].round(5).to_numpy(),
+        x=grid["volatility"].round(5).to_list(), y=grid["cagr"].round(5).to_numpy(),
         mode="lines+markers+text", text=labels, textposition="top left",
         marker={"color": color(SATELLITE), "size": 9},
         line={"color": color(SATELLITE), "width": 1},

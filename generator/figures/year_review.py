@@ -8,15 +8,15 @@ import pandas as pd
 from generator.analytics.facts.year_review import (
     RATES,
     path_table,
-    period_facts,
     quarter_table,
     rates_table,
     years,
 )
+from generator.analytics.review import deepest_fall, period_window, rate_move, record_closes
 from generator.catalog import get
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, dates, new_figure
-from generator.store import Store
+from generator.store import Store, load_values
 
 PAGE = "year-in-review.md"
 NEUTRAL = "rgba(128,128,128,0.8)"
@@ -71,12 +71,14 @@ def path(store: Store) -> Drawn:
                         name=get(sid).title, line={"color": color(sid), "width": 1.6})
     review, current = years(store)
     _year_line(fig, current)
+    rut = load_values(store, "^RUT")
     marks = []
+    falls, records = {}, {}
     for year in (review, current):
-        facts = period_facts(store, year)["rut"]
-        trough = pd.Timestamp(facts["fall"]["trough"])
-        marks.append((trough, f"{year} low", "bottom center"))
-        first = facts["records"]["first"]
+        falls[year] = deepest_fall(period_window(rut, year))
+        records[year] = record_closes(rut, year)
+        marks.append((pd.Timestamp(falls[year]["trough"]), f"{year} low", "bottom center"))
+        first = records[year]["first"]
         if first is not None:
             marks.append((pd.Timestamp(first), f"{year} first record", "top center"))
     xs = [m[0] for m in marks]
@@ -85,11 +87,10 @@ def path(store: Store) -> Drawn:
                     textposition=[m[2] for m in marks], name="Russell 2000 marks",
                     marker={"color": color("^RUT"), "size": 9, "symbol": "diamond"},
                     showlegend=False, hoverinfo="skip")
-    facts = period_facts(store, review)["rut"]
-    fall, records = facts["fall"], facts["records"]
-    high = (f"made its first record close since {records['prior_high_date']:%B %Y} on "
-            f"{records['first']:%-d %B %Y}" if records["first"] else
-            f"made no record close (the record stays {records['prior_high_date']:%B %Y})")
+    fall, record = falls[review], records[review]
+    high = (f"made its first record close since {record['prior_high_date']:%B %Y} on "
+            f"{record['first']:%-d %B %Y}" if record["first"] else
+            f"made no record close (the record stays {record['prior_high_date']:%B %Y})")
     takeaway = (f"In {review} the Russell 2000 fell {abs(fall['depth']):.0%} to its low on "
                 f"{fall['trough']:%-d %B}, rebounded {fall['rebound']:.0%} by year-end and "
                 f"{high}.")
@@ -118,7 +119,7 @@ def rates(store: Store) -> Drawn:
                               "dash": "dot" if sid == "BAMLH0A0HYM2" else "solid"})
     review, current = years(store)
     _year_line(fig, current)
-    moves = period_facts(store, review)["rates"]
+    moves = {sid: rate_move(load_values(store, sid), review) for sid in RATES}
     takeaway = (f"Over {review} the 10-year yield moved {moves['DGS10']['change']:+.2f} "
                 "percentage points, "
                 f"the 2-year {moves['DGS2']['change']:+.2f}, fed funds "

@@ -12,6 +12,7 @@ import pandas as pd
 from generator.analytics.facts import aligned, provides
 from generator.analytics.portfolio import daily_reset_leveraged
 from generator.analytics.returns import (
+    TRADING_DAYS,
     cagr,
     calendar_month_returns,
     calendar_year_returns,
@@ -19,7 +20,6 @@ from generator.analytics.returns import (
     simple_returns,
     years_between,
 )
-from generator.analytics.risk import annualised_volatility
 from generator.catalog import get
 from generator.settings import Settings
 from generator.sources.reference import read_expense_ratios
@@ -196,7 +196,7 @@ def leverage_years(store: Store) -> pd.DataFrame:
     iwm = calendar_year_returns(prices["IWM"])
     tna = calendar_year_returns(prices[LEVERAGED])
     daily = simple_returns(prices["IWM"])
-    vol = daily.groupby(daily.index.year).apply(annualised_volatility)
+    vol = daily.groupby(daily.index.year).std(ddof=1) * np.sqrt(TRADING_DAYS)
     table = pd.DataFrame({"iwm": iwm, "three_times_iwm": LEVERAGE * iwm, "tna": tna})
     table["tna_minus_three_times"] = table["tna"] - table["three_times_iwm"]
     table["iwm_volatility"] = vol.reindex(table.index)
