@@ -23,6 +23,11 @@ class Series:
     (0.25 = 25 %), an absolute change in the series' units for rates and indicators.
     `value_range` is the plausible (low, high) in the series' units; it catches unit changes
     such as a yield reported as a fraction (0.04) instead of percent (4.0).
+    `overlap_days`: how far before the last stored date `make update` re-fetches, to compare
+    with what is stored (None: 10 days for daily series, 95 for monthly ones).
+    `revised_by_publisher`: the publisher routinely revises past values (seasonal factors,
+    benchmark revisions, NBER dating); an update applies such revisions and reports them
+    instead of rejecting them.
     """
 
     id: str
@@ -38,6 +43,8 @@ class Series:
     total_return: bool = False
     required: bool = True
     stale_business_days: int = 5
+    overlap_days: int | None = None
+    revised_by_publisher: bool = False
     note: str = ""
     publisher: str = field(default="")
 
@@ -84,8 +91,10 @@ SERIES: tuple[Series, ...] = (
     _yahoo("TNA", "Direxion Daily Small Cap Bull 3X", "leveraged_etf", max_move=0.75),
     _yahoo("VTWO", "Vanguard Russell 2000 ETF", required=False,
            note="Not in the snapshot; filled by the live update."),
+    # NBER dates a peak or trough months after the fact, rewriting past months: re-fetch two years.
     _fred("USREC", "NBER recession indicator", "flag", "1 = recession", frequency="monthly",
-          max_move=1.0, value_range=(0.0, 1.0), stale_business_days=130),
+          max_move=1.0, value_range=(0.0, 1.0), stale_business_days=130, overlap_days=730,
+          revised_by_publisher=True),
     _fred("DGS10", "10-year Treasury yield", "rate", "percent", max_move=1.0,
           value_range=(-2.0, 25.0)),
     _fred("DGS2", "2-year Treasury yield", "rate", "percent", max_move=1.0,
@@ -110,11 +119,14 @@ SERIES: tuple[Series, ...] = (
     _fred("VIXCLS", "Cboe VIX (FRED copy)", "volatility", "index points", max_move=30.0,
           value_range=(5.0, 150.0)),
     _fred("UNRATE", "Unemployment rate", "indicator", "percent", frequency="monthly",
-          max_move=12.0, value_range=(0.0, 30.0), stale_business_days=60),
+          max_move=12.0, value_range=(0.0, 30.0), stale_business_days=60,
+          revised_by_publisher=True),
     _fred("CPIAUCSL", "Consumer price index (CPI-U)", "indicator", "index 1982-84=100",
-          frequency="monthly", max_move=10.0, value_range=(10.0, 1000.0), stale_business_days=60),
+          frequency="monthly", max_move=10.0, value_range=(10.0, 1000.0), stale_business_days=60,
+          revised_by_publisher=True),
     _fred("INDPRO", "Industrial production index", "indicator", "index 2017=100",
-          frequency="monthly", max_move=20.0, value_range=(1.0, 300.0), stale_business_days=60),
+          frequency="monthly", max_move=20.0, value_range=(1.0, 300.0), stale_business_days=60,
+          revised_by_publisher=True),
 )
 
 BY_ID: dict[str, Series] = {s.id: s for s in SERIES}

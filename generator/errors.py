@@ -46,13 +46,23 @@ class ValidationError(DataError):
         super().__init__(f"{series}{where}: {rule}{on}: {detail}")
 
 
+class ResponseError(ValidationError):
+    """A live response cannot be read as the series' data: empty, an HTML page instead of CSV,
+    truncated, unparseable, or with changed columns. Reported like any broken rule."""
+
+
 class FeedError(PrimerError):
-    """A live feed could not be reached or returned something unusable."""
+    """A live feed could not be reached (or refused the request, e.g. HTTP 404)."""
 
     def __init__(self, series: str, detail: str) -> None:
         self.series = series
         self.detail = detail
         super().__init__(f"{series}: feed error: {detail}")
+
+
+class TransientFeedError(FeedError):
+    """A failure worth retrying: timeout, dropped connection, HTTP 5xx or 429, Yahoo's rate
+    limit. Raised inside one attempt; the retry policy turns the last one into a `FeedError`."""
 
 
 class BuildError(PrimerError):

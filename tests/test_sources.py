@@ -1,0 +1,219 @@
+"""The live fetch code (yfinance and FRED CSV) against recorded responses built from the snapshot:
+shapes, retries and what is retried, and what a malformed body produces. No network."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+import requests
+import responses
+import yfinance
+from yfinance.exceptions import YFRateLimitError
+
+from generator.catalog import get
+from generator.errors import FeedError, ResponseError
+from generator.sources.fred import check_csv_body, fetch_fred, parse_fred_csv
+from generator.sources.retry import RetryPolicy
+from generator.sources.snapshot import read_snapshot_series
+from generator.sources.yahoo import fetch_bars, normalise_download
+from tests.recorded_feeds import RecordedFeeds, log_yahoo_error, yahoo_failure_frame
+
+FRED_URL = re.compile(r"https://fred\.stlouisfed\.org/graph/fredgraph\.csv\?.*")
+
+
+class Sleeps(list):
+    """An injected sleep that records the waits instead of waiting."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture()
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture()
+def policy(sleeps: Sleeps) -> RetryPolicy:
+    return RetryPolicy(sleep=sleeps)
+
+
+@pytest.fixture()
+def feeds(snapshot_dir, monkeypatch) -> RecordedFeeds:
+    recorded = RecordedFeeds(snapshot_dir)
+    monkeypatch.setattr(yfinance, "download", recorded.download)
+    return recorded
+
+
+@pytest.fixture()
+def fred(feeds):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_callback(responses.GET, FRED_URL, callback=feeds.fred_callback)
+        yield mock
+
+
+# --- Yahoo ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tz", ["America/New_York", None])
+def test_fetch_bars_gives_the_snapshot_closes(feeds, policy, tz):
+    """A (Price, Ticker) MultiIndex frame, tz-aware or naive, normalises to the snapshot's bars;
+    `end` is exclusive, so the bar of the day in progress is never taken."""
+    feeds.tz = tz
+    bars = fetch_bars("^RUT", dt.date(2019, 12, 20), dt.date(2020, 1, 3), policy)
+    assert bars.at[pd.Timestamp("2019-12-31"), "close"] == pytest.approx(1668.47, abs=0.005)
+    assert list(bars.columns) == ["close", "high", "low", "open", "volume"]
+    assert bars.index.name == "date" and bars.index.tz is None
+    assert bars.index[0] == pd.Timestamp("2019-12-20") and bars.index[-1] == pd.Timestamp(
+        "2020-01-02")
+    snapshot = read_snapshot_series(feeds.snapshot_dir, get("^RUT")).loc["2019-12-20":"2020-01-02"]
+    pd.testing.assert_series_equal(bars["close"], snapshot["close"])
+    call = feeds.yahoo_calls[-1]
+    assert call == {"ticker": "^RUT", "start": "2019-12-20", "end": "2020-01-03", "period": None}
+
+
+def test_fetch_bars_asks_for_all_history_when_nothing_is_stored(feeds, policy):
+    bars = fetch_bars("^VIX", None, dt.date(2026, 8, 24), policy)
+    assert feeds.yahoo_calls[-1]["period"] == "max" and feeds.yahoo_calls[-1]["start"] is None
+    assert bars.at[pd.Timestamp("2020-03-16"), "close"] == pytest.approx(82.69, abs=0.005)
+    assert bars.index[0] == pd.Timestamp("1990-01-02")
+
+
+def test_normalise_download_drops_the_adjusted_close_of_the_failure_shape():
+    frame = yahoo_failure_frame("IWM")
+    with pytest.raises(ResponseError, match="IWM: empty response"):
+        normalise_download(frame, "IWM")
+
+
+def test_yahoo_rate_limit_is_retried_with_growing_jittered_waits(feeds, policy, sleeps):
+    def limited(call, frame):
+        if call <= 2:
+            raise YFRateLimitError()
+        return frame
+
+    feeds.yahoo_faults["IWM"] = limited
+    bars = fetch_bars("IWM", dt.date(2026, 8, 10), dt.date(2026, 8, 24), policy)
+    assert len(feeds.yahoo_calls) == 3 and len(bars) == 10
+    # first_wait 2 s doubling, plus up to 1 s of jitter each.
+    assert 2 <= sleeps[0] <= 3 and 4 <= sleeps[1] <= 5
+
+
+def test_yahoo_rate_limit_as_yfinance_reports_it_persistently_is_unreachable(feeds, policy,
+                                                                             sleeps):
+    """Real yfinance catches the error, logs it and returns an empty frame."""
+    def limited(call, frame):
+        log_yahoo_error("^RUT", "YFRateLimitError('Too Many Requests. Rate limited. "
+                                "Try after a while.')")
+        return yahoo_failure_frame("^RUT")
+
+    feeds.yahoo_faults["^RUT"] = limited
+    with pytest.raises(FeedError, match=r"\^RUT: feed error: unreachable after 5 attempt"):
+        fetch_bars("^RUT", dt.date(2026, 8, 10), dt.date(2026, 8, 24), policy)
+    assert len(feeds.yahoo_calls) == 5 and len(sleeps) == 4
+    assert sleeps == sorted(sleeps)  # exponential growth dominates the jitter
+    assert all(wait <= policy.max_wait for wait in sleeps)
+
+
+def test_retries_stop_at_the_time_budget(feeds, sleeps):
+    feeds.yahoo_faults["^RUT"] = lambda call, frame: (_ for _ in ()).throw(YFRateLimitError())
+    policy = RetryPolicy(attempts=50, max_seconds=20.0, sleep=sleeps)
+    with pytest.raises(FeedError, match="unreachable after 4 attempt"):
+        fetch_bars("^RUT", dt.date(2026, 8, 10), dt.date(2026, 8, 24), policy)
+    # waits ~2, ~4, ~8 (+ jitter) = at most 17 s; the next (~16 s) would pass the 20 s budget.
+    assert len(sleeps) == 3 and sum(sleeps) < 20.0
+
+
+def test_yahoo_no_rows_without_a_transient_error_is_rejected_at_once(feeds, policy, sleeps):
+    def delisted(call, frame):
+        log_yahoo_error("IWM", "possibly delisted; no price data found  (1d 2026-08-10 -> "
+                               "2026-08-24)")
+        return yahoo_failure_frame("IWM")
+
+    feeds.yahoo_faults["IWM"] = delisted
+    with pytest.raises(ResponseError, match="IWM: empty response: .*possibly delisted"):
+        fetch_bars("IWM", dt.date(2026, 8, 10), dt.date(2026, 8, 24), policy)
+    assert len(feeds.yahoo_calls) == 1 and sleeps == []
+
+
+# --- FRED ----------------------------------------------------------------------------------------
+
+def test_fetch_fred_reads_the_csv_download_from_cosd(fred, feeds, policy):
+    frame = fetch_fred("DGS10", dt.date(2020, 3, 2), policy)
+    assert frame.at[pd.Timestamp("2020-03-09"), "value"] == 0.54
+    assert frame.index[0] == pd.Timestamp("2020-03-02")
+    request = fred.calls[0].request
+    assert "id=DGS10" in request.url and "cosd=2020-03-02" in request.url
+    assert request.req_kwargs["timeout"] == (10.0, 30.0)  # connect, read
+
+
+def test_fred_serves_spreads_for_three_years_only(fred, feeds, policy):
+    """What FRED does today to the ICE BofA series (why an update merges, never replaces)."""
+    frame = fetch_fred("BAMLH0A0HYM2", None, policy)
+    assert frame.index[0] >= pd.Timestamp("2023-08-20")
+
+
+@pytest.mark.parametrize(("status", "calls"), [(429, 3), (500, 3), (502, 3), (503, 3)])
+def test_fred_transient_status_is_retried_then_succeeds(fred, feeds, policy, sleeps, status,
+                                                        calls):
+    feeds.fred_faults["DGS2"] = lambda n, body: (status, {}, "busy") if n < calls else (
+        200, {"Content-Type": "text/csv"}, body)
+    frame = fetch_fred("DGS2", dt.date(2026, 8, 3), policy)
+    assert frame.index[-1] == pd.Timestamp("2026-08-20")
+    assert feeds.fred_calls.count("DGS2") == calls and len(sleeps) == calls - 1
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 410])
+def test_fred_client_errors_are_not_retried(fred, feeds, policy, sleeps, status):
+    feeds.fred_faults["DGS2"] = lambda n, body: (status, {}, "Bad Request.")
+    with pytest.raises(FeedError, match=f"DGS2: feed error: HTTP {status} .*not retried"):
+        fetch_fred("DGS2", dt.date(2026, 8, 3), policy)
+    assert feeds.fred_calls.count("DGS2") == 1 and sleeps == []
+
+
+@pytest.mark.parametrize("error", [
+    requests.exceptions.ReadTimeout("Read timed out. (read timeout=30)"),
+    requests.exceptions.ConnectTimeout("Connection to fred.stlouisfed.org timed out."),
+    requests.exceptions.ConnectionError(ConnectionResetError(104, "Connection reset by peer")),
+    requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(512 bytes read)"),
+])
+def test_fred_network_failures_are_retried_then_unreachable(fred, feeds, policy, sleeps, error):
+    def fail(n, body):
+        raise error
+
+    feeds.fred_faults["DGS10"] = fail
+    with pytest.raises(FeedError, match="DGS10: feed error: unreachable after 5 attempt"):
+        fetch_fred("DGS10", dt.date(2026, 8, 3), policy)
+    assert feeds.fred_calls.count("DGS10") == 5 and len(sleeps) == 4
+
+
+@pytest.mark.parametrize(("body", "content_type", "rule"), [
+    ("", "text/csv", "empty response"),
+    ("\n", "text/csv", "empty response"),
+    ("<!DOCTYPE html>\n<html><head><title>Error - St. Louis Fed</title></head>"
+     "<body>Service temporarily unavailable</body></html>\n", "text/html", "HTML instead of CSV"),
+    ("observation_date,DGS10\n2026-08-17,4.64\n2026-08-18,4.7", "text/csv", "truncated response"),
+])
+def test_check_csv_body_refuses_what_is_not_a_whole_csv(body, content_type, rule):
+    with pytest.raises(ResponseError, match=f"DGS10: {rule}"):
+        check_csv_body(body, "DGS10", content_type)
+
+
+def test_fred_dot_marker_is_missing_not_a_value():
+    text = "observation_date,DGS10\n2026-08-14,4.68\n2026-08-17,.\n2026-08-18,4.71\n"
+    frame = parse_fred_csv(text, "DGS10")
+    assert list(frame.index.strftime("%Y-%m-%d")) == ["2026-08-14", "2026-08-18"]
+    assert frame["value"].tolist() == [4.68, 4.71]
+
+
+@pytest.mark.parametrize(("text", "rule", "date"), [
+    ("observation_date,DGS10_PCT\n2026-08-14,4.68\n", "columns changed", None),
+    ("observation_date,DGS10\n2026-08-14,n/a\n", "unparseable value", "2026-08-14"),
+    ("observation_date,DGS10\n14/08/2026,4.68\n", "unparseable date", None),
+])
+def test_fred_parse_errors_name_series_rule_and_date(text, rule, date):
+    with pytest.raises(ResponseError) as caught:
+        parse_fred_csv(text, "DGS10")
+    assert caught.value.series == "DGS10" and caught.value.rule == rule
+    assert caught.value.dates == ([date] if date else [])
