@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import fcntl
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from typing import Any, Literal
 import pandas as pd
 import requests
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
@@ -93,7 +95,7 @@ class Feeds:
     """How to reach the live feeds. Defaults are the real ones; tests replace the network layer
     (monkeypatched `yfinance.download`, `responses` for requests) and the policy's sleep."""
 
-    policy: RetryPolicy = RetryPolicy()
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
     yahoo_download: Callable[..., pd.DataFrame] | None = None  # None: yfinance.download
     http: requests.Session | None = None
 
@@ -131,6 +133,10 @@ def update_series(store: Store, series: Series, today: dt.date, feeds: Feeds,
             outcome.status, outcome.reason = "failed", str(exc)
             return outcome
         outcome.last_date = f"{stored.index[-1]:%Y-%m-%d}"
+        if series.source == "yahoo" and stored.index[-1].date() >= today:
+            # Yahoo is asked for bars before today; the store already reaches today.
+            outcome.reason = f"already holds {outcome.last_date}; nothing final to add yet"
+            return outcome
     start = None if stored is None else stored.index[-1].date() - dt.timedelta(
         days=overlap_days(series))
 
@@ -163,7 +169,7 @@ def update_series(store: Store, series: Series, today: dt.date, feeds: Feeds,
             outcome.reason = (f"{series.id}: could not write {store.csv_path(series)}: "
                               f"{exc.strerror or exc}; the stored copy is unchanged")
             return _with_staleness(outcome, series, today)
-        outcome.status, outcome.rows_added, outcome.last_date = "updated", len(plan.added), last
+        outcome.status, outcome.rows_added = "updated", len(plan.added)
         outcome.reason = "; ".join(plan.notes)
     outcome.last_date = last
     return _with_staleness(outcome, series, today)
@@ -207,16 +213,29 @@ def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
     outcomes: list[SeriesOutcome] = []
     with _update_lock(settings.store_dir):
         for leftover in store.remove_stale_temp_files():
-            console.print(f"removed a temp file left by an interrupted write: {leftover}")
+            console.print(f"removed a temp file left by an interrupted write: {leftover}",
+                          markup=False)
         with Progress(SpinnerColumn(), TextColumn("{task.description:<14}"), BarColumn(),
                       TextColumn("{task.fields[state]}"), console=console) as progress:
+            down: set[str] = set()  # feeds found unreachable in this run
             for series in chosen:
                 task = progress.add_task(series.id, total=STEPS, state="waiting")
 
                 def step(state: str, task=task) -> None:
                     progress.update(task, advance=1 if state != "fetching" else 0, state=state)
 
-                outcome = update_series(store, series, today, feeds, now, step)
+                # Once a feed has failed a whole retry cycle, the rest of its series get one
+                # attempt each: an offline run ends in seconds, not a backoff per series.
+                tries = feeds if series.source not in down else dataclasses.replace(
+                    feeds, policy=dataclasses.replace(feeds.policy, attempts=1))
+                outcome = update_series(store, series, today, tries, now, step)
+                if outcome.status == "unreachable":
+                    if series.source in down:
+                        outcome.reason += f" (one attempt: {series.source} was unreachable " \
+                                          "for an earlier series)"
+                    down.add(series.source)
+                else:
+                    down.discard(series.source)
                 progress.update(task, completed=STEPS, state=outcome.status)
                 outcomes.append(outcome)
         result = UpdateResult(outcomes, checked_at=f"{now:%Y-%m-%dT%H:%M:%SZ}",
@@ -266,6 +285,20 @@ STYLES = {"updated": "green", "unchanged": "dim", "rejected": "bold red",
           "unreachable": "bold red", "failed": "bold red"}
 
 
+def _short_reason(o: SeriesOutcome) -> str:
+    """The table's reason cell (the full message follows the table): a rejection's rule and
+    first date, an unreachable feed's HTTP status and attempts, or an update's note."""
+    if o.rule:
+        return f"{o.rule} {o.dates[0]}{' …' if len(o.dates) > 1 else ''}" if o.dates else o.rule
+    if o.status == "unreachable":
+        found = [m.group(0) for m in (re.search(r"HTTP \d{3}", o.reason),
+                                      re.search(r"\d+ attempt\(s\)", o.reason)) if m]
+        return ", ".join(found) + " (below)"
+    if o.status == "failed":
+        return "write failed (below)" if "could not write" in o.reason else "see below"
+    return o.reason if len(o.reason) <= 60 else o.reason[:59] + "…"
+
+
 def print_summary(result: UpdateResult, console: Console) -> None:
     """The summary table, then every rejection, failure and warning in full (one line each)."""
     table = Table(title="make update")
@@ -273,20 +306,20 @@ def print_summary(result: UpdateResult, console: Console) -> None:
                           ("status", "left"), ("reason", "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for o in result.outcomes:
-        status = o.status + (f": {o.rule}" if o.rule else "") + (" (stale)" if o.stale else "")
-        short = o.reason if o.ok else (o.rule or o.status)
+        status = o.status + (" (stale)" if o.stale else "")
         table.add_row(o.series, str(o.rows_added), o.last_date or "—",
-                      f"[{STYLES[o.status]}]{status}[/]", short)
+                      f"[{STYLES[o.status]}]{status}[/]", escape(_short_reason(o)))
     console.print(table)
     for o in result.outcomes:
         if not o.ok:
-            console.print(f"[bold red]{o.status}[/] {o.reason}", soft_wrap=True, markup=True,
+            console.print(f"[bold red]{o.status}[/] {escape(o.reason)}", soft_wrap=True,
                           highlight=False)
     for o in result.outcomes:
         for warning in o.warnings:
-            console.print(f"[yellow]warning[/] {warning}", soft_wrap=True, highlight=False)
+            console.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True,
+                          highlight=False)
     if result.report_error:
-        console.print(f"[bold red]failed[/] {result.report_error}", soft_wrap=True,
+        console.print(f"[bold red]failed[/] {escape(result.report_error)}", soft_wrap=True,
                       highlight=False)
     counts = {s: sum(o.status == s for o in result.outcomes) for s in STYLES}
     if all(o.status == "unchanged" for o in result.outcomes):
@@ -307,6 +340,12 @@ def main(settings: Settings, args: argparse.Namespace, *, today: dt.date | None 
     except KeyError as exc:
         raise DataError(str(exc.args[0])) from None
     console = console or Console()
+    if settings.snapshot_dir.is_dir():
+        # Import what the store lacks from the snapshot first: the feeds serve less history
+        # than it holds (FRED gives ~3 years of the ICE BofA spreads), so fetch only the rest.
+        from generator.ingest import ensure_store
+
+        ensure_store(settings, log=lambda line: console.print(line, markup=False))
     result = run_update(settings, ids or None, today=today, feeds=feeds, console=console)
     print_summary(result, console)
     return result.exit_code

@@ -54,7 +54,7 @@ def yahoo_frame(bars: pd.DataFrame, ticker: str, tz: str | None = "America/New_Y
     close = bars["close"]
     for name in ("open", "high", "low", "close"):
         # Close-only snapshot files: flat bars (fixture only; the store keeps just Close).
-        frame[name.capitalize()] = bars[name] if name in bars else close
+        frame[name.capitalize()] = bars.get(name, close)
     volume = bars["volume"] if "volume" in bars else pd.Series(0, index=bars.index)
     frame["Volume"] = volume.astype("int64") if volume.notna().all() else volume
     index = pd.DatetimeIndex(frame.index).rename("Date")

@@ -132,7 +132,7 @@ def test_yahoo_no_rows_without_a_transient_error_is_rejected_at_once(feeds, poli
         return yahoo_failure_frame("IWM")
 
     feeds.yahoo_faults["IWM"] = delisted
-    with pytest.raises(ResponseError, match="IWM: empty response: .*possibly delisted"):
+    with pytest.raises(ResponseError, match=r"IWM: empty response: .*possibly delisted"):
         fetch_bars("IWM", dt.date(2026, 8, 10), dt.date(2026, 8, 24), policy)
     assert len(feeds.yahoo_calls) == 1 and sleeps == []
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.analytics.returns import calendar_year_returns
 from generator.catalog import get
 from generator.errors import DataError
-from generator.store import Store, load_values
+from generator.store import Store, atomic_write_files, load_values, series_csv_bytes
 
 # FTSE Russell's published calendar-year price returns of the Russell 2000, in percent.
 PUBLISHED_R2K_RETURNS = {
@@ -69,3 +73,47 @@ def test_write_then_read_round_trips_exactly(tmp_path, store):
     assert meta.rows == len(frame)
     pd.testing.assert_frame_equal(copy.read_series(series), frame)
     assert json.loads(copy.meta_path(series).read_text())["sha256"] == meta.sha256
+
+
+# --- Canonical CSV bytes and all-or-nothing writes (used by `make update`) -----------------------
+
+_floats = st.one_of(st.floats(allow_nan=True, allow_infinity=False, width=64),
+                    st.sampled_from([0.0, -0.0, 1e-5, 1e16, 1668.469970703125, 499.45]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_floats, _floats), min_size=1, max_size=30),
+       st.integers(min_value=-20000, max_value=30000))
+def test_series_csv_bytes_is_exactly_what_pandas_writes(rows, first_day):
+    index = pd.DatetimeIndex(pd.Timestamp("1970-01-01") + pd.to_timedelta(
+        range(first_day, first_day + len(rows)), unit="D"), name="date")
+    frame = pd.DataFrame(rows, columns=["close", "volume"], index=index, dtype="float64")
+    expected = frame.to_csv(index_label="date", date_format="%Y-%m-%d", lineterminator="\n")
+    assert series_csv_bytes(frame) == expected.encode("utf-8")
+
+
+def test_series_csv_bytes_matches_pandas_on_a_real_series(store):
+    frame = store.read_series(get("^RUT"))
+    expected = frame.to_csv(index_label="date", date_format="%Y-%m-%d", lineterminator="\n")
+    assert series_csv_bytes(frame) == expected.encode("utf-8")
+    assert series_csv_bytes(frame).startswith(b"date,open,high,low,close,volume\n1987-09-10,")
+
+
+def test_atomic_write_files_replaces_none_when_one_write_fails(tmp_path, monkeypatch):
+    first, second = tmp_path / "a.csv", tmp_path / "a.meta.json"
+    first.write_bytes(b"old csv")
+    second.write_bytes(b"old meta")
+    real_fsync = os.fsync
+    calls = []
+
+    def fsync(fd):  # the second file's sync finds the disk full
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OSError, match="No space left"):
+        atomic_write_files({first: b"new csv", second: b"new meta"})
+    assert (first.read_bytes(), second.read_bytes()) == (b"old csv", b"old meta")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.meta.json"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -143,13 +144,26 @@ def _download_once(series_id: str, start: dt.date | None, end: dt.date, timeout:
                 raise TransientFeedError(series_id, f"{name}: {exc}") from None
             raise FeedError(series_id, f"yfinance failed: {name}: {exc}") from None
     if frame is None or frame.empty:
-        errors = "; ".join(logged)
+        errors = _summarise(logged, series_id)
         if any(word in errors for word in _TRANSIENT_WORDS):
             raise TransientFeedError(series_id, f"Yahoo Finance: {errors}")
         if errors:
             raise ResponseError(series_id, "empty response",
                                 f"Yahoo Finance returned no rows: {errors}")
     return frame
+
+
+def _summarise(logged: list[str], series_id: str) -> str:
+    """yfinance's logged errors for one ticker as one line (its "N Failed download" headers
+    and the ticker prefixes dropped, duplicates removed)."""
+    seen: list[str] = []
+    for message in logged:
+        for part in message.replace("\n", "; ").split("; "):
+            part = part.strip().removeprefix(f"['{series_id}']: ").removeprefix(
+                f"${series_id}: ").strip()
+            if part and not re.fullmatch(r"\d+ Failed downloads?:", part) and part not in seen:
+                seen.append(part)
+    return "; ".join(seen)
 
 
 class _ListHandler(logging.Handler):
