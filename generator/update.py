@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import fcntl
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,16 +34,25 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from generator.catalog import SERIES, Series, get
-from generator.errors import DataError, FeedError, ValidationError
+from generator.errors import (
+    EXIT_OK,
+    EXIT_SERIES_REJECTED,
+    DataError,
+    FeedError,
+    ValidationError,
+)
 from generator.settings import Settings
 from generator.sources.fred import fetch_fred, fred_csv_url
+from generator.sources.replay import RecordedYahoo, fred_session
 from generator.sources.retry import RetryPolicy
 from generator.sources.yahoo import fetch_bars
 from generator.store import Store, atomic_write_text
 from generator.validate import overlap_days, plan_update, stale_warning
 
 REPORT_NAME = "_update_report.json"
-LOCK_NAME = ".update.lock"
+# Set to a snapshot folder, this environment variable makes `update` replay recorded responses
+# (generator/sources/replay.py) instead of calling the network; `publish-dry-run` uses it.
+REPLAY_ENV = "PRIMER_REPLAY_FEEDS"
 Status = Literal["updated", "unchanged", "rejected", "unreachable", "failed"]
 STEPS = 3  # fetch, check, store: the length of each series' progress bar
 
@@ -87,7 +97,8 @@ class UpdateResult:
 
     @property
     def exit_code(self) -> int:
-        return 0 if all(o.ok for o in self.outcomes) and not self.report_error else 1
+        ok = all(o.ok for o in self.outcomes) and not self.report_error
+        return EXIT_OK if ok else EXIT_SERIES_REJECTED
 
 
 @dataclass(frozen=True)
@@ -186,18 +197,28 @@ def _with_staleness(outcome: SeriesOutcome, series: Series, today: dt.date) -> S
 
 @contextmanager
 def _update_lock(store_dir: Path) -> Iterator[None]:
-    """One update at a time per store (a second one fails at once instead of interleaving)."""
+    """One update at a time per store (a second one fails at once instead of interleaving).
+
+    The lock is taken on the store folder itself, so it leaves no file behind.
+    """
     store_dir.mkdir(parents=True, exist_ok=True)
-    with open(store_dir / LOCK_NAME, "a") as handle:
+    fd = os.open(store_dir, os.O_RDONLY)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise DataError(f"another update is running on {store_dir} "
-                            f"(lock {store_dir / LOCK_NAME})") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            raise DataError(f"another update is running on {store_dir}") from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def replay_feeds(snapshot_dir: Path, policy: RetryPolicy | None = None) -> Feeds:
+    """Feeds that answer from a snapshot folder (`REPLAY_ENV`), through the real fetch code."""
+    if not snapshot_dir.is_dir():
+        raise DataError(f"{REPLAY_ENV}={snapshot_dir}: no such snapshot folder to replay")
+    return Feeds(policy=policy or RetryPolicy(), yahoo_download=RecordedYahoo(snapshot_dir),
+                 http=fred_session(snapshot_dir))
 
 
 def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
@@ -340,6 +361,11 @@ def main(settings: Settings, args: argparse.Namespace, *, today: dt.date | None 
     except KeyError as exc:
         raise DataError(str(exc.args[0])) from None
     console = console or Console()
+    replay = os.environ.get(REPLAY_ENV)
+    if replay and feeds is None:
+        feeds = replay_feeds(Path(replay))
+        console.print(f"Replaying recorded feeds from {replay} ({REPLAY_ENV}); no network.",
+                      markup=False)
     if settings.snapshot_dir.is_dir():
         # Import what the store lacks from the snapshot first: the feeds serve less history
         # than it holds (FRED gives ~3 years of the ICE BofA spreads), so fetch only the rest.

@@ -217,3 +217,30 @@ def test_fred_parse_errors_name_series_rule_and_date(text, rule, date):
         parse_fred_csv(text, "DGS10")
     assert caught.value.series == "DGS10" and caught.value.rule == rule
     assert caught.value.dates == ([date] if date else [])
+
+
+# --- Recorded feeds (the replay switch) ----------------------------------------------------------
+
+def test_recorded_yahoo_has_yfinance_shape_and_close_only_files_stay_close_only(snapshot_dir):
+    from generator.sources.replay import RecordedYahoo
+
+    download = RecordedYahoo(snapshot_dir)
+    frame = download("IWB", start="2026-07-27", end="2026-08-03")
+    assert frame.columns.names == ["Price", "Ticker"] and frame.index.name == "Date"
+    assert list(frame.columns) == [("Close", "IWB")]
+    assert list(frame.index.strftime("%Y-%m-%d")) == ["2026-07-27", "2026-07-28", "2026-07-29",
+                                                      "2026-07-30", "2026-07-31"]  # end excluded
+    bars = normalise_download(download("^RUT", start="2019-12-31", end="2020-01-01"), "^RUT")
+    assert bars.at[pd.Timestamp("2019-12-31"), "close"] == pytest.approx(1668.47, abs=0.005)
+    with pytest.raises(FeedError, match="VTWO: feed error: no recorded response"):
+        download("VTWO", period="max", end="2026-08-24")
+
+
+def test_recorded_fred_session_answers_the_csv_download(snapshot_dir, policy):
+    from generator.sources.replay import fred_session
+
+    session = fred_session(snapshot_dir)
+    frame = fetch_fred("DGS10", dt.date(2020, 3, 9), policy, session=session)
+    assert frame["value"].iloc[0] == 0.54 and frame.index[0] == pd.Timestamp("2020-03-09")
+    with pytest.raises(FeedError, match=r"HTTP 404 .*not retried"):
+        fetch_fred("NOSUCH", None, policy, session=session)

@@ -220,6 +220,24 @@ def test_after_a_feed_is_unreachable_its_other_series_get_one_attempt_each(run):
     assert report["T10Y2Y"]["status"] == "unreachable"  # its one attempt hit the 503
 
 
+def test_the_replay_switch_runs_the_real_fetch_code_on_recorded_responses(run, snapshot_dir,
+                                                                         monkeypatch):
+    """`PRIMER_REPLAY_FEEDS=<snapshot>` (what publish-dry-run sets): no network, same result."""
+    monkeypatch.setenv(update.REPLAY_ENV, str(snapshot_dir))
+    console = Console(width=200, record=True, force_terminal=False, color_system=None)
+    code = update.main(run.settings, argparse.Namespace(series=["^RUT", "IWB", "DGS10", "VTWO"]),
+                       today=TODAY, console=console)
+    output = console.export_text()
+    assert code == 1, output
+    assert run.feeds.yahoo_calls == [] and run.feeds.fred_calls == []  # not the test doubles
+    for series_id in ("^RUT", "IWB", "DGS10"):
+        assert run.store.csv_path(get(series_id)).read_bytes() == full_bytes(snapshot_dir,
+                                                                             series_id)
+    assert run.report()["VTWO"]["status"] == "unreachable"
+    assert "VTWO: feed error: no recorded response for VTWO" in output
+    assert "Replaying recorded feeds from" in output
+
+
 def test_a_store_already_holding_today_is_not_fetched(run):
     assert run("^RUT", today=dt.date(2026, 8, 14)) == 0
     assert run.feeds.yahoo_calls == []
@@ -234,10 +252,14 @@ def test_unknown_series_is_a_clear_error(run):
 def test_a_second_concurrent_update_is_refused(run):
     import fcntl
 
-    with open(run.settings.store_dir / update.LOCK_NAME, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    fd = os.open(run.settings.store_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         with pytest.raises(DataError, match="another update is running"):
             run("^RUT")
+    finally:
+        os.close(fd)
+    assert run("^RUT") == 0  # released: the next update runs
 
 
 def test_a_temp_file_left_by_a_killed_writer_is_removed_by_the_next_update(run):

@@ -136,6 +136,8 @@ def _download_once(series_id: str, start: dt.date | None, end: dt.date, timeout:
                          multi_level_index=True, **window)
         except YFRateLimitError as exc:
             raise TransientFeedError(series_id, f"Yahoo rate limit: {exc}") from None
+        except FeedError:
+            raise  # already classified (e.g. a replayed feed with no recording)
         except (TimeoutError, ConnectionError, OSError) as exc:
             raise TransientFeedError(series_id, f"{type(exc).__name__}: {exc}") from None
         except Exception as exc:  # yfinance's network stack (curl_cffi) has its own classes
