@@ -6,6 +6,7 @@ import pandas as pd
 
 from generator.analytics.cycle import recession_periods
 from generator.analytics.facts.volatility import (
+    BIG_MONTH,
     HISTOGRAM_WIDTH,
     REALISED_WINDOW,
     ROLLING_WINDOW,
@@ -87,10 +88,10 @@ def monthly_distribution(store: Store) -> Drawn:
                       xaxis={"title": {"text": "Monthly price return"}, "tickformat": "+.0%"})
     small, large = monthly["russell_2000"], monthly["sp_500"]
     first = monthly.index[0].to_timestamp()
-    takeaway = (f"Since {first:%B %Y} the Russell 2000 lost 10% or more in "
-                f"{int((small <= -0.10).sum())} of {len(monthly)} months, the S&P 500 in "
-                f"{int((large <= -0.10).sum())}; the typical monthly swing (standard deviation) "
-                f"was {small.std():.1%} against {large.std():.1%}.")
+    takeaway = (f"Since {first:%B %Y} the Russell 2000 lost {BIG_MONTH:.0%} or more in "
+                f"{int((small <= -BIG_MONTH).sum())} of {len(monthly)} months, the S&P 500 in "
+                f"{int((large <= -BIG_MONTH).sum())}; the typical monthly swing (standard "
+                f"deviation) was {small.std():.1%} against {large.std():.1%}.")
     months = worst_months(monthly)
     days = worst_days(store)
     as_of = monthly.index[-1].to_timestamp(how="end").date()

@@ -62,7 +62,8 @@ def rolling_wins_table(store: Store) -> pd.DataFrame:
     # Align by calendar month (a fund and the index close the month on the same day, but a
     # missing day in one file must not drop the month), then date each window by the Russell
     # 2000's own month-end close.
-    frame = pd.concat({k: v.set_axis(v.index.to_period("M")) for k, v in columns.items()}, axis=1)
+    frame = pd.concat({k: v.set_axis(v.index.to_period("M")) for k, v in columns.items()}, axis=1,
+                      sort=True)
     frame = frame.dropna(subset=["russell_2000", "sp_500"])
     frame["price_difference"] = frame["russell_2000"] - frame["sp_500"]
     frame["total_return_difference"] = frame["iwm_total_return"] - frame["spy_total_return"]

@@ -17,6 +17,7 @@ REALISED_WINDOW = 21  # one month of trading days, the horizon the VIX quotes
 HISTOGRAM_WIDTH = 0.02  # monthly returns binned in 2-percentage-point steps
 WORST_COUNT = 10
 DRAWDOWN_LEVELS = (-0.10, -0.20, -0.30, -0.40)
+BIG_MONTH = 0.10  # a monthly move this large (either way) counts as a big month
 
 
 def daily_returns(store: Store) -> pd.DataFrame:
@@ -131,10 +132,11 @@ def volatility_facts(store: Store) -> dict[str, Any]:
         # catch up over several days.
         "monthly_annualised_small": annualised_volatility(monthly["russell_2000"], 12),
         "monthly_annualised_large": annualised_volatility(monthly["sp_500"], 12),
-        "months_below_10_small": int((monthly["russell_2000"] <= -0.10).sum()),
-        "months_below_10_large": int((monthly["sp_500"] <= -0.10).sum()),
-        "months_above_10_small": int((monthly["russell_2000"] >= 0.10).sum()),
-        "months_above_10_large": int((monthly["sp_500"] >= 0.10).sum()),
+        "big_month": BIG_MONTH,
+        "months_below_10_small": int((monthly["russell_2000"] <= -BIG_MONTH).sum()),
+        "months_below_10_large": int((monthly["sp_500"] <= -BIG_MONTH).sum()),
+        "months_above_10_small": int((monthly["russell_2000"] >= BIG_MONTH).sum()),
+        "months_above_10_large": int((monthly["sp_500"] >= BIG_MONTH).sum()),
         "best_month_small": float(monthly["russell_2000"].max()),
         "best_month_small_date": monthly["russell_2000"].idxmax().to_timestamp().date(),
         "worst_months": worst_months(monthly),
