@@ -16,6 +16,7 @@ from generator.catalog import BY_ID
 from generator.errors import BuildError, DataError
 from generator.figures import (
     comparison,  # noqa: F401
+    drivers,  # noqa: F401
     etfs,  # noqa: F401
     history,  # noqa: F401  (registers figures)
     history_periods,  # noqa: F401

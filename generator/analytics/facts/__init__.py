@@ -46,6 +46,7 @@ def _register_all() -> None:
     """Import every topic module so its providers register (one line per topic)."""
     from generator.analytics.facts import (
         comparison,  # noqa: F401
+        drivers,  # noqa: F401
         etfs,  # noqa: F401
         history,  # noqa: F401
         history_periods,  # noqa: F401
