@@ -34,3 +34,14 @@ def test_credit_spread_csv(built_site, snapshot_dir):
     assert table.loc[peak, "russell_2000_drawdown"] == pytest.approx(expected, abs=1e-12)
     assert table.index[0] >= pd.Timestamp("1996-12-31")
     assert (table["russell_2000_drawdown"] <= 0).all()
+
+
+def test_event_study_anchors_stay_stable(built_site):
+    """Other pages (scenarios, FAQ) link to these ids: renaming one is a breaking change."""
+    html = (built_site.site_dir / "drivers" / "index.html").read_text()
+    for anchor in ("rates", "credit", "the-cycle", "recession-troughs", "first-rate-cuts",
+                   "r2k-event-study-recessions", "r2k-event-study-first-cuts"):
+        assert f'id="{anchor}"' in html, anchor
+    for name in ("r2k-event-study-recessions", "r2k-event-study-first-cuts",
+                 "r2k-fed-rate-decreases"):
+        assert (built_site.site_dir / "figures" / f"{name}.csv").is_file()
