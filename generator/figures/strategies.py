@@ -41,7 +41,9 @@ def core_satellite(store: Store) -> Drawn:
     fig = new_figure(y_title="Compound annual return", y_format=".2%", x_is_date=False)
     fig.add_scatter(
         x=grid["volatility"].round(5).to_list(), y=grid["cagr"].round(5).to_numpy(),
-        mode="lines+markers+text", text=labels, textposition="top left",
+        mode="lines+markers+text", text=labels,
+        # The first label goes right of its point so it is not cut off at the left edge.
+        textposition=["top right"] + ["top left"] * (len(labels) - 1),
         marker={"color": color(SATELLITE), "size": 9},
         line={"color": color(SATELLITE), "width": 1},
         name="Small-cap share", showlegend=False,
