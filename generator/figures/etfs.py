@@ -21,6 +21,7 @@ from generator.analytics.facts.etfs import (
     same_index_comparison,
     same_index_pairs,
 )
+from generator.figures import wording
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, dates, new_figure, range_buttons, weekly
 from generator.store import Store, load_values
@@ -121,11 +122,14 @@ def dividend_gap(store: Store) -> Drawn:
                 name="IWM − Russell 2000 (price)", marker_color=color("IWM"),
                 hovertemplate="%{x}: %{y:+.2%}<extra></extra>")
     fig.add_hline(y=round(mean, 5), line={"color": NEUTRAL_LINE, "dash": "dash", "width": 1},
-                  annotation_text=f"average {mean:+.2%}", annotation_position="top left")
+                  annotation_text=f"average {wording.pct(mean, 2, signed=True)}",
+                  annotation_position="top left")
     fig.update_layout(hovermode="closest", xaxis={"dtick": 2}, showlegend=False)
     takeaway = (f"In {table.index[0]}–{table.index[-1]} IWM's total return beat the index's price "
-                f"return by {mean:.2%} a year on average (between {table['difference'].min():.2%} "
-                f"and {table['difference'].max():.2%}): dividends minus costs, not tracking error.")
+                f"return by {mean * 100:.2f} percentage points a year on average (between "
+                f"{table['difference'].min() * 100:.2f} and "
+                f"{table['difference'].max() * 100:.2f}): "
+                "dividends minus costs, not tracking error.")
     return Drawn(fig, table, _year_end(store, "IWM", int(table.index[-1])), takeaway)
 
 
@@ -155,8 +159,9 @@ def same_index(store: Store) -> Drawn:
         frames[f"{fund.lower()}_vs_{other.lower()}"] = relative
         fig.add_scatter(x=dates(relative.index), y=relative.round(5).to_numpy(),
                         name=f"{fund} vs {other}", line={"color": color(fund), "width": 1.6})
+        gap = f"{abs(result['cagr_gap']) * 100:.2f} percentage points"
         lines.append(f"{fund} {'led' if result['cagr_gap'] >= 0 else 'trailed'} {other} by "
-                     f"{abs(result['cagr_gap']):.2%} a year since {result['start']:%B %Y}")
+                     f"{gap} a year since {result['start']:%B %Y}")
     fig.add_hline(y=0, line={"color": NEUTRAL_LINE, "width": 1})
     data = pd.DataFrame(frames)
     takeaway = "; ".join(lines) + " — on the same index, fund costs and trading decide the gap."
@@ -187,7 +192,7 @@ def s600_vs_r2k(store: Store) -> Drawn:
     takeaway = (f"The S&P 600 fund beat the Russell 2000 fund in {wins} of {len(table)} years "
                 f"({table.index[0]}–{last}); in {last} it was "
                 f"{'ahead' if table['difference'].iloc[-1] > 0 else 'behind'} by "
-                f"{abs(table['difference'].iloc[-1]):.1%}.")
+                f"{abs(table['difference'].iloc[-1]) * 100:.1f} percentage points.")
     return Drawn(fig, table, _year_end(store, "IJR", int(last)), takeaway)
 
 
@@ -268,7 +273,8 @@ def leverage_years_figure(store: Store) -> Drawn:
     worst = table["tna_minus_three_times"].idxmin()
     behind = int((table["tna_minus_three_times"] < 0).sum())
     takeaway = (f"TNA returned less than 3 × IWM in {behind} of {len(table)} calendar years; the "
-                f"widest gap was {worst}, when IWM returned {table.loc[worst, 'iwm']:+.0%}, "
-                f"three times that is {table.loc[worst, 'three_times_iwm']:+.0%}, and TNA "
-                f"returned {table.loc[worst, 'tna']:+.0%}.")
+                f"widest gap was {worst}, when IWM returned "
+                f"{wording.pct(table.loc[worst, 'iwm'], 0, signed=True)}, three times that is "
+                f"{wording.pct(table.loc[worst, 'three_times_iwm'], 0, signed=True)}, and TNA "
+                f"returned {wording.pct(table.loc[worst, 'tna'], 0, signed=True)}.")
     return Drawn(fig, table, _year_end(store, LEVERAGED, int(table.index[-1])), takeaway)

@@ -12,6 +12,7 @@ from generator.analytics.facts.strategies import (
     SATELLITE,
     grid_table,
     value_growth_prices,
+    value_growth_years,
 )
 from generator.analytics.portfolio import dca_vs_lump_sum
 from generator.analytics.returns import growth_of
@@ -82,9 +83,12 @@ def value_growth(store: Store) -> Drawn:
                         line={"color": color(ticker), "width": 1.6})
     range_buttons(fig)
     last = growth.iloc[-1]
+    years = value_growth_years(store)
+    wins = int((years["value_minus_growth"] > 0).sum())
     takeaway = (f"Since {growth.index[0]:%B %Y}, $10,000 in small-cap value grew to "
                 f"${last['IWN']:,.0f} and in small-cap growth to ${last['IWO']:,.0f} "
-                f"(blend: ${last['IWM']:,.0f}); the lead changed hands many times along the way.")
+                f"(blend: ${last['IWM']:,.0f}); value beat growth in {wins} of {len(years)} "
+                "calendar years.")
     data = growth.rename(columns=lambda t: f"{t.lower()}_usd")
     return Drawn(fig, data, growth.index[-1].date(), takeaway)
 

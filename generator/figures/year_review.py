@@ -14,6 +14,7 @@ from generator.analytics.facts.year_review import (
 )
 from generator.analytics.review import deepest_fall, period_window, rate_move, record_closes
 from generator.catalog import get
+from generator.figures import wording
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, dates, new_figure
 from generator.store import Store, load_values
@@ -48,8 +49,8 @@ def quarterly(store: Store) -> Drawn:
     worst = done.loc[done["russell_2000"].idxmin()]
     best = done.loc[done["russell_2000"].idxmax()]
     takeaway = (f"In {review} the Russell 2000's worst quarter was Q{worst['quarter']} "
-                f"({worst['russell_2000']:+.1%}) and its best Q{best['quarter']} "
-                f"({best['russell_2000']:+.1%}).")
+                f"({wording.pct(worst['russell_2000'], 1, signed=True)}) and its best "
+                f"Q{best['quarter']} ({wording.pct(best['russell_2000'], 1, signed=True)}).")
     data = table.set_index("label")
     return Drawn(fig, data, pd.Timestamp(table["end"].iloc[-1]).date(), takeaway)
 
@@ -120,11 +121,13 @@ def rates(store: Store) -> Drawn:
     review, current = years(store)
     _year_line(fig, current)
     moves = {sid: rate_move(load_values(store, sid), review) for sid in RATES}
-    takeaway = (f"Over {review} the 10-year yield moved {moves['DGS10']['change']:+.2f} "
-                "percentage points, "
-                f"the 2-year {moves['DGS2']['change']:+.2f}, fed funds "
-                f"{moves['DFF']['change']:+.2f} and the high-yield spread "
-                f"{moves['BAMLH0A0HYM2']['change']:+.2f} (peaking at "
+    def move(sid: str) -> str:
+        """A change in percentage points, signed, with a true minus sign."""
+        return f"{moves[sid]['change']:+.2f}".replace("-", "−")
+
+    takeaway = (f"Over {review} the 10-year yield moved {move('DGS10')} percentage points, "
+                f"the 2-year {move('DGS2')}, fed funds {move('DFF')} and the high-yield spread "
+                f"{move('BAMLH0A0HYM2')} (peaking at "
                 f"{moves['BAMLH0A0HYM2']['high']:.2f}% on "
                 f"{moves['BAMLH0A0HYM2']['high_date']:%-d %B}).")
     return Drawn(fig, table, table.dropna(how="all").index[-1].date(), takeaway)
