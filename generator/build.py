@@ -46,12 +46,14 @@ def run_mkdocs(settings: Settings) -> None:
         config = settings.docs_dir.parent / f"{settings.docs_dir.name}.mkdocs.yml"
         config.write_text(f"INHERIT: {settings.root / 'mkdocs.yml'}\n"
                           f"docs_dir: {settings.docs_dir}\nsite_dir: {settings.site_dir}\n")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+    # No --quiet: it silences warnings before --strict counts them, so a broken link would pass.
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict",
                "--config-file", str(config), "--site-dir", str(settings.site_dir)]
     done = subprocess.run(command, cwd=settings.root, capture_output=True, text=True)
     if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise BuildError("mkdocs build failed: " + " | ".join(detail[-8:]))
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        problems = [line for line in lines if line.startswith(("WARNING", "ERROR"))]
+        raise BuildError("mkdocs build failed: " + " | ".join(problems or lines[-8:]))
 
 
 def build_site(settings: Settings, log: Callable[[str], None] = print,
