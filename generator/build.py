@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.analytics.facts import build_facts
+from generator.analytics.facts.market_update import data_freshness
 from generator.errors import BuildError
 from generator.figures import build_figures
 from generator.ingest import ensure_store
 from generator.pages import copy_assets, render_pages
+from generator.pages.market_update import write_feed
 from generator.settings import Settings
 from generator.store import Store
 
@@ -44,8 +46,10 @@ def run_mkdocs(settings: Settings) -> None:
     if settings.docs_dir != settings.root / "build" / "docs":
         # Built elsewhere (tests, parallel builds): inherit the real config, swap the folders.
         config = settings.docs_dir.parent / f"{settings.docs_dir.name}.mkdocs.yml"
+        # Relative paths in the inherited file resolve against this one: pin the theme folder.
         config.write_text(f"INHERIT: {settings.root / 'mkdocs.yml'}\n"
-                          f"docs_dir: {settings.docs_dir}\nsite_dir: {settings.site_dir}\n")
+                          f"docs_dir: {settings.docs_dir}\nsite_dir: {settings.site_dir}\n"
+                          f"theme:\n  custom_dir: {settings.root / 'overrides'}\n")
     # No --quiet: it silences warnings before --strict counts them, so a broken link would pass.
     command = [sys.executable, "-m", "mkdocs", "build", "--strict",
                "--config-file", str(config), "--site-dir", str(settings.site_dir)]
@@ -67,11 +71,13 @@ def build_site(settings: Settings, log: Callable[[str], None] = print,
         ensure_store(settings, log=log)
     with timings.stage("analytics"):
         facts = build_facts(store)
+        facts.update(data_freshness(store, settings.build_date))  # depends on the build day
     with timings.stage("figures"):
         figures = build_figures(store, docs)
     with timings.stage("pages"):
         copy_assets(docs)
         render_pages(settings.content_dir, docs, facts, figures)
+        write_feed(docs, facts, settings.site_url)
     if mkdocs:
         with timings.stage("mkdocs"):
             run_mkdocs(settings)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.errors import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +29,10 @@ class Settings:
     site_dir: Path  # mkdocs output
     cache_dir: Path  # figure cache keyed by input checksum
     reference_dir: Path  # small hand-maintained reference files (with sources)
+    site_url: str = "http://localhost:8000/"  # public URL, absolute links in feeds (SITE_URL)
+    # The day the site is built: how old the data is is measured against it (PRIMER_BUILD_DATE,
+    # ISO date, pins it for reproducible builds and tests; default: today, UTC).
+    build_date: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -39,7 +46,26 @@ class Settings:
             site_dir=_path("PRIMER_SITE", root / "site"),
             cache_dir=_path("PRIMER_CACHE", root / "data" / "cache"),
             reference_dir=root / "data" / "reference",
+            site_url=site_url_from_env(),
+            build_date=build_date_from_env(),
         )
+
+
+def site_url_from_env() -> str:
+    """`SITE_URL` (the same variable mkdocs.yml reads), always ending in a slash."""
+    url = os.environ.get("SITE_URL") or "http://localhost:8000/"
+    return url if url.endswith("/") else url + "/"
+
+
+def build_date_from_env() -> dt.date:
+    """`PRIMER_BUILD_DATE` (YYYY-MM-DD) if set, else today's date in UTC."""
+    value = os.environ.get("PRIMER_BUILD_DATE")
+    if not value:
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BuildError(f"PRIMER_BUILD_DATE={value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
 # Site identity (also in mkdocs.yml, which is the engine's copy).

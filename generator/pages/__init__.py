@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,38 @@ def environment(content_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True, autoescape=False,
     )
     env.filters.update(fmt.FILTERS)
+    from generator.pages import narrative
+
+    env.globals.update(desk_note=narrative.desk_note,
+                       desk_note_footnotes=narrative.desk_note_footnotes)
     return env
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page the generator makes from a template (``content/_templates/…``) rather than from a
+    page source: `target` is its path in the docs folder, `context` what it adds to the facts."""
+
+    template: str
+    target: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def render_generated(env: jinja2.Environment, docs_dir: Path, facts: dict[str, Any],
+                     pages: Iterable[GeneratedPage]) -> list[str]:
+    """Render generated pages into `docs_dir` (facts plus each page's own context)."""
+    written = []
+    for page in pages:
+        try:
+            text = env.get_template(page.template).render(
+                **{**facts, **page.context}, table=fmt.table, facts=facts)
+        except jinja2.TemplateError as exc:
+            line = getattr(exc, "lineno", None)
+            where = f"content/{page.template}" + (f":{line}" if line else "")
+            raise BuildError(f"{where} (for {page.target}): {exc}") from None
+        atomic_write_text(docs_dir / page.target, text)
+        written.append(page.target)
+    return written
 
 
 def page_sources(content_dir: Path) -> Iterable[Path]:
@@ -83,4 +115,7 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
     unplaced = sorted(set(figures) - set(placed))
     if unplaced:
         raise BuildError(f"figures not placed on any page: {', '.join(unplaced)}")
+    from generator.pages.market_update import write_archive
+
+    written += write_archive(env, docs_dir, facts)
     return written

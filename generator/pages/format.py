@@ -56,6 +56,25 @@ def date(value: dt.date | pd.Timestamp | None, style: str = "long") -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def rate(value: float | None, digits: int = 2) -> str:
+    """A level already in percent (a yield, a spread): 4.254 -> '4.25%'."""
+    return MISSING if _missing(value) else f"{value:.{digits}f}%".replace("-", "−")
+
+
+def pct_gap(value: float | None, digits: int = 1) -> str:
+    """A difference of two fractional returns, in percentage points: 0.0123 -> '+1.2 pp'."""
+    return MISSING if _missing(value) else pp(value * 100, digits)
+
+
+def ordinal(value: float | None) -> str:
+    """A share as a percentile rank: 0.634 -> '63rd' (rounded to a whole percentile)."""
+    if _missing(value):
+        return MISSING
+    rank = round(value * 100)
+    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    return f"{rank}{suffix}"
+
+
 def integer(value: float | None) -> str:
     """A count: 1234.0 -> '1,234'."""
     return MISSING if _missing(value) else f"{int(value):,}"
@@ -91,6 +110,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "pct": pct, "pct_plain": pct_plain, "pct_points": pct_points, "num": num, "money": money,
     "date": date, "int": integer, "pct_trim": pct_trim, "pp": pp, "usd_short": usd_short,
     "year": lambda value: MISSING if _missing(value) else str(int(value)),
+    "rate": rate, "pct_gap": pct_gap, "ordinal": ordinal,
     "date_iso": lambda value: date(value, "iso"),
     "month": lambda value: date(value, "month"),
     "recovery": lambda value: "not yet recovered" if _missing(value) else date(value, "iso"),

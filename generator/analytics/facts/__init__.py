@@ -45,11 +45,13 @@ def build_facts(store: Store) -> dict[str, Any]:
 def _register_all() -> None:
     """Import every topic module so its providers register (one line per topic)."""
     from generator.analytics.facts import (
+        checklist,  # noqa: F401
         comparison,  # noqa: F401
         drivers,  # noqa: F401
         etfs,  # noqa: F401
         history,  # noqa: F401
         history_periods,  # noqa: F401
+        market_update,  # noqa: F401
         strategies,  # noqa: F401
         volatility,  # noqa: F401
         year_review,  # noqa: F401

@@ -1,0 +1,207 @@
+"""The investor checklist: its numbers against a hand computation from the raw snapshot, and the
+page in headless Chromium (ticks persist across a reload, reset clears, progress counts, instant
+navigation, print media)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from generator.analytics.facts.checklist import checklist_facts
+from generator.analytics.holding_periods import (
+    annualised_without_best_days,
+    rolling_annualised_returns,
+)
+from tests.raw_snapshot import raw_series
+
+
+@pytest.fixture(scope="module")
+def facts(store) -> dict:
+    return checklist_facts(store)["checklist"]
+
+
+def test_worst_drawdown_and_its_recovery_by_hand(facts, snapshot_dir):
+    rut = raw_series(snapshot_dir, "^RUT")
+    running_high = rut.cummax()
+    depth = rut / running_high - 1
+    trough = depth.idxmin()
+    peak_level = running_high[trough]
+    peak = rut[:trough][rut[:trough] == peak_level].index[-1]
+    after = rut[trough:]
+    recovery = after[after >= peak_level].index[0]
+    worst = facts["worst"]
+    assert worst["depth"] == depth.min()
+    assert (worst["peak"], worst["trough"], worst["recovery"]) == (
+        peak.date(), trough.date(), recovery.date()) == (
+        dt.date(2007, 7, 13), dt.date(2009, 3, 9), dt.date(2011, 4, 27))
+    assert worst["days_to_recover"] == len(rut[trough:recovery]) - 1
+    assert worst["years_peak_to_recovery"] == (recovery - peak).days / 365.25
+    assert facts["worst_at_allocation"]["portfolio_loss"] == depth.min() * 0.10
+
+
+def test_volatility_ratio_by_hand(facts, snapshot_dir):
+    both = pd.concat([raw_series(snapshot_dir, "^RUT"), raw_series(snapshot_dir, "^GSPC")],
+                     axis=1, join="inner").dropna()
+    returns = both.pct_change().iloc[1:]
+    vol = returns.std(ddof=1) * np.sqrt(252)
+    assert facts["volatility"]["ratio"] == pytest.approx(vol.iloc[0] / vol.iloc[1], rel=1e-12)
+    recent = returns.iloc[-252:].std(ddof=1) * np.sqrt(252)
+    assert facts["volatility"]["ratio_1y"] == pytest.approx(recent.iloc[0] / recent.iloc[1],
+                                                            rel=1e-12)
+    assert facts["volatility"]["since"] == dt.date(1987, 9, 10)
+
+
+def test_expense_ratios_from_the_reference_file(facts, settings_root):
+    table = pd.read_csv(settings_root / "data" / "reference" / "expense_ratios.csv")
+    small = table[table["ticker"].isin(["IWM", "VTWO", "IJR", "SPSM", "VB", "SCHA", "IWC"])]
+    assert facts["cheapest"]["expense_ratio"] == small["expense_ratio_pct"].min() / 100
+    cheapest = small.loc[small["expense_ratio_pct"] == small["expense_ratio_pct"].min(), "ticker"]
+    assert facts["cheapest"]["tickers"] == ", ".join(cheapest)
+    assert facts["funds"].loc["IWM", "cost_10k"] == pytest.approx(19.0)
+    assert facts["sectors"] is None  # no holdings in the store: the page says so
+
+
+def test_holding_period_helpers_on_a_tiny_series():
+    # Month-end closes doubling over exactly ten years: 10-year annualised 2 ** (1/10) − 1.
+    months = pd.date_range("2000-01-31", periods=121, freq="ME")
+    prices = pd.Series(np.geomspace(100, 200, 121), index=months)
+    rolling = rolling_annualised_returns(prices, 10)
+    assert len(rolling) == 1 and rolling.iloc[0] == pytest.approx(2 ** 0.1 - 1, rel=1e-12)
+    # Five daily closes: +10 %, −10 %, +20 %, 0 %; without the best day the +20 % is gone.
+    days = pd.Series([100.0, 110.0, 99.0, 118.8, 118.8],
+                     index=pd.to_datetime(["2001-01-01", "2001-07-02", "2001-12-31",
+                                           "2002-07-01", "2003-01-01"]))
+    every, without = annualised_without_best_days(days, 1)
+    years = 730 / 365.25  # 2001-01-01 to 2003-01-01
+    assert every == pytest.approx(1.188 ** (1 / years) - 1, rel=1e-12)
+    assert without == pytest.approx(0.99 ** (1 / years) - 1, rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def settings_root(built_site):
+    return built_site.root
+
+
+# --- in the browser ---------------------------------------------------------------------------
+
+def _open(browser, url: str, width: int = 1280, scheme: str = "light"):
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  color_scheme=scheme)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="networkidle")
+    return context, page, errors
+
+
+def _progress(page) -> str:
+    return page.locator("[data-progress]").inner_text()
+
+
+@pytest.mark.browser
+def test_ticks_persist_across_reload_and_reset_clears(browser, site_url, artifacts):
+    context, page, errors = _open(browser, site_url + "checklist/")
+    boxes = page.locator("input[type=checkbox][data-item]")
+    total = boxes.count()
+    assert total >= 12
+    assert _progress(page) == f"0 of {total} done"
+    page.locator("input[data-item=hold-through]").check()
+    page.locator("input[data-item=watch-credit]").check()
+    assert _progress(page) == f"2 of {total} done"
+    assert page.locator("progress").evaluate("el => el.value") == 2
+    page.reload(wait_until="networkidle")
+    assert page.locator("input[data-item=hold-through]").is_checked()
+    assert page.locator("input[data-item=watch-credit]").is_checked()
+    assert not page.locator("input[data-item=horizon]").is_checked()
+    assert _progress(page) == f"2 of {total} done"
+    assert page.locator("#check-hold-through.is-done").count() == 1
+    page.screenshot(path=str(artifacts / "checklist-ticked-1280-light.png"), full_page=False)
+    page.locator("[data-reset]").click()
+    assert [boxes.nth(i).is_checked() for i in range(total)] == [False] * total
+    assert _progress(page) == f"0 of {total} done"
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('primer-'))") == []
+    page.reload(wait_until="networkidle")
+    assert not page.locator("input[data-item=hold-through]").is_checked()
+    assert errors == []
+    context.close()
+
+
+def _sitemap_for(site_url: str, built_site):
+    """Material navigates instantly only to URLs listed in sitemap.xml, whose hosts it rebases
+    to the page's but whose port it keeps; the test server's random port would make every
+    link look external. Serve the sitemap with the test server's own origin."""
+    text = (built_site.site_dir / "sitemap.xml").read_text()
+    body = text.replace(built_site.site_url, site_url)
+
+    def handle(route):
+        route.fulfill(status=200, content_type="application/xml", body=body)
+    return handle
+
+
+@pytest.mark.browser
+def test_checklist_works_after_instant_navigation(browser, built_site, site_url):
+    """Material swaps the page in without a reload: the checklist must still initialise."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/sitemap.xml", _sitemap_for(site_url, built_site))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url + "checklist/", wait_until="networkidle")
+    page.locator("input[data-item=size-it]").check()
+    page.goto(site_url + "market-update/", wait_until="networkidle")
+    page.evaluate("window.__sameDocument = true")  # survives instant navigation, not a reload
+    page.locator("article a[href$='checklist/']").first.click()
+    page.wait_for_url("**/checklist/")
+    assert page.evaluate("window.__sameDocument === true")
+    page.wait_for_function("document.querySelector('[data-checklist]').dataset.ready === 'true'")
+    assert page.locator("input[data-item=size-it]").is_checked()
+    assert _progress(page).startswith("1 of ")
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_print_hides_navigation_and_shows_items(browser, site_url, artifacts, scheme):
+    context, page, errors = _open(browser, site_url + "checklist/", scheme=scheme)
+    page.locator("input[data-item=horizon]").check()
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer",
+                   "[data-reset]"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    items = page.locator(".primer-check")
+    assert items.count() >= 12
+    assert all(items.nth(i).is_visible() for i in range(items.count()))
+    assert page.locator(".primer-check__box").first.is_visible()
+    assert page.locator(".primer-check__data").first.is_visible()
+    assert page.get_by_text("Numbers as of 21 August 2026").is_visible()
+    assert page.get_by_text("Not investment advice").first.is_visible()
+    # Dark readers print dark text on white, not light text on nothing.
+    color = page.locator(".primer-check__title").first.evaluate("e => getComputedStyle(e).color")
+    assert color.startswith("rgba(0, 0, 0") or color == "rgb(0, 0, 0)", color
+    page.screenshot(path=str(artifacts / f"checklist-print-{scheme}.png"), full_page=True)
+    page.pdf(path=str(artifacts / f"checklist-print-{scheme}-a4.pdf"), format="A4")
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_market_update_page_shows_stale_notice_and_traces_sentences(browser, site_url, artifacts):
+    context, page, errors = _open(browser, site_url + "market-update/")
+    notice = page.locator(".admonition.warning").first
+    assert notice.is_visible() and "Stale data" in notice.inner_text()
+    sentences = page.locator(".primer-sentence")
+    assert 3 <= sentences.count() <= 6
+    for i in range(sentences.count()):
+        keys = sentences.nth(i).get_attribute("data-facts").split()
+        assert keys and all("." in k for k in keys)
+    assert page.locator(".footnote li").count() == sentences.count()
+    assert page.locator("h1").inner_text().startswith("Market update: 21 August 2026")
+    page.screenshot(path=str(artifacts / "market-update-1280-light.png"), full_page=True)
+    assert errors == []
+    context.close()

@@ -1,0 +1,416 @@
+"""The market update: facts and desk-note sentences for real dates, checked against a hand
+computation from the raw snapshot CSVs; no look-ahead (in memory and with a truncated copy of
+the store); freshness and the update report; the archive pages and the Atom feed of the built
+site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.analytics.facts.market_update import (
+    ROLES,
+    data_freshness,
+    day_update,
+    load_inputs,
+)
+from generator.analytics.market_update import (
+    business_days_after,
+    flatten,
+    market_update,
+    trading_days_for_archive,
+    truncate,
+)
+from generator.analytics.narrative import desk_note
+from generator.catalog import get
+from generator.errors import DataError
+from generator.pages import environment
+from generator.pages import format as fmt
+from generator.pages.market_update import DAY_TEMPLATE, atom_feed
+from generator.pages.narrative import sentence_text
+from generator.store import Store
+from tests.raw_snapshot import raw_series
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+# --- the hand computation: raw snapshot CSVs, plain pandas, no project code ----------------
+
+def by_hand(snapshot_dir: Path, day: str) -> dict:
+    """Every fact the desk note uses for `day`, computed here without the project's code."""
+    cut = pd.Timestamp(day)
+    out: dict = {}
+    for role, sid in (("r2k", "^RUT"), ("spx", "^GSPC")):
+        prices = raw_series(snapshot_dir, sid)
+        prices = prices[prices.index <= cut]
+        close, last = prices.iloc[-1], prices.index[-1]
+        month_ago = prices[prices.index <= last - pd.DateOffset(months=1)].iloc[-1]
+        record = prices.max()
+        record_day = prices[prices == record].index[0]
+        year = prices[prices.index > last - pd.Timedelta(days=364)]
+        out[role] = {
+            "close": close, "d1": close / prices.iloc[-2] - 1, "m1": close / month_ago - 1,
+            "ath": record, "ath_date": record_day.date(), "from_ath": close / record - 1,
+            "prior_ath": prices.iloc[:-1].max(),
+            "prior_ath_date": prices.iloc[:-1].idxmax().date(),
+            "low_52w": year.min(), "high_52w": year.max(),
+            "position": (close - year.min()) / (year.max() - year.min()),
+        }
+    out["gap_m1"] = out["r2k"]["m1"] - out["spx"]["m1"]
+    for role, sid in (("dgs10", "DGS10"), ("dgs2", "DGS2"), ("fed", "DFEDTARU"),
+                      ("hy", "BAMLH0A0HYM2")):
+        values = raw_series(snapshot_dir, sid)
+        values = values[values.index <= cut]
+        last = values.index[-1]
+        base = values[values.index <= last - pd.DateOffset(months=1)].iloc[-1]
+        out[role] = {"value": values.iloc[-1], "change": round(values.iloc[-1] - base, 4),
+                     "date": last.date()}
+        if role == "hy":
+            out[role]["percentile"] = (values <= values.iloc[-1]).sum() / len(values)
+            out[role]["start"] = values.index[0].date()
+    return out
+
+
+def signed_pct(x: float, digits: int = 1) -> str:
+    text = f"{abs(x) * 100:.{digits}f}%"
+    return ("+" if x >= 0 else "−") + text
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def ordinal(share: float) -> str:
+    n = round(share * 100)
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def inputs(store: Store) -> dict[str, pd.Series]:
+    return load_inputs(store)
+
+
+def update_for(inputs: dict[str, pd.Series], day: str) -> dict:
+    return day_update(inputs, dt.date.fromisoformat(day))
+
+
+# --- facts and sentences on chosen real dates --------------------------------------------------
+
+def test_covid_crash_2020_03_23_deep_drawdown_fed_cut_spreads_blow_out(inputs, snapshot_dir):
+    day = "2020-03-23"
+    hand = by_hand(snapshot_dir, day)
+    update = update_for(inputs, day)
+    flat = flatten({k: v for k, v in update.items() if k not in
+                    ("sentences", "windows_table", "rates_table")})
+    r2k, spx = hand["r2k"], hand["spx"]
+    assert flat["as_of"] == dt.date(2020, 3, 23)
+    assert flat["r2k.close"] == r2k["close"] == 1002.400024
+    assert flat["r2k.change.d1"] == r2k["d1"]
+    assert flat["r2k.change.m1"] == r2k["m1"]
+    assert flat["spx.change.m1"] == spx["m1"]
+    assert flat["gap.m1"] == hand["gap_m1"]
+    assert flat["r2k.ath"] == r2k["ath"] == 1740.75
+    assert flat["r2k.ath_date"] == r2k["ath_date"] == dt.date(2018, 8, 31)
+    assert flat["r2k.from_ath"] == r2k["from_ath"]
+    assert flat["r2k.from_ath"] < -0.40  # deeper than 10 %, and a bear market
+    assert flat["dgs10.change_m1"] == hand["dgs10"]["change"]
+    assert flat["fed_target.value"] == hand["fed"]["value"] == 0.25
+    assert flat["fed_target.change_m1"] == hand["fed"]["change"] == -1.5
+    assert flat["hy.value"] == hand["hy"]["value"] == 10.87
+    assert flat["hy.change_m1"] == hand["hy"]["change"]
+    assert flat["hy.percentile"] == hand["hy"]["percentile"]
+
+    sentences = update["sentences"]
+    # Seven rules have something to say; the optional 52-week-range sentence is dropped.
+    assert [s.rule for s in sentences] == ["day-down", "month-lag", "bear-market", "yields-down",
+                                           "fed-cut", "spreads-widen"]
+    assert [sentence_text(s) for s in sentences] == [
+        f"The Russell 2000 closed at {r2k['close']:,.2f} on 23 March 2020, down "
+        f"{abs(r2k['d1']) * 100:.1f}% on the day (S&P 500: {signed_pct(spx['d1'])}).",
+        f"Over the past month small caps lagged large caps by {abs(hand['gap_m1']) * 100:.1f} "
+        f"percentage points (Russell 2000 {signed_pct(r2k['m1'])}, S&P 500 "
+        f"{signed_pct(spx['m1'])}).",
+        f"The index is in a bear market by the usual definition, "
+        f"{abs(r2k['from_ath']) * 100:.1f}% below its all-time closing high of 1,740.75 set on "
+        "31 August 2018.",
+        f"The 10-year Treasury yield fell {abs(hand['dgs10']['change']):.2f} percentage points "
+        f"over the month to {hand['dgs10']['value']:.2f}%; the 2-year yield is at "
+        f"{hand['dgs2']['value']:.2f}% (−{abs(hand['dgs2']['change']):.2f} pp).",
+        "The Federal Reserve lowered the top of its target range by 1.50 percentage points over "
+        "the month, to 0.25%.",
+        f"High-yield credit spreads widened {hand['hy']['change']:.2f} percentage points over the "
+        f"month to 10.87%, the {ordinal(hand['hy']['percentile'])} percentile of their history "
+        "since 31 December 1996.",
+    ]
+    # Each sentence names the facts it shows, and they are the update's own values.
+    for sentence in sentences:
+        for fact in sentence.facts:
+            assert flat[fact.key] == fact.value
+
+
+def test_record_high_2021_11_08_small_caps_lead(inputs, snapshot_dir):
+    day = "2021-11-08"
+    hand = by_hand(snapshot_dir, day)
+    update = update_for(inputs, day)
+    r2k, spx = hand["r2k"], hand["spx"]
+    assert update["r2k"]["close"] == r2k["close"] == 2442.74
+    assert update["r2k"]["new_ath"] and update["r2k"]["ath_date"] == dt.date(2021, 11, 8)
+    assert update["r2k"]["new_52w_high"]
+    assert update["r2k"]["prior_ath"] == r2k["prior_ath"]
+    assert update["r2k"]["range_position"] == r2k["position"] == 1.0
+    assert update["gap"]["m1"] == hand["gap_m1"] > 0.005
+    # The 10-year yield moved exactly the 0.10-point threshold (1.51 against 1.61): rounding
+    # the difference keeps binary noise from hiding it.
+    assert update["dgs10"]["change_m1"] == hand["dgs10"]["change"] == -0.1
+    assert update["fed_target"]["change_m1"] == 0.0
+    assert [s.rule for s in update["sentences"]] == [
+        "day-up", "month-lead", "record-high", "yields-down", "spreads-steady"]
+    texts = [sentence_text(s) for s in update["sentences"]]
+    assert texts[1] == (
+        f"Over the past month small caps led large caps by {hand['gap_m1'] * 100:.1f} percentage "
+        f"points (Russell 2000 {signed_pct(r2k['m1'])}, S&P 500 {signed_pct(spx['m1'])}).")
+    assert texts[2] == (
+        f"That close is a new all-time closing high, above the previous record of "
+        f"{r2k['prior_ath']:,.2f} set on {long_date(r2k['prior_ath_date'])}.")
+    assert texts[3].startswith("The 10-year Treasury yield fell 0.10 percentage points over the "
+                               f"month to {hand['dgs10']['value']:.2f}%")
+    assert texts[4] == (
+        f"High-yield credit spreads were steady over the month at {hand['hy']['value']:.2f}% "
+        f"({'+' if hand['hy']['change'] >= 0 else '−'}{abs(hand['hy']['change']):.2f} pp), the "
+        f"{ordinal(hand['hy']['percentile'])} percentile of their history since "
+        "31 December 1996.")
+
+
+def test_tariff_shock_2025_04_08_spreads_widen_52_week_low(inputs, snapshot_dir):
+    day = "2025-04-08"
+    hand = by_hand(snapshot_dir, day)
+    update = update_for(inputs, day)
+    r2k = hand["r2k"]
+    assert update["r2k"]["new_52w_low"] and update["r2k"]["low_52w"] == r2k["low_52w"]
+    assert update["hy"]["value"] == hand["hy"]["value"] == 4.57
+    assert update["hy"]["change_m1"] == hand["hy"]["change"] == 1.6  # 4.57 against 2.97
+    assert [s.rule for s in update["sentences"]] == [
+        "day-down", "month-lag", "52w-low", "yields-steady", "spreads-widen"]
+    texts = [sentence_text(s) for s in update["sentences"]]
+    assert texts[2] == (
+        f"That is its lowest close in 52 weeks, {abs(r2k['from_ath']) * 100:.1f}% below the "
+        "all-time closing high of 2,442.74 set on 8 November 2021.")
+    assert texts[4] == (
+        "High-yield credit spreads widened 1.60 percentage points over the month to 4.57%, the "
+        f"{ordinal(hand['hy']['percentile'])} percentile of their history since 31 December 1996.")
+
+
+def test_latest_update_matches_hand_computation(store, snapshot_dir):
+    from generator.analytics.facts.market_update import market_update_facts
+
+    facts = market_update_facts(store)["market_update"]
+    latest = facts["latest"]
+    hand = by_hand(snapshot_dir, "2026-08-21")
+    assert latest["as_of"] == dt.date(2026, 8, 21)
+    assert latest["r2k"]["close"] == hand["r2k"]["close"]
+    assert latest["r2k"]["low_52w"] == hand["r2k"]["low_52w"]
+    assert latest["r2k"]["high_52w"] == hand["r2k"]["high_52w"]
+    assert latest["r2k"]["range_position"] == hand["r2k"]["position"]
+    assert latest["hy"]["percentile"] == hand["hy"]["percentile"]
+    assert latest["hy"]["date"] == hand["hy"]["date"] == dt.date(2026, 8, 20)  # FRED lags a day
+    assert 3 <= len(latest["sentences"]) <= 6
+    # The archive: every trading day since 2026-07-01 (at least 30), newest first.
+    days = [u["as_of"] for u in facts["archive"]]
+    assert len(days) >= 30 and days == sorted(days, reverse=True)
+    assert days[-1] == dt.date(2026, 7, 1)
+
+
+def test_the_windows_table_is_the_facts(inputs):
+    update = update_for(inputs, "2026-08-21")
+    table = update["windows_table"]
+    assert list(table.index) == ["1 day", "1 week", "1 month", "3 months", "Year to date",
+                                 "1 year"]
+    assert table.loc["Year to date", "r2k"] == update["r2k"]["change"]["ytd"]
+    assert table.loc["Year to date", "since"] == dt.date(2025, 12, 31)
+    assert table.loc["1 year", "gap"] == (update["r2k"]["change"]["y1"]
+                                          - update["spx"]["change"]["y1"])
+
+
+# --- no look-ahead ----------------------------------------------------------------------------
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(min_value=300, max_value=9800), st.floats(min_value=0.5, max_value=2.0))
+def test_no_look_ahead_in_memory(inputs, position, factor):
+    """Rewriting every observation after D (scaling it) changes nothing in the update for D."""
+    day = inputs["r2k"].index[position]
+    altered = {role: values.where(values.index <= day, values * factor)
+               for role, values in inputs.items()}
+    assert flatten(market_update(altered, day)) == flatten(market_update(inputs, day))
+    assert flatten(market_update(truncate(inputs, day), day)) == \
+        flatten(market_update(inputs, day))
+
+
+def truncated_store(store: Store, day: dt.date, target: Path) -> Store:
+    """A copy of the store whose update series all end on or before `day`."""
+    shutil.copytree(store.root, target)
+    copy = Store(target)
+    for series_id in ROLES.values():
+        series = get(series_id)
+        frame = copy.read_series(series)
+        copy.write_series(series, frame.loc[:pd.Timestamp(day)], origin="test:truncated")
+    return copy
+
+
+def render_day(settings, update: dict) -> str:
+    env = environment(settings.content_dir)
+    return env.get_template(DAY_TEMPLATE).render(mu=update, newer=None, older=None,
+                                                 root="../../", table=fmt.table)
+
+
+@pytest.mark.parametrize("day", ["2020-03-23", "2025-04-08", "2026-07-01"])
+def test_update_for_d_is_identical_whether_the_store_ends_at_d_or_later(
+        store, built_site, tmp_path, day):
+    when = dt.date.fromisoformat(day)
+    short = truncated_store(store, when, tmp_path / "store")
+    assert short.read_meta(get("^RUT")).last_date == when
+    assert short.read_meta(get("BAMLH0A0HYM2")).last_date <= when
+    full_update = day_update(load_inputs(store), when)
+    short_update = day_update(load_inputs(short), when)
+
+    def facts_only(update):
+        return flatten({k: v for k, v in update.items()
+                        if k not in ("sentences", "windows_table", "rates_table")})
+
+    assert facts_only(short_update) == facts_only(full_update)
+    assert short_update["sentences"] == full_update["sentences"]
+    pd.testing.assert_frame_equal(short_update["windows_table"], full_update["windows_table"])
+    assert render_day(built_site, short_update) == render_day(built_site, full_update)
+
+
+# --- freshness and the update report ------------------------------------------------------------
+
+def small_store(store: Store, target: Path) -> Store:
+    shutil.copytree(store.root / "yahoo", target / "yahoo",
+                    ignore=lambda d, names: [n for n in names if not n.startswith("^RUT")])
+    return Store(target)
+
+
+def test_freshness_without_a_report_says_snapshot_and_stale(store, tmp_path):
+    fresh = data_freshness(small_store(store, tmp_path), dt.date(2026, 11, 25))["freshness"]
+    assert fresh["as_of"] == dt.date(2026, 8, 21)
+    # Weekdays after Fri 2026-08-21 up to Wed 2026-11-25, counted by hand.
+    weekdays = sum(1 for d in pd.date_range("2026-08-22", "2026-11-25") if d.weekday() < 5)
+    assert fresh["business_days_behind"] == weekdays == 68
+    assert fresh["calendar_days_behind"] == 96
+    assert fresh["stale"] and fresh["behind"] and fresh["problems"] == []
+    assert fresh["report"] is None and fresh["from_snapshot"]
+
+
+def test_freshness_next_monday_is_current(store, tmp_path):
+    fresh = data_freshness(small_store(store, tmp_path), dt.date(2026, 8, 24))["freshness"]
+    assert fresh["business_days_behind"] == 1
+    assert not fresh["stale"]
+
+
+def test_a_rejected_series_in_the_report_makes_the_data_stale(store, tmp_path):
+    small = small_store(store, tmp_path)
+    report = [
+        {"series": "^RUT", "status": "unchanged", "reason": "", "last_date": "2026-08-21",
+         "checked_at": "2026-08-24T22:00:00Z"},
+        {"series": "BAMLH0A0HYM2", "status": "rejected",
+         "reason": "implausible move on 2026-08-21", "last_date": "2026-08-20",
+         "checked_at": "2026-08-24T22:01:00Z"},
+    ]
+    (tmp_path / "_update_report.json").write_text(json.dumps(report))
+    fresh = data_freshness(small, dt.date(2026, 8, 24))["freshness"]
+    assert not fresh["behind"] and fresh["stale"]
+    assert [p["series"] for p in fresh["problems"]] == ["BAMLH0A0HYM2"]
+    assert fresh["last_checked"] == "2026-08-24T22:01:00Z"
+    (tmp_path / "_update_report.json").write_text("{not json")
+    with pytest.raises(DataError, match=r"_update_report\.json"):
+        data_freshness(small, dt.date(2026, 8, 24))
+
+
+def test_business_days_and_archive_days():
+    assert business_days_after(dt.date(2026, 8, 21), dt.date(2026, 8, 21)) == 0
+    assert business_days_after(dt.date(2026, 8, 21), dt.date(2026, 8, 23)) == 0  # weekend
+    assert business_days_after(dt.date(2026, 8, 21), dt.date(2026, 8, 28)) == 5
+    days = pd.bdate_range("2026-06-01", "2026-08-21")
+    assert trading_days_for_archive(days, dt.date(2026, 8, 10), 30)[0] == days[-30].date()
+    assert trading_days_for_archive(days, dt.date(2026, 6, 2), 30)[0] == dt.date(2026, 6, 2)
+    assert len(trading_days_for_archive(days[:5], dt.date(2026, 6, 2), 30)) == 5
+
+
+def test_missing_rates_leave_fewer_sentences():
+    """Before the spread series begins, the update still speaks about the indexes."""
+    prices = pd.Series(np.linspace(100, 120, 400),
+                       index=pd.bdate_range("2020-01-01", periods=400))
+    facts = market_update({"r2k": prices, "spx": prices * 2}, prices.index[-1])
+    rules = [s.rule for s in desk_note(facts)]
+    assert rules == ["day-up", "month-in-step", "record-high"]
+
+
+# --- the built site: archive pages, feed, page head ------------------------------------------
+
+def test_feed_parses_with_an_entry_per_archive_day(built_site, store):
+    site = built_site.site_dir
+    feed = ET.parse(site / "market-update" / "feed.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    archive = sorted((site / "market-update" / "archive").glob("20*/index.html"))
+    assert len(entries) >= 30 and len(entries) == len(archive)
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == len(ids)
+    for entry in entries:
+        link = entry.find(f"{ATOM}link").get("href")
+        assert link.startswith(built_site.site_url)  # absolute, from SITE_URL
+        page = site / link.removeprefix(built_site.site_url) / "index.html"
+        assert page.is_file(), link
+        assert "Russell 2000 closed at" in entry.findtext(f"{ATOM}content")
+    assert entries[0].findtext(f"{ATOM}updated") == "2026-08-21T00:00:00Z"
+    assert (site / "feed.xml").read_bytes() == (site / "market-update" / "feed.xml").read_bytes()
+    head = (site / "market-update" / "index.html").read_text()
+    assert 'rel="alternate" type="application/atom+xml"' in head
+
+
+def test_feed_urls_follow_site_url(store):
+    from generator.analytics.facts.market_update import market_update_facts
+
+    facts = market_update_facts(store)
+    feed = ET.fromstring(atom_feed(facts, "https://example.org/primer/"))
+    hrefs = [link.get("href") for link in feed.iter(f"{ATOM}link")]
+    assert hrefs[0] == "https://example.org/primer/market-update/feed.xml"
+    assert all(h.startswith("https://example.org/primer/") for h in hrefs)
+
+
+def test_day_pages_show_their_own_date_and_trace_every_sentence(built_site):
+    docs = built_site.docs_dir
+    page = (docs / "market-update" / "archive" / "2026-07-01.md").read_text()
+    assert "# Market update: 1 July 2026" in page
+    assert "data on or before that day" in page
+    assert page.count('class="primer-sentence"') == page.count("[^note-") // 2
+    html = (built_site.site_dir / "market-update" / "index.html").read_text()
+    assert "Stale data" in html  # the snapshot ends months before any build after it
+    assert 'data-fact="r2k.close"' in html
+    index = (built_site.site_dir / "index.html").read_text()
+    assert "Latest market update: 21 August 2026" in index
+
+
+def test_site_url_and_build_date_settings(monkeypatch):
+    from generator.errors import BuildError
+    from generator.settings import Settings
+
+    monkeypatch.setenv("SITE_URL", "https://example.org/primer")
+    monkeypatch.setenv("PRIMER_BUILD_DATE", "2026-08-24")
+    settings = Settings.from_env()
+    assert settings.site_url == "https://example.org/primer/"
+    assert settings.build_date == dt.date(2026, 8, 24)
+    monkeypatch.setenv("PRIMER_BUILD_DATE", "24/08/2026")
+    with pytest.raises(BuildError, match="PRIMER_BUILD_DATE"):
+        Settings.from_env()
