@@ -15,7 +15,11 @@ from generator.analytics.holding_periods import (
     annualised_without_best_days,
     rolling_annualised_returns,
 )
-from tests.raw_snapshot import raw_series
+from tests.snapshot_raw import raw_close, raw_fred
+
+
+def raw_series(snapshot_dir, series_id: str) -> pd.Series:
+    return (raw_close if series_id.startswith("^") else raw_fred)(snapshot_dir, series_id)
 
 
 @pytest.fixture(scope="module")

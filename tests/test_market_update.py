@@ -38,12 +38,17 @@ from generator.pages import format as fmt
 from generator.pages.market_update import DAY_TEMPLATE, atom_feed
 from generator.pages.narrative import sentence_text
 from generator.store import Store
-from tests.raw_snapshot import raw_series
+from tests.snapshot_raw import raw_close, raw_fred
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 # --- the hand computation: raw snapshot CSVs, plain pandas, no project code ----------------
+
+def raw_series(snapshot_dir: Path, series_id: str) -> pd.Series:
+    """A series straight from its snapshot file (Yahoo's Close or FRED's value column)."""
+    return (raw_close if series_id.startswith("^") else raw_fred)(snapshot_dir, series_id)
+
 
 def by_hand(snapshot_dir: Path, day: str) -> dict:
     """Every fact the desk note uses for `day`, computed here without the project's code."""
@@ -328,12 +333,25 @@ def test_a_rejected_series_in_the_report_makes_the_data_stale(store, tmp_path):
          "reason": "implausible move on 2026-08-21", "last_date": "2026-08-20",
          "checked_at": "2026-08-24T22:01:00Z"},
     ]
-    (tmp_path / "_update_report.json").write_text(json.dumps(report))
+    # The shape `make update` writes: {"checked_at", "exit_code", "series": [...]}.
+    path = tmp_path / "_update_report.json"
+    path.write_text(json.dumps({"checked_at": "2026-08-24T22:01:00Z", "exit_code": 1,
+                                "series": report}))
     fresh = data_freshness(small, dt.date(2026, 8, 24))["freshness"]
     assert not fresh["behind"] and fresh["stale"]
     assert [p["series"] for p in fresh["problems"]] == ["BAMLH0A0HYM2"]
     assert fresh["last_checked"] == "2026-08-24T22:01:00Z"
-    (tmp_path / "_update_report.json").write_text("{not json")
+    # Nothing rejected, but a feed the update reads has not moved on: still stale.
+    report[1] = {"series": "DGS10", "status": "unchanged", "reason": "", "stale": True,
+                 "last_date": "2026-08-13", "checked_at": "2026-08-24T22:01:00Z"}
+    path.write_text(json.dumps({"series": report}))
+    fresh = data_freshness(small, dt.date(2026, 8, 24))["freshness"]
+    assert fresh["problems"] == [] and [e["series"] for e in fresh["lagging"]] == ["DGS10"]
+    assert fresh["stale"]
+    report[1]["stale"] = False
+    path.write_text(json.dumps({"series": report}))
+    assert not data_freshness(small, dt.date(2026, 8, 24))["freshness"]["stale"]
+    path.write_text("{not json")
     with pytest.raises(DataError, match=r"_update_report\.json"):
         data_freshness(small, dt.date(2026, 8, 24))
 

@@ -119,8 +119,9 @@ def data_freshness(store: Store, build_date: dt.date) -> dict[str, Any]:
     """How old the data is on `build_date` and whether the last update rejected anything.
 
     Stale when the last Russell 2000 close is more than the catalog's `stale_business_days`
-    weekdays before the build date, or when the last update report lists a series whose status
-    is not "updated" or "unchanged".
+    weekdays before the build date, when the last update report lists a series whose status is
+    not "updated" or "unchanged" (rejected, unreachable, failed), or when it flags a series the
+    market update reads as a stale feed.
     """
     rut = get("^RUT")
     meta = store.read_meta(rut)
@@ -128,12 +129,16 @@ def data_freshness(store: Store, build_date: dt.date) -> dict[str, Any]:
     behind = business_days_after(as_of, build_date)
     report = read_update_report(store)
     problems = [e for e in (report or []) if e["status"] not in OK_STATUSES]
+    # Fetched fine but the feed itself has not moved on (the update flags it `stale`).
+    lagging = [e for e in (report or []) if e["status"] in OK_STATUSES and e.get("stale")
+               and e["series"] in ROLES.values()]
     checked = sorted(str(e["checked_at"]) for e in (report or []) if e.get("checked_at"))
     return {"freshness": {
         "as_of": as_of, "build_date": build_date,
         "business_days_behind": behind, "calendar_days_behind": (build_date - as_of).days,
         "limit": rut.stale_business_days, "behind": behind > rut.stale_business_days,
-        "problems": problems, "stale": behind > rut.stale_business_days or bool(problems),
+        "problems": problems, "lagging": lagging,
+        "stale": behind > rut.stale_business_days or bool(problems) or bool(lagging),
         "report": report, "last_checked": checked[-1] if checked else None,
         "from_snapshot": meta.origin.startswith("snapshot:"),
     }}
