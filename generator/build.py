@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -53,10 +54,11 @@ def run_mkdocs(settings: Settings) -> None:
     # No --quiet: it silences warnings before --strict counts them, so a broken link would pass.
     command = [sys.executable, "-m", "mkdocs", "build", "--strict",
                "--config-file", str(config), "--site-dir", str(settings.site_dir)]
-    done = subprocess.run(command, cwd=settings.root, capture_output=True, text=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(command, cwd=settings.root, capture_output=True, text=True, env=env)
     if done.returncode != 0:
-        lines = (done.stderr or done.stdout).strip().splitlines()
-        problems = [line for line in lines if line.startswith(("WARNING", "ERROR"))]
+        lines = (done.stderr + done.stdout).strip().splitlines()
+        problems = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted"))]
         raise BuildError("mkdocs build failed: " + " | ".join(problems or lines[-8:]))
 
 

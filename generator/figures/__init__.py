@@ -16,12 +16,17 @@ from generator.catalog import BY_ID
 from generator.errors import BuildError, DataError
 from generator.figures import (
     comparison,  # noqa: F401
+    construction,  # noqa: F401
     drivers,  # noqa: F401
     etfs,  # noqa: F401
     history,  # noqa: F401  (registers figures)
     history_periods,  # noqa: F401
+    risks,  # noqa: F401
+    scenarios,  # noqa: F401
     strategies,  # noqa: F401
+    valuation,  # noqa: F401
     volatility,  # noqa: F401
+    what_it_is,  # noqa: F401
     year_review,  # noqa: F401
 )
 from generator.figures.spec import (

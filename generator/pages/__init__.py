@@ -19,6 +19,13 @@ from generator.errors import BuildError
 from generator.figures.spec import FigureResult
 from generator.pages import format as fmt
 from generator.pages.embed import EmbedContext
+from generator.pages.glossary import (
+    ABBREVIATIONS,
+    GLOSSARY_SOURCE,
+    abbreviations_markdown,
+    glossary_markdown,
+    load_glossary,
+)
 from generator.store import atomic_write_text
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -98,6 +105,9 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
     than the one its definition names, or is placed nowhere.
     """
     env = environment(content_dir)
+    terms = load_glossary(content_dir / GLOSSARY_SOURCE)
+    # Appended to every page by pymdownx.snippets (mkdocs.yml); kept out of the pages themselves.
+    atomic_write_text(docs_dir / ABBREVIATIONS, abbreviations_markdown(terms))
     placed: dict[str, str] = {}
     written = []
     for rel in page_sources(content_dir):
@@ -105,7 +115,8 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
         try:
             text = env.get_template(rel.as_posix()).render(
                 **facts, figure=embed.figure, table=fmt.table, facts=facts,
-                takeaway=lambda figure_id: figures[figure_id].takeaway)
+                takeaway=lambda figure_id: figures[figure_id].takeaway,
+                glossary=lambda: glossary_markdown(terms))
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None)
             where = f"content/{rel.as_posix()}" + (f":{line}" if line else "")

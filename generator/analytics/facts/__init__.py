@@ -47,12 +47,18 @@ def _register_all() -> None:
     from generator.analytics.facts import (
         checklist,  # noqa: F401
         comparison,  # noqa: F401
+        construction,  # noqa: F401
         drivers,  # noqa: F401
         etfs,  # noqa: F401
+        faq,  # noqa: F401
         history,  # noqa: F401
         history_periods,  # noqa: F401
         market_update,  # noqa: F401
+        risks,  # noqa: F401
+        scenarios,  # noqa: F401
         strategies,  # noqa: F401
+        valuation,  # noqa: F401
         volatility,  # noqa: F401
+        what_it_is,  # noqa: F401
         year_review,  # noqa: F401
     )

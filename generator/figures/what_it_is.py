@@ -1,0 +1,49 @@
+"""Figures for the "What the Russell 2000 is" page."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from generator.analytics.cycle import recession_periods
+from generator.analytics.returns import cagr
+from generator.figures.spec import Drawn, figure
+from generator.figures.theme import (
+    add_recessions,
+    color,
+    dates,
+    log_linear_buttons,
+    new_figure,
+    range_buttons,
+    weekly,
+)
+from generator.store import Store, load_values
+
+PAGE = "what-it-is.md"
+
+
+def _day(when: pd.Timestamp) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+@figure(
+    id="r2k-index-level", title="The Russell 2000 index level since 1987",
+    page=PAGE, sources=("^RUT", "USREC"),
+    method="Daily closing level of the Russell 2000 price index (no dividends) from the first "
+           "day in our data; log scale by default (the buttons switch to linear); drawn weekly, "
+           "CSV daily. Grey bands are NBER recessions (USREC, monthly).",
+)
+def index_level(store: Store) -> Drawn:
+    rut = load_values(store, "^RUT")
+    shown = weekly(rut)
+    fig = new_figure(y_title="Index level (log scale)", y_format=",.0f", log_y=True)
+    fig.add_scatter(x=dates(shown.index), y=shown.round(2).to_numpy(), name="Russell 2000",
+                    line={"color": color("^RUT"), "width": 1.6}, showlegend=False)
+    add_recessions(fig, recession_periods(load_values(store, "USREC")), rut.index[0])
+    range_buttons(fig)
+    log_linear_buttons(fig, "Index level")
+    multiple = rut.iloc[-1] / rut.iloc[0]
+    takeaway = (f"From {rut.iloc[0]:,.2f} on {_day(rut.index[0])} to {rut.iloc[-1]:,.2f} on "
+                f"{_day(rut.index[-1])}, the index rose {multiple:.1f}-fold on price alone, "
+                f"about {cagr(rut):.1%} a year.")
+    data = rut.rename("russell_2000_close").to_frame()
+    return Drawn(fig, data, rut.index[-1].date(), takeaway)
