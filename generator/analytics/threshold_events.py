@@ -34,4 +34,7 @@ def spike_events(values: pd.Series, quantile: float = 0.9, min_history: int = 75
             calm_days = 0
         else:
             calm_days += 1
-    return pd.DataFrame(rows, columns=["date", "value", "threshold"]).set_index("date")
+    frame = pd.DataFrame(rows, columns=["date", "value", "threshold"])
+    # Same dtypes with or without events (an empty frame would otherwise be of objects).
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame.set_index("date").astype("float64")
