@@ -52,8 +52,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("etfs.md", "1,000"): "definition: the Russell 1000 is the largest 1,000",
     ("strategies.md", "$10,000"): "the conventional amount of a growth-of chart, not data",
     ("strategies.md", "3×"): "product definition: a 3× daily leveraged fund",
-    ("volatility.md", "10%"): "threshold of a count (months with a move of 10% or more)",
-    ("volatility.md", "30%"): "threshold of a count (time spent at least 30% below the high)",
     ("faq.md", "3×"): "product definition: TNA promises three times the daily return",
     ("faq.md", "$10,000"): "the conventional amount of a growth-of chart, not data",
     ("glossary.yml", "±2.5%"): "definition of the banding rule",
