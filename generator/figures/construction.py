@@ -14,6 +14,7 @@ from generator.analytics.facts.construction import (
 from generator.analytics.seasonality import MonthEffect, month_effect
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, new_figure
+from generator.figures.wording import pct
 from generator.store import Store, load_values
 
 PAGE = "construction.md"
@@ -59,11 +60,12 @@ def recon_month_returns(store: Store) -> Drawn:
     absolute = month_effect(returns["russell_2000"], RECON_MONTH)
     relative = month_effect(returns["relative"], RECON_MONTH)
     takeaway = (f"Across {absolute.n_in} Junes since 1989 the Russell 2000 averaged "
-                f"{absolute.mean_in:+.2%} against {absolute.mean_out:+.2%} in the other "
-                f"{absolute.n_out} months (permutation p = {absolute.p_value:.2f}); against the "
-                f"S&P 500 it averaged {relative.mean_in:+.2%} in June vs "
-                f"{relative.mean_out:+.2%} otherwise (p = {relative.p_value:.2f}): "
-                f"{_verdict(absolute, relative)}.")
+                f"{pct(absolute.mean_in, 2, signed=True)} against "
+                f"{pct(absolute.mean_out, 2, signed=True)} in the other {absolute.n_out} months "
+                f"(permutation p = {absolute.p_value:.2f}); against the S&P 500 it averaged "
+                f"{pct(relative.mean_in, 2, signed=True)} in June vs "
+                f"{pct(relative.mean_out, 2, signed=True)} otherwise "
+                f"(p = {relative.p_value:.2f}): {_verdict(absolute, relative)}.")
     profile.index = pd.Index(names, name="month")
     last = returns.index[-1].to_timestamp(how="end")
     as_of = load_values(store, "^RUT").loc[:last].index[-1].date()

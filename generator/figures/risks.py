@@ -8,6 +8,7 @@ import pandas as pd
 from generator.analytics.facts.risks import BIG_LOSS, twelve_month_returns
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, new_figure
+from generator.figures.wording import pct
 from generator.store import Store
 
 PAGE = "risks.md"
@@ -45,7 +46,7 @@ def twelve_month_outcomes(store: Store) -> Drawn:
                 f"{(r2k < 0).mean():.0%} of the time (S&P 500: {(spx < 0).mean():.0%}) and lost "
                 f"more than {-BIG_LOSS:.0%} in {(r2k < BIG_LOSS).mean():.0%} "
                 f"(S&P 500: {(spx < BIG_LOSS).mean():.0%}); its range ran from "
-                f"{r2k.min():+.0%} to {r2k.max():+.0%}.")
+                f"{pct(r2k.min(), 0, signed=True)} to {pct(r2k.max(), 0, signed=True)}.")
     last = windows.index[-1].to_timestamp(how="end").date()
     data = windows.copy()
     data.index = data.index.to_timestamp(how="end").normalize()

@@ -15,9 +15,11 @@ from generator.analytics.facts.scenarios import (
 )
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, new_figure
+from generator.figures.wording import num, pct
 from generator.store import Store, load_values
 
 PAGE = "scenarios.md"
+WEAK_CORRELATION = 0.2  # below this (in absolute value) a link is called "close to nothing"
 SHORT_LABELS = {"fed": ("Fed funds falling", "Fed funds rising"),
                 "growth": ("Output growth speeding up", "Output growth slowing"),
                 "credit": ("Credit spread narrowing", "Credit spread widening")}
@@ -61,13 +63,19 @@ def regimes(store: Store) -> Drawn:
                       margin={"l": 8})
     credit = table[table["signal"] == "credit"].set_index("regime")
     fed = table[table["signal"] == "fed"].set_index("regime")
-    takeaway = (f"The month's credit move mattered most: when the high-yield spread narrowed, "
-                f"the Russell 2000 averaged {credit['russell_2000'].iloc[0]:+.1%} a month and "
-                f"beat the S&P 500 by {credit['relative'].iloc[0]:+.2%}; when it widened, "
-                f"{credit['russell_2000'].iloc[1]:+.1%} and {credit['relative'].iloc[1]:+.2%}. "
-                f"The direction of the fed funds rate alone split returns far less "
-                f"({fed['relative'].iloc[0]:+.2%} vs {fed['relative'].iloc[1]:+.2%} "
-                f"relative).")
+    on, off = credit.iloc[0], credit.iloc[1]
+    credit_gap = on["relative"] - off["relative"]
+    fed_gap = fed["relative"].iloc[0] - fed["relative"].iloc[1]
+    lead = ("The month's credit move mattered most" if abs(credit_gap) > abs(fed_gap)
+            else "Credit moves mattered less than the Fed's direction")
+    takeaway = (f"{lead}: when the high-yield spread narrowed, the Russell 2000 averaged "
+                f"{pct(on['russell_2000'], 1, signed=True)} a month and beat the S&P 500 by "
+                f"{pct(on['relative'], 2, signed=True)}; when it widened, "
+                f"{pct(off['russell_2000'], 1, signed=True)} and "
+                f"{pct(off['relative'], 2, signed=True)}. With the fed funds rate below vs above "
+                f"its level six months earlier the gap was "
+                f"{pct(fed['relative'].iloc[0], 2, signed=True)} vs "
+                f"{pct(fed['relative'].iloc[1], 2, signed=True)} a month.")
     months = monthly_returns(store).index
     return Drawn(fig, table, _month_end_as_of(store, months[-1]).date(), takeaway)
 
@@ -133,14 +141,21 @@ def rotation(store: Store) -> Drawn:
                     showlegend=False)
     latest = float(pairs["trailing_36m"].iloc[-1])
     fig.add_vline(x=latest, line={"dash": "dash", "width": 1.2, "color": color("^RUT")},
-                  annotation_text=f"latest {latest:+.0%}", annotation_position="top")
+                  annotation_text=f"latest {pct(latest, 0, signed=True)}",
+                  annotation_position="top")
     fig.update_layout(hovermode="closest",
                       xaxis={"title": {"text": f"Previous {ROTATION_LOOKBACK} months, relative"},
                              "tickformat": "+.0%", "zeroline": True})
     corr = float(done["trailing_36m"].corr(done["next_12m"]))
+    shown = num(corr, 2) if corr < 0 else f"+{num(corr, 2)}"
+    if abs(corr) < WEAK_CORRELATION:
+        verdict = (f"is close to nothing (correlation {shown}): a long lag has not, by itself, "
+                   f"predicted a catch-up")
+    else:
+        verdict = (f"has a correlation of {shown} — and with overlapping windows the evidence is "
+                   f"weaker than the dots suggest")
     takeaway = (f"Over {len(done)} month ends the link between a past {ROTATION_LOOKBACK}-month "
-                f"lag and the next {ROTATION_AHEAD} months is close to nothing (correlation "
-                f"{corr:+.2f}): a long lag has not, by itself, predicted a catch-up.")
+                f"relative return and the next {ROTATION_AHEAD} months {verdict}.")
     data = pairs.copy()
     data.index = data.index.to_timestamp(how="end").normalize()
     data.index.name = "month_end"
