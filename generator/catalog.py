@@ -138,3 +138,26 @@ def get(series_id: str) -> Series:
         return BY_ID[series_id]
     except KeyError:
         raise KeyError(f"unknown series {series_id!r}; known: {', '.join(BY_ID)}") from None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A stored table that is not one dated series (fund holdings, members' closes)."""
+
+    id: str
+    title: str
+    publisher: str
+    format: Literal["csv", "parquet"]
+    note: str = ""
+
+
+HOLDINGS_TABLE = Table("iwm_holdings", "IWM holdings",
+                       "iShares (BlackRock)", "csv",
+                       note="One line per holding as published; equities are the index members.")
+MEMBERS_TABLE = Table("members_close", "members' adjusted daily closes",
+                      "Yahoo Finance", "parquet",
+                      note="Today's members only: history built from it is survivorship-biased.")
+EXCLUSIONS_TABLE = Table("members_exclusions", "Members left out by the single-stock rules",
+                         "Small-Cap Primer validation of Yahoo Finance closes", "csv")
+TABLES: tuple[Table, ...] = (HOLDINGS_TABLE, MEMBERS_TABLE, EXCLUSIONS_TABLE)
+TABLES_BY_ID: dict[str, Table] = {t.id: t for t in TABLES}

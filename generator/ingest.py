@@ -12,12 +12,31 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.catalog import SERIES, Series
+import pandas as pd
+
+from generator.catalog import (
+    EXCLUSIONS_TABLE,
+    HOLDINGS_TABLE,
+    MEMBERS_TABLE,
+    SERIES,
+    Series,
+)
 from generator.errors import DataError
 from generator.settings import Settings
+from generator.sources.ishares import Holdings, parse_holdings_csv
+from generator.sources.members import SNAPSHOT_FILE as MEMBERS_SNAPSHOT_FILE
+from generator.sources.members import parse_members_csv
 from generator.sources.snapshot import read_snapshot_series, snapshot_path
-from generator.store import SeriesMeta, Store
-from generator.validate import validate_series
+from generator.store import SeriesMeta, Store, TableMeta
+from generator.validate import (
+    MemberRules,
+    screen_members,
+    validate_holdings,
+    validate_members_frame,
+    validate_series,
+)
+
+HOLDINGS_SNAPSHOT_FILE = "ishares/IWM_holdings.csv"
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,8 @@ def ensure_store(settings: Settings, log: Callable[[str], None] = print) -> Inge
     missing = [s for s in SERIES if not store.has(s)]
     report = IngestReport(imported=[], already_stored=[s.id for s in SERIES if store.has(s)],
                           missing_optional=[])
+    if settings.snapshot_dir.is_dir():
+        report.imported.extend(ensure_tables(settings, store, log))
     if not missing:
         return report
     if settings.snapshot_dir.is_dir():
@@ -65,4 +86,83 @@ def ensure_store(settings: Settings, log: Callable[[str], None] = print) -> Inge
         raise DataError("could not fill the store from the live feeds: "
                         + "; ".join(result.failed_required))
     report.imported.extend(result.updated)
+    if not all(store.has_table(t.id) for t in (HOLDINGS_TABLE, MEMBERS_TABLE)):
+        from generator.update_tables import run_table_updates
+
+        rows = run_table_updates(settings, dt.date.today(), log)
+        failed = [r for r in rows if r["status"] not in ("updated", "unchanged")]
+        if failed:
+            raise DataError("could not fill the holdings and members tables from the live feeds: "
+                            + "; ".join(f"{r['series']}: {r['reason']}" for r in failed))
     return report
+
+
+# --- Tables: the fund's holdings and its members' closes --------------------------------------
+
+def store_holdings(store: Store, holdings: Holdings, origin: str, where: str | None = None,
+                   today: dt.date | None = None) -> TableMeta:
+    """Validate and store a parsed holdings file (snapshot or live: one path)."""
+    validate_holdings(holdings.table, holdings.as_of, path=where, today=today)
+    return store.write_table(HOLDINGS_TABLE.id, holdings.table, title=HOLDINGS_TABLE.title,
+                             publisher=HOLDINGS_TABLE.publisher, origin=origin,
+                             as_of=holdings.as_of, fmt=HOLDINGS_TABLE.format,
+                             notes={"fund": holdings.fund})
+
+
+def rules_signature(rules: MemberRules) -> str:
+    """The screening rules as stored beside the exclusion list (a change re-screens)."""
+    return repr(rules)
+
+
+def store_members(store: Store, closes: pd.DataFrame, origin: str, where: str | None = None,
+                  today: dt.date | None = None, notes: dict[str, str] | None = None) -> TableMeta:
+    """Validate the members' close table as a whole, store it, and store its exclusion list."""
+    validate_members_frame(closes, path=where, today=today)
+    closes = closes.sort_index(axis=1)
+    as_of = pd.Timestamp(closes.index[-1]).date()
+    meta = store.write_table(MEMBERS_TABLE.id, closes, title=MEMBERS_TABLE.title,
+                             publisher=MEMBERS_TABLE.publisher, origin=origin, as_of=as_of,
+                             fmt=MEMBERS_TABLE.format, notes=notes)
+    screen_stored_members(store, force=True)
+    return meta
+
+
+def screen_stored_members(store: Store, rules: MemberRules | None = None,
+                          force: bool = False) -> TableMeta:
+    """(Re)compute the exclusion list when the closes or the rules changed since it was made."""
+    rules = rules or MemberRules()
+    members = store.read_table_meta(MEMBERS_TABLE.id)
+    wanted = {"rules": rules_signature(rules), "members_sha256": members.sha256}
+    if not force and store.has_table(EXCLUSIONS_TABLE.id):
+        current = store.read_table_meta(EXCLUSIONS_TABLE.id)
+        if current.notes == wanted:
+            return current
+    exclusions = screen_members(store.read_table(MEMBERS_TABLE.id), rules)
+    return store.write_table(EXCLUSIONS_TABLE.id, exclusions, title=EXCLUSIONS_TABLE.title,
+                             publisher=EXCLUSIONS_TABLE.publisher,
+                             origin=f"validate.screen_members over {MEMBERS_TABLE.id}",
+                             as_of=members.as_of_date, fmt=EXCLUSIONS_TABLE.format, notes=wanted)
+
+
+def ensure_tables(settings: Settings, store: Store,
+                  log: Callable[[str], None] = print) -> list[str]:
+    """Import the holdings and members' closes from the snapshot if the store lacks them, and
+    keep the exclusion list in step with the stored closes and current rules."""
+    imported: list[str] = []
+    snapshot = settings.snapshot_dir
+    if not store.has_table(HOLDINGS_TABLE.id):
+        path = snapshot / HOLDINGS_SNAPSHOT_FILE
+        store_holdings(store, parse_holdings_csv(path), origin=f"snapshot:{HOLDINGS_SNAPSHOT_FILE}",
+                       where=str(path))
+        imported.append(HOLDINGS_TABLE.id)
+    if not store.has_table(MEMBERS_TABLE.id):
+        path = snapshot / MEMBERS_SNAPSHOT_FILE
+        store_members(store, parse_members_csv(path),
+                      origin=f"snapshot:{MEMBERS_SNAPSHOT_FILE.as_posix()}", where=str(path))
+        imported.append(MEMBERS_TABLE.id)
+    else:
+        screen_stored_members(store)
+    if imported:
+        log(f"Imported {', '.join(imported)} from the snapshot {snapshot} into {store.root}")
+    return imported
+

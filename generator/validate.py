@@ -237,3 +237,239 @@ def stale_warning(series: Series, last: dt.date, today: dt.date) -> str | None:
         return None
     return (f"{series.id}: stale feed: last observation {last} is {behind} business days old "
             f"(allowed {series.stale_business_days})")
+
+
+# --- Fund holdings and members' closes --------------------------------------------------------
+# A holdings file is checked as a whole (a bad one is refused). Members' closes are raw vendor
+# data for ~1,850 single stocks: the table as a whole must be well-formed, but a flawed *member*
+# is not refused or repaired — `screen_members` lists it, and figures leave it out.
+
+HOLDINGS = "IWM holdings"
+MEMBERS = "members' closes"
+
+
+def validate_holdings(table: pd.DataFrame, as_of: dt.date, path: Path | str | None = None,
+                      today: dt.date | None = None) -> pd.DataFrame:
+    """Check a clean holdings table (see `sources.ishares`); return it unchanged if it passes.
+
+    Rules: an as-of date not in the future; at least one equity line; no negative market value
+    or weight; equity weights (percent of the fund) summing to a plausible 90–101 %.
+    """
+    where = str(path) if path else None
+    on = [as_of.isoformat()]
+
+    def fail(rule: str, detail: str) -> ValidationError:
+        return ValidationError(HOLDINGS, rule, detail, on, path=where)
+
+    if as_of > (today or dt.date.today()):
+        raise fail("future date", f"holdings as of {as_of} is after today")
+    equity = table[table["asset_class"] == "Equity"]
+    if equity.empty:
+        raise fail("no equities", "the table has no line with asset class 'Equity'")
+    for col in ("market_value", "weight_pct"):
+        negative = equity[equity[col] < 0]
+        if len(negative):
+            raise fail("negative value", f"{col} < 0 for {', '.join(negative['ticker'][:5])}")
+        if equity[col].isna().any():
+            bad = equity.loc[equity[col].isna(), "ticker"]
+            raise fail("missing value", f"{col} is empty for {', '.join(bad[:5])}")
+    total = float(equity["weight_pct"].sum())
+    if not 90.0 <= total <= 101.0:
+        raise fail("implausible weights", f"equity weights sum to {total:.2f}% (expected "
+                   "90–101%: units changed, or a truncated table?)")
+    return table
+
+
+def validate_members_frame(frame: pd.DataFrame, path: Path | str | None = None,
+                           today: dt.date | None = None) -> pd.DataFrame:
+    """Check the members' close table as a whole; return it unchanged if it passes.
+
+    Rules: not empty; ticker columns unique; dates unique, increasing, not in the future; float
+    values. Individual members' flaws are not errors here: see `screen_members`.
+    """
+    where = str(path) if path else None
+    if frame is None or frame.empty or frame.shape[1] == 0:
+        raise ValidationError(MEMBERS, "empty", "no rows or no ticker columns", path=where)
+    dup_cols = frame.columns[frame.columns.duplicated()]
+    if len(dup_cols):
+        raise ValidationError(MEMBERS, "duplicate ticker",
+                              f"columns appear twice: {', '.join(map(str, dup_cols[:5]))}",
+                              path=where)
+    index = pd.DatetimeIndex(frame.index)
+    dup = index[index.duplicated()]
+    if len(dup):
+        raise ValidationError(MEMBERS, "duplicate date", "a date appears more than once",
+                              _dates(dup), path=where)
+    backwards = index[1:][np.diff(index.asi8) < 0]
+    if len(backwards):
+        raise ValidationError(MEMBERS, "dates out of order",
+                              "a date is earlier than the row before it", _dates(backwards),
+                              path=where)
+    today = today or dt.date.today()
+    future = index[index.date > today]
+    if len(future):
+        raise ValidationError(MEMBERS, "future date", f"dates after today ({today})",
+                              _dates(future), path=where)
+    not_float = [c for c in frame.columns if frame[c].dtype != "float64"]
+    if not_float:
+        raise ValidationError(MEMBERS, "non-numeric", f"columns {not_float[:5]} are not float",
+                              path=where)
+    return frame
+
+
+@dataclass(frozen=True)
+class MemberRules:
+    """Single-stock screening rules (see `screen_members`).
+
+    `spike_factor`: a one-day move of at least this factor either way (1.8 = +80 % or −44 %)
+    is suspect; it is a flaw only if, within `revert_days` sessions, an opposite move of the
+    same size brings the close back within `revert_tolerance` (0.15 = 15 %) of where it was:
+    the signature of a bad tick or a split applied late. A real +90 % day that holds is kept.
+    `extreme_factor`: a one-day move of this factor or more either way, even one that holds
+    (×10: a listed stock almost never does that without a corporate action, so it is far more
+    often an unadjusted split than news).
+    `stale_days`: the same close on this many consecutive sessions (a dead quote).
+    """
+
+    spike_factor: float = 1.8
+    revert_days: int = 5
+    revert_tolerance: float = 0.15
+    extreme_factor: float = 10.0
+    stale_days: int = 15
+
+    def describe(self) -> str:
+        return (f"a close ≤ 0; a one-day move of ×{self.spike_factor:g} or more (either way) "
+                f"undone within {self.revert_days} sessions by an opposite move of the same "
+                f"size, back within {self.revert_tolerance:.0%} of the earlier close (bad tick "
+                f"or a split applied late); a one-day move of ×{self.extreme_factor:g} or more "
+                f"either way (most likely an unadjusted split); the same close on "
+                f"{self.stale_days} or more consecutive sessions (stale quote)")
+
+
+EXCLUSION_COLUMNS = ("ticker", "rule", "first_date", "last_date", "days", "detail")
+RULE_NON_POSITIVE = "non-positive close"
+RULE_SPIKE = "move that reverses"
+RULE_EXTREME = "extreme move"
+RULE_STALE = "stale run"
+
+
+def _flag_rows(mask: np.ndarray, index: pd.DatetimeIndex, columns: pd.Index,
+               rule: str) -> pd.DataFrame:
+    """One row per ticker with any flagged day: first and last flagged date, count."""
+    rows, cols = np.nonzero(mask)
+    if not len(rows):
+        return pd.DataFrame(columns=list(EXCLUSION_COLUMNS))
+    flagged = pd.DataFrame({"ticker": columns[cols], "date": index[rows]})
+    out = flagged.groupby("ticker", sort=True)["date"].agg(["min", "max", "size"]).reset_index()
+    out.columns = ["ticker", "first_date", "last_date", "days"]
+    out.insert(1, "rule", rule)
+    return out
+
+
+def _run_lengths(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For a boolean (time × member) array: length of the run of True ending at each cell
+    (forward) and starting at each cell (backward), counted in cells."""
+    def forward(a: np.ndarray) -> np.ndarray:
+        count = np.cumsum(a, axis=0, dtype=np.int32)
+        reset = np.maximum.accumulate(np.where(~a, count, 0), axis=0)
+        return count - reset
+
+    return forward(flags), forward(flags[::-1])[::-1]
+
+
+def screen_members(closes: pd.DataFrame, rules: MemberRules | None = None) -> pd.DataFrame:
+    """Members' closes -> the exclusion list: one row per (ticker, rule) with the first and last
+    flagged date, the number of flagged days and a detail. Vectorised over the whole frame.
+
+    Prices are never changed: a flagged member is left out of the figures whose dates it
+    touches (`excluded_between`).
+    """
+    rules = rules or MemberRules()
+    index = pd.DatetimeIndex(closes.index)
+    values = closes.to_numpy(dtype="float64")
+    present = ~np.isnan(values)
+    parts = []
+
+    nonpositive = present & (values <= 0)
+    part = _flag_rows(nonpositive, index, closes.columns, RULE_NON_POSITIVE)
+    part["detail"] = [f"{n} close(s) ≤ 0" for n in part["days"]]
+    parts.append(part)
+
+    # Moves on log prices, carried over gaps (a NaN day is no move); non-positive closes are
+    # flagged above and left out of the log.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = pd.DataFrame(np.where(present & (values > 0), np.log(values), np.nan)).ffill()
+    log_prices = logs.to_numpy()
+    step = np.vstack([np.full((1, values.shape[1]), np.nan), np.diff(log_prices, axis=0)])
+    threshold = np.log(rules.spike_factor)
+    tolerance = np.log1p(rules.revert_tolerance)
+    jump = np.abs(step) >= threshold
+    before = np.vstack([np.full((1, values.shape[1]), np.nan), log_prices[:-1]])
+    spike = np.zeros_like(jump)
+    spike_end = np.zeros_like(jump)
+    for k in range(1, rules.revert_days + 1):  # a loop over offsets, not over tickers
+        later_step = np.vstack([step[k:], np.full((k, values.shape[1]), np.nan)])
+        later_price = np.vstack([log_prices[k:], np.full((k, values.shape[1]), np.nan)])
+        with np.errstate(invalid="ignore"):
+            undone = (jump & (np.abs(later_step) >= threshold) & (later_step * step < 0)
+                      & (np.abs(later_price - before) <= tolerance))
+        new = undone & ~spike
+        spike |= new
+        rows, cols = np.nonzero(new)
+        spike_end[np.minimum(rows + k, len(index) - 1), cols] = True
+    part = _flag_rows(spike | spike_end, index, closes.columns, RULE_SPIKE)
+    if len(part):
+        rows, cols = np.nonzero(spike)
+        first = pd.DataFrame({"ticker": closes.columns[cols],
+                              "factor": np.exp(step[rows, cols]), "date": index[rows]})
+        first = first.groupby("ticker").agg(events=("factor", "size"),
+                                            factor=("factor", "first"), date=("date", "first"))
+        first = first.reindex(part["ticker"])
+        part["days"] = first["events"].to_numpy()
+        part["detail"] = [f"×{f:.3g} on {d:%Y-%m-%d}, undone within {rules.revert_days} "
+                          f"sessions ({n} event(s))"
+                          for f, d, n in zip(first["factor"], first["date"], first["events"],
+                                             strict=True)]
+    parts.append(part)
+
+    with np.errstate(invalid="ignore"):
+        extreme = np.abs(step) >= np.log(rules.extreme_factor)
+    part = _flag_rows(extreme, index, closes.columns, RULE_EXTREME)
+    if len(part):
+        rows, cols = np.nonzero(extreme)
+        first = pd.DataFrame({"ticker": closes.columns[cols], "factor": np.exp(step[rows, cols]),
+                              "date": index[rows]}).groupby("ticker").first()
+        first = first.reindex(part["ticker"])
+        part["detail"] = [f"×{f:.3g} on {d:%Y-%m-%d}"
+                          for f, d in zip(first["factor"], first["date"], strict=True)]
+    parts.append(part)
+
+    with np.errstate(invalid="ignore"):
+        repeat = present & np.vstack([np.zeros((1, values.shape[1]), dtype=bool),
+                                      values[1:] == values[:-1]])
+    fwd, bwd = _run_lengths(repeat)
+    in_long_run = repeat & (fwd + bwd - 1 >= rules.stale_days - 1)
+    # The first close of a run is not a repeat itself but belongs to it.
+    in_long_run |= np.vstack([in_long_run[1:], np.zeros((1, values.shape[1]), dtype=bool)])
+    part = _flag_rows(in_long_run, index, closes.columns, RULE_STALE)
+    part["detail"] = [f"{n} sessions on a repeated close" for n in part["days"]]
+    parts.append(part)
+
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
+        len(p) for p in parts) else pd.DataFrame(columns=list(EXCLUSION_COLUMNS))
+    out = out[list(EXCLUSION_COLUMNS)].sort_values(["ticker", "rule"], ignore_index=True)
+    out["days"] = out["days"].astype("int64")
+    return out
+
+
+def excluded_between(exclusions: pd.DataFrame, start: pd.Timestamp | None = None,
+                     end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The exclusion rows whose flagged dates touch [start, end] (open ends mean all dates)."""
+    first = pd.to_datetime(exclusions["first_date"])
+    last = pd.to_datetime(exclusions["last_date"])
+    keep = np.ones(len(exclusions), dtype=bool)
+    if start is not None:
+        keep &= (last >= start).to_numpy()
+    if end is not None:
+        keep &= (first <= end).to_numpy()
+    return exclusions[keep]

@@ -12,15 +12,17 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.catalog import BY_ID
+from generator.catalog import BY_ID, TABLES_BY_ID
 from generator.errors import BuildError, DataError
 from generator.figures import (
     comparison,  # noqa: F401
+    composition,  # noqa: F401  (registers figures)
     construction,  # noqa: F401
     drivers,  # noqa: F401
     etfs,  # noqa: F401
     history,  # noqa: F401  (registers figures)
     history_periods,  # noqa: F401
+    inside,  # noqa: F401  (registers figures)
     risks,  # noqa: F401
     scenarios,  # noqa: F401
     strategies,  # noqa: F401
@@ -47,7 +49,8 @@ def source_label(series_id: str) -> str:
     """Reader-facing source for a catalog series or a named store table."""
     series = BY_ID.get(series_id)
     if series is None:
-        return series_id
+        table = TABLES_BY_ID.get(series_id)
+        return f"{table.publisher}: {table.title}" if table else series_id
     return f"{series.publisher} ({series.id})"
 
 

@@ -34,6 +34,13 @@ SERIES_COLORS: dict[str, str] = {
     "BAMLH0A0HYM2": "#CC79A7",
     "BAMLC0A0CM": "#882255",
     "relative": "#6A3D9A",
+    # Inside the index (members' own data): one colour each, distinct from the series above.
+    "breadth": "#7B3294",
+    "ad_line": "#1B7837",
+    "members_equal": "#2C7BB6",
+    "members_cap": "#A6611A",
+    "returns_12m": "#5E3C99",
+    "returns_ytd": "#018571",
 }
 
 RECESSION_FILL = "rgba(128,128,128,0.22)"

@@ -53,6 +53,7 @@ def _register_all() -> None:
         faq,  # noqa: F401
         history,  # noqa: F401
         history_periods,  # noqa: F401
+        inside,  # noqa: F401
         market_update,  # noqa: F401
         risks,  # noqa: F401
         scenarios,  # noqa: F401
