@@ -9,9 +9,11 @@ of", a table header that is not where the preamble ends, a missing column) fails
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-import io
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,11 +103,19 @@ def parse_holdings_csv(source: str | bytes | Path, where: str | None = None) -> 
     if end is None:
         raise DataError(f"{FUND} holdings: no blank line after the table in {where} "
                         "(truncated file, or the legal footer is missing)")
-    block = "\n".join(lines[header_at:end])
+    # The csv module, not pandas: pandas would silently turn a surplus first field into an
+    # index and shift every column by one, exactly the mis-parse a changed layout must not cause.
     try:
-        table = pd.read_csv(io.StringIO(block), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        rows = list(csv.reader(lines[header_at:end]))
+    except csv.Error as exc:
         raise DataError(f"{FUND} holdings: cannot parse the table in {where}: {exc}") from None
+    width = len(rows[0])
+    ragged = next((i for i, row in enumerate(rows) if len(row) != width), None)
+    if ragged is not None:
+        raise DataError(f"{FUND} holdings: cannot parse the table in {where}: line "
+                        f"{header_at + ragged + 1} has {len(rows[ragged])} fields, the header "
+                        f"{width} (layout changed?)")
+    table = pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
     header = [c.strip() for c in table.columns]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
@@ -145,8 +155,8 @@ def yahoo_symbol(ticker: str) -> str:
 SHARE_CLASS_SYMBOLS = {"MOGA": "MOG-A", "GEFB": "GEF-B", "CRDA": "CRD-A"}
 
 
-def fetch_holdings_text(url: str = HOLDINGS_URL, timeout: float = 30.0,
-                        attempts: int = 4) -> str:
+def fetch_holdings_text(url: str = HOLDINGS_URL, timeout: float = 30.0, attempts: int = 4,
+                        sleep: Callable[[float], None] = time.sleep) -> str:
     """Download the holdings CSV text from iShares, retrying timeouts, 429 and 5xx with
     exponential backoff and jitter (bounded in count). Raises `FeedError` when it gives up."""
     import requests
@@ -161,7 +171,7 @@ def fetch_holdings_text(url: str = HOLDINGS_URL, timeout: float = 30.0,
         pass
 
     @retry(retry=retry_if_exception_type(_Retryable), stop=stop_after_attempt(attempts),
-           wait=wait_random_exponential(multiplier=1, max=20), reraise=True)
+           wait=wait_random_exponential(multiplier=1, max=20), sleep=sleep, reraise=True)
     def get() -> str:
         try:
             response = requests.get(url, timeout=timeout,
@@ -181,6 +191,7 @@ def fetch_holdings_text(url: str = HOLDINGS_URL, timeout: float = 30.0,
                         f"gave up after {attempts} attempts: {exc} ({url})") from None
 
 
-def fetch_holdings(url: str = HOLDINGS_URL, timeout: float = 30.0, attempts: int = 4) -> Holdings:
+def fetch_holdings(url: str = HOLDINGS_URL, timeout: float = 30.0, attempts: int = 4,
+                   sleep: Callable[[float], None] = time.sleep) -> Holdings:
     """Download and parse the live holdings file (same parser as the snapshot)."""
-    return parse_holdings_csv(fetch_holdings_text(url, timeout, attempts), where=url)
+    return parse_holdings_csv(fetch_holdings_text(url, timeout, attempts, sleep), where=url)

@@ -1,0 +1,88 @@
+"""The iShares holdings parser on the real file, and on files whose layout changed (they must fail
+with a clear message naming the file, never mis-parse)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.errors import DataError
+from generator.sources.ishares import equities, parse_holdings_csv, yahoo_symbol
+from generator.sources.members import parse_members_csv
+
+
+@pytest.fixture(scope="module")
+def holdings_text(snapshot_dir) -> str:
+    return (snapshot_dir / "ishares" / "IWM_holdings.csv").read_text(encoding="utf-8-sig")
+
+
+def test_parses_the_real_file(snapshot_dir):
+    holdings = parse_holdings_csv(snapshot_dir / "ishares" / "IWM_holdings.csv")
+    assert holdings.as_of == dt.date(2026, 5, 5)
+    table = holdings.table
+    assert len(table) == 1929
+    assert len(equities(table)) == 1924
+    first = table.iloc[0]
+    assert (first["ticker"], first["sector"], first["weight_pct"]) == ("BE", "Industrials", 1.93)
+    assert first["market_value"] == pytest.approx(1_532_594_919.50)
+    assert first["price"] == pytest.approx(295.25)
+    assert list(table.columns) == ["ticker", "name", "sector", "asset_class", "market_value",
+                                   "weight_pct", "price", "location", "exchange", "currency"]
+    # The legal footer is not a row; the last row is the futures line.
+    assert table.iloc[-1]["ticker"] == "RTYM6"
+    assert (table["ticker"] == "-").sum() == 3
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "IWM_holdings.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda t: t.replace("Fund Holdings as of", "Holdings Date"), "no 'Fund Holdings as of'"),
+    (lambda t: t.replace("Ticker,Name,Sector,", "Ticker,Name,GICS Sector,", 1),
+     "columns ['Sector'] missing"),
+    (lambda t: t.replace("Ticker,Name,Sector,", "Ticker,Name,", 1), "cannot parse the table"),
+    (lambda t: t.replace("Ticker,Name,Sector", "Symbol,Name,Sector", 1), "no table header"),
+    (lambda t: t.replace("\xa0\nTicker,", "Extra,\"x\"\nTicker,", 1), "does not follow a blank"),
+    (lambda t: "\n".join(t.splitlines()[:500]), "no blank line after the table"),
+    (lambda t: "<html><body>Service unavailable</body></html>", "HTML page"),
+    (lambda t: t.replace('"May 05, 2026"', '"05/05/2026"', 1), "unreadable 'Fund Holdings as of'"),
+    (lambda t: t.replace('"1,532,594,919.50"', '"n/a"', 1), "non-numeric market_value 'n/a'"),
+    (lambda t: "", "empty file"),
+])
+def test_changed_layout_fails_clearly(tmp_path, holdings_text, change, message):
+    path = _write(tmp_path, change(holdings_text))
+    with pytest.raises(DataError) as info:
+        parse_holdings_csv(path)
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_header_moved_down_by_a_longer_preamble_still_parses(tmp_path, holdings_text):
+    # iShares has added preamble lines before; a longer preamble ending in a blank line is fine.
+    moved = holdings_text.replace("Other,\"-\"\n", "Other,\"-\"\nNew Key,\"x\"\n", 1)
+    assert parse_holdings_csv(_write(tmp_path, moved)).table.shape == (1929, 10)
+
+
+def test_yahoo_symbols_for_share_classes():
+    assert yahoo_symbol("MOGA") == "MOG-A"
+    assert yahoo_symbol("BE") == "BE"
+    assert yahoo_symbol("ABC.B") == "ABC-B"
+
+
+def test_members_csv_with_a_text_value_fails_clearly(tmp_path):
+    path = tmp_path / "closes.csv"
+    path.write_text("Date,AAA,BBB\n2024-01-02,1.0,2.0\n2024-01-03,1.1,oops\n")
+    with pytest.raises(DataError, match=r"non-numeric close 'oops' for BBB on 2024-01-03"):
+        parse_members_csv(path)
+
+
+def test_members_csv_reads_the_real_snapshot(snapshot_dir):
+    frame = parse_members_csv(snapshot_dir / "yahoo" / "constituents_close.csv.gz")
+    assert frame.shape == (1401, 1848)
+    assert frame.index[0] == frame.index.min()
+    assert frame.loc["2021-01-04", "BE"] == pytest.approx(27.290000915527344)

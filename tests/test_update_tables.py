@@ -1,0 +1,259 @@
+"""The live path for the tables, against recorded responses built from the snapshot: iShares'
+CSV served by `responses`, `yfinance.download` replaced by a function that answers from the
+snapshot's closes in yfinance's own shape. No network."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+import responses
+
+from generator.ingest import store_holdings, store_members
+from generator.sources.ishares import HOLDINGS_URL, parse_holdings_csv
+from generator.sources.members import download_members, read_snapshot_members
+from generator.store import Store
+from generator.update_tables import MembersPolicy, run_table_updates, update_holdings
+
+TODAY = dt.date(2026, 8, 21)
+CUT = pd.Timestamp("2026-07-24")  # the store "knows" closes up to here; the feed has more
+
+
+def _no_sleep(_: float) -> None:
+    return None
+
+
+POLICY = MembersPolicy(chunk_size=400, pause_seconds=0.0, attempts=2, max_tickers=5000,
+                       progress=False)
+
+
+@pytest.fixture(scope="module")
+def snapshot_closes(snapshot_dir) -> pd.DataFrame:
+    return read_snapshot_members(snapshot_dir)
+
+
+@pytest.fixture(scope="module")
+def holdings_bytes(snapshot_dir) -> bytes:
+    return (snapshot_dir / "ishares" / "IWM_holdings.csv").read_bytes()
+
+
+def fake_download(truth: pd.DataFrame, calls: list[dict], broken: frozenset[str] = frozenset(),
+                  scale: dict[str, float] | None = None):
+    """A stand-in for `yfinance.download(tickers, start=..., auto_adjust=True, ...)`: a
+    (Price, Ticker) MultiIndex frame with tz-aware dates, all-NaN columns for tickers it
+    "could not fetch", like the real thing."""
+    scale = scale or {}
+
+    def download(tickers, start=None, auto_adjust=True, progress=False, group_by="column",
+                 threads=False, **_):
+        calls.append({"tickers": list(tickers), "start": start})
+        part = truth.reindex(columns=list(tickers)).loc[start:].copy()
+        for ticker, factor in scale.items():
+            if ticker in part.columns:
+                part[ticker] = part[ticker] * factor
+        for ticker in broken:
+            if ticker in part.columns:
+                part[ticker] = np.nan
+        part.index = part.index.tz_localize("America/New_York").rename("Date")
+        blocks = {name: part for name in ("Close", "High", "Low", "Open")}
+        blocks["Volume"] = part * 0 + 1000
+        frame = pd.concat(blocks, axis=1)
+        frame.columns = frame.columns.set_names(["Price", "Ticker"])
+        return frame
+
+    return download
+
+
+def _seed(settings, holdings_bytes, closes: pd.DataFrame) -> Store:
+    store = Store(settings.store_dir)
+    holdings = parse_holdings_csv(holdings_bytes, where="snapshot")
+    store_holdings(store, holdings, origin="test", today=TODAY)
+    store_members(store, closes, origin="test", today=TODAY)
+    return store
+
+
+def _digests(store: Store) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((store.root / "tables").iterdir())}
+
+
+@responses.activate
+def test_holdings_from_the_recorded_response_then_unchanged(tmp_settings, holdings_bytes):
+    responses.get(HOLDINGS_URL, body=holdings_bytes, content_type="text/csv")
+    store = Store(tmp_settings.store_dir)
+    row = update_holdings(store, TODAY, sleep=_no_sleep)
+    assert row["status"] == "updated"
+    assert row["last_date"] == "2026-05-05"
+    assert row["rows_added"] == 1929
+    before = _digests(store)
+    again = update_holdings(store, TODAY, sleep=_no_sleep)
+    assert again["status"] == "unchanged"
+    assert _digests(store) == before
+
+
+@responses.activate
+def test_holdings_retry_after_server_errors(tmp_settings, holdings_bytes):
+    responses.get(HOLDINGS_URL, status=503)
+    responses.get(HOLDINGS_URL, status=429)
+    responses.get(HOLDINGS_URL, body=holdings_bytes)
+    row = update_holdings(Store(tmp_settings.store_dir), TODAY, sleep=_no_sleep)
+    assert row["status"] == "updated"
+    assert len(responses.calls) == 3
+
+
+@responses.activate
+def test_holdings_gives_up_after_bounded_retries_and_keeps_the_store(tmp_settings,
+                                                                      holdings_bytes):
+    store = Store(tmp_settings.store_dir)
+    store_holdings(store, parse_holdings_csv(holdings_bytes), origin="test", today=TODAY)
+    before = _digests(store)
+    responses.get(HOLDINGS_URL, status=500)
+    row = update_holdings(store, TODAY, sleep=_no_sleep)
+    assert row["status"] == "rejected"
+    assert "gave up after 4 attempts" in row["reason"] and "HTTP 500" in row["reason"]
+    assert len(responses.calls) == 4
+    assert _digests(store) == before
+
+
+@responses.activate
+def test_holdings_with_a_changed_layout_is_rejected_clearly(tmp_settings, holdings_bytes):
+    store = Store(tmp_settings.store_dir)
+    store_holdings(store, parse_holdings_csv(holdings_bytes), origin="test", today=TODAY)
+    before = _digests(store)
+    changed = holdings_bytes.replace(b"Fund Holdings as of", b"Holdings as at")
+    responses.get(HOLDINGS_URL, body=changed)
+    row = update_holdings(store, TODAY, sleep=_no_sleep)
+    assert row["status"] == "rejected"
+    assert "no 'Fund Holdings as of' line" in row["reason"]
+    assert HOLDINGS_URL in row["reason"]
+    assert _digests(store) == before
+
+
+@responses.activate
+def test_holdings_older_than_stored_are_rejected(tmp_settings, holdings_bytes):
+    store = Store(tmp_settings.store_dir)
+    store_holdings(store, parse_holdings_csv(holdings_bytes), origin="test", today=TODAY)
+    older = holdings_bytes.replace(b'"May 05, 2026"', b'"Apr 30, 2026"', 1)
+    responses.get(HOLDINGS_URL, body=older)
+    row = update_holdings(store, TODAY, sleep=_no_sleep)
+    assert row["status"] == "rejected" and "older than the stored" in row["reason"]
+
+
+@responses.activate
+def test_members_extend_incrementally_and_a_failed_member_keeps_its_data(
+        tmp_settings, holdings_bytes, snapshot_closes, monkeypatch):
+    import yfinance
+
+    store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
+    calls: list[dict] = []
+    monkeypatch.setattr(yfinance, "download",
+                        fake_download(snapshot_closes, calls, broken=frozenset({"BE"})))
+    responses.get(HOLDINGS_URL, body=holdings_bytes)
+    rows = run_table_updates(tmp_settings, TODAY, log=lambda _: None, policy=POLICY,
+                             sleep=_no_sleep)
+    holdings_row, members_row = rows
+    assert holdings_row["status"] == "unchanged"
+    assert members_row["status"] == "partial"
+    assert members_row["rows_added"] == 6  # 27 July .. 3 August 2026
+    assert members_row["last_date"] == "2026-08-03"
+    assert "1 failed and kept their last good data (BE)" in members_row["reason"]
+    stored = store.read_table("members_close")
+    # Everyone else now matches the source exactly; BE keeps what it had, nothing invented.
+    others = [t for t in snapshot_closes.columns if t != "BE"]
+    pd.testing.assert_frame_equal(stored[others], snapshot_closes[others], check_freq=False,
+                                  check_names=False)
+    assert stored["BE"].loc[:CUT].equals(snapshot_closes["BE"].loc[:CUT])
+    assert stored["BE"].loc[CUT:].iloc[1:].isna().all()
+    # Incremental: known members were asked from a week before the stored last date; members
+    # with no stored closes (not in the source) were asked for their whole history, and their
+    # absence is reported apart from BE's failure.
+    known = {t for c in calls if c["start"] == "2026-07-17" for t in c["tickers"]}
+    whole = {t for c in calls if c["start"] == "2021-01-01" for t in c["tickers"]}
+    assert known == set(snapshot_closes.columns)
+    assert whole and not whole & set(snapshot_closes.columns)
+    assert f"{len(whole)} without data at the source" in members_row["reason"]
+    # The exclusion list was recomputed from the new table (DEC is still there).
+    assert "DEC" in set(store.read_table("members_exclusions")["ticker"])
+
+
+def test_members_with_changed_adjustment_are_refetched_whole(tmp_settings, holdings_bytes,
+                                                             snapshot_closes, monkeypatch):
+    import yfinance
+
+    store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
+    calls: list[dict] = []
+    # A dividend since the last run: the vendor's whole adjusted history of CRDO moved by 2 %.
+    monkeypatch.setattr(yfinance, "download",
+                        fake_download(snapshot_closes, calls, scale={"CRDO": 0.98}))
+    rows = run_table_updates(tmp_settings, TODAY, log=lambda _: None, policy=POLICY,
+                             sleep=_no_sleep)
+    assert "1 re-fetched whole (adjustment changed)" in rows[1]["reason"]
+    stored = store.read_table("members_close")
+    expected = snapshot_closes["CRDO"] * 0.98
+    assert np.allclose(stored["CRDO"].dropna(), expected.dropna())
+    assert any(c["start"] == "2021-01-01" and "CRDO" in c["tickers"] for c in calls)
+    assert not any(c["start"] == "2021-01-01" and "BE" in c["tickers"] for c in calls)
+
+
+def test_per_run_cap_leaves_the_rest_for_the_next_run(tmp_settings, holdings_bytes,
+                                                      snapshot_closes, monkeypatch):
+    import yfinance
+
+    store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
+    calls: list[dict] = []
+    monkeypatch.setattr(yfinance, "download", fake_download(snapshot_closes, calls))
+    policy = MembersPolicy(chunk_size=50, pause_seconds=0.0, max_tickers=120, progress=False)
+    rows = run_table_updates(tmp_settings, TODAY, log=lambda _: None, policy=policy,
+                             sleep=_no_sleep)
+    assert sum(len(c["tickers"]) for c in calls) == 120
+    assert max(len(c["tickers"]) for c in calls) == 50
+    assert "left for the next run (per-run cap 120)" in rows[1]["reason"]
+    # Members without stored closes come first (72 of them, absent from the source too), then
+    # the 48 stalest known members, which now reach 3 August.
+    assert "72 without data at the source" in rows[1]["reason"]
+    assert store.read_table("members_close").notna().loc["2026-08-03"].sum() == 120 - 72
+
+
+def test_no_new_data_leaves_the_store_byte_identical(tmp_settings, holdings_bytes,
+                                                     snapshot_closes, monkeypatch):
+    import yfinance
+
+    store = _seed(tmp_settings, holdings_bytes, snapshot_closes)
+    before = _digests(store)
+    monkeypatch.setattr(yfinance, "download", fake_download(snapshot_closes, []))
+    rows = run_table_updates(tmp_settings, TODAY, log=lambda _: None, policy=POLICY,
+                             sleep=_no_sleep)
+    assert rows[1]["status"] == "unchanged"
+    assert _digests(store) == before
+
+
+def test_download_retries_a_rate_limited_chunk(snapshot_closes):
+    attempts: list[int] = []
+    good = fake_download(snapshot_closes, [])
+
+    def flaky(tickers, **kw):
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise RuntimeError("YFRateLimitError: Too Many Requests")
+        return good(tickers, **kw)
+
+    got = download_members(["BE", "CRDO"], "2026-07-01", downloader=flaky, attempts=4,
+                           progress=False, sleep=_no_sleep)
+    assert len(attempts) == 3
+    assert got.failed == {}
+    assert list(got.closes.columns) == ["BE", "CRDO"]
+    assert got.closes.index.tz is None
+
+
+def test_download_that_keeps_failing_marks_its_chunk_failed(snapshot_closes):
+    def down(tickers, **kw):
+        raise TimeoutError("read timed out")
+
+    got = download_members(["BE", "CRDO", "FN"], "2026-07-01", downloader=down, chunk_size=2,
+                           attempts=2, progress=False, sleep=_no_sleep)
+    assert set(got.failed) == {"BE", "CRDO", "FN"}
+    assert "TimeoutError" in got.failed["BE"]
+    assert got.chunks == 2
