@@ -205,10 +205,14 @@ class Store:
             current = self.read_table_meta(name)
             if current.sha256 == digest and current.format == fmt:
                 return current
+        dated = isinstance(frame.index, pd.DatetimeIndex) and len(frame)
         meta = TableMeta(
             name=name, title=title, publisher=publisher, origin=origin,
             fetched_at=(fetched_at or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            as_of=as_of.isoformat(), format=fmt, rows=len(frame), columns=frame.shape[1],
+            as_of=as_of.isoformat(),
+            first=frame.index[0].strftime("%Y-%m-%d") if dated else as_of.isoformat(),
+            last=frame.index[-1].strftime("%Y-%m-%d") if dated else as_of.isoformat(),
+            format=fmt, rows=len(frame), columns=frame.shape[1],
             dtypes={str(c): _dtype_name(frame[c]) for c in frame.columns} if fmt == "csv" else {},
             sha256=digest, notes=dict(notes or {}),
         )
@@ -276,6 +280,8 @@ class TableMeta:
     origin: str  # "snapshot:<path>" or "live:<url or api>"
     fetched_at: str  # ISO timestamp (UTC)
     as_of: str  # the date the data describes (holdings date, last close)
+    first: str  # first date of a dated table (its index), else the as-of date
+    last: str  # last date of a dated table, else the as-of date
     format: TableFormat
     rows: int
     columns: int
