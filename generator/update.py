@@ -223,8 +223,10 @@ def replay_feeds(snapshot_dir: Path, policy: RetryPolicy | None = None) -> Feeds
 
 def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
                today: dt.date | None = None, feeds: Feeds | None = None,
-               console: Console | None = None) -> UpdateResult:
-    """Update `series_ids` (default: every catalog series), showing progress on `console`."""
+               console: Console | None = None,
+               tables: TableRun | None = None) -> UpdateResult:
+    """Update `series_ids` (default: every catalog series), showing progress on `console`;
+    then, when `tables` is given, the stored tables (IWM holdings, members' closes)."""
     chosen = [get(i) for i in series_ids] if series_ids else list(SERIES)
     today = today or default_today()
     feeds = feeds or Feeds()
@@ -259,6 +261,8 @@ def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
                     down.discard(series.source)
                 progress.update(task, completed=STEPS, state=outcome.status)
                 outcomes.append(outcome)
+        if tables is not None:
+            outcomes.extend(table_outcomes(settings, today, tables, console))
         result = UpdateResult(outcomes, checked_at=f"{now:%Y-%m-%dT%H:%M:%SZ}",
                               report_path=settings.store_dir / REPORT_NAME)
         try:
@@ -267,6 +271,37 @@ def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
             result.report_error = (f"could not write the run report {result.report_path}: "
                                    f"{exc.strerror or exc}")
     return result
+
+
+@dataclass(frozen=True)
+class TableRun:
+    """Refresh the stored tables too (`generator.update_tables`): live, or from a snapshot
+    folder in replay mode."""
+
+    replay: Path | None = None
+
+
+def table_outcomes(settings: Settings, today: dt.date, tables: TableRun,
+                   console: Console) -> list[SeriesOutcome]:
+    """The table updates as summary rows. A members run where some tickers failed and kept
+    their last good data is "updated" with a warning naming them; a refused holdings file or an
+    unusable members run is "rejected" (the stored table stays) and fails the run."""
+    from generator.update_tables import run_table_updates
+
+    rows = run_table_updates(settings, today, log=lambda line: console.print(line, markup=False),
+                             replay=tables.replay)
+    outcomes = []
+    for row in rows:
+        status = str(row["status"])
+        outcome = SeriesOutcome(
+            series=str(row["series"]), status="updated" if status == "partial" else status,
+            reason=str(row["reason"]), rows_added=int(row["rows_added"]),  # type: ignore[call-overload]
+            last_date=str(row["last_date"]) or None, required=False,
+            source="ishares" if "holdings" in str(row["series"]) else "yahoo")
+        if status == "partial":
+            outcome.warnings.append(f"{row['series']}: {row['reason']}")
+        outcomes.append(outcome)
+    return outcomes
 
 
 def write_report(result: UpdateResult) -> None:
@@ -372,6 +407,12 @@ def main(settings: Settings, args: argparse.Namespace, *, today: dt.date | None 
         from generator.ingest import ensure_store
 
         ensure_store(settings, log=lambda line: console.print(line, markup=False))
-    result = run_update(settings, ids or None, today=today, feeds=feeds, console=console)
+    # The stored tables (holdings, ~1,900 members' closes) refresh on a full run of the real
+    # feeds or of the replayed ones; a run given its own feeds (tests) covers the series only.
+    tables = None
+    if not ids and (feeds is None or replay):
+        tables = TableRun(replay=Path(replay) if replay else None)
+    result = run_update(settings, ids or None, today=today, feeds=feeds, console=console,
+                        tables=tables)
     print_summary(result, console)
     return result.exit_code

@@ -9,17 +9,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE
 from generator.errors import DataError, FeedError
-from generator.ingest import store_holdings, store_members
+from generator.ingest import HOLDINGS_SNAPSHOT_FILE, store_holdings, store_members
 from generator.settings import Settings
 from generator.sources.ishares import (
     HOLDINGS_URL,
@@ -29,7 +31,7 @@ from generator.sources.ishares import (
     parse_holdings_csv,
     yahoo_symbol,
 )
-from generator.sources.members import download_members
+from generator.sources.members import Downloader, RecordedMembers, download_members
 from generator.store import Store
 
 HISTORY_START = "2021-01-01"  # where a new member's history starts (as the snapshot's)
@@ -66,11 +68,16 @@ def _row(series: str, status: str, reason: str = "", rows_added: int = 0,
 
 
 def update_holdings(store: Store, today: dt.date, url: str = HOLDINGS_URL,
-                    sleep: Callable[[float], None] = time.sleep) -> Row:
-    """Fetch, parse, validate and store IWM's holdings; the stored file stays on any failure."""
+                    sleep: Callable[[float], None] = time.sleep,
+                    fetch_text: Callable[[], str] | None = None) -> Row:
+    """Fetch, parse, validate and store IWM's holdings; the stored file stays on any failure.
+
+    `fetch_text` replaces the download (replay mode); by default iShares is asked, with retries.
+    """
     name = "IWM holdings"
     try:
-        holdings = parse_holdings_csv(fetch_holdings_text(url, sleep=sleep), where=url)
+        text = fetch_text() if fetch_text else fetch_holdings_text(url, sleep=sleep)
+        holdings = parse_holdings_csv(text, where=url)
     except (FeedError, DataError) as exc:
         return _row(name, "rejected", str(exc))
     if store.has_table(HOLDINGS_TABLE.id):
@@ -107,7 +114,8 @@ def _changed_adjustment(stored: pd.DataFrame, fresh: pd.DataFrame, tolerance: fl
 
 def update_members(store: Store, today: dt.date, log: Log = print,
                    policy: MembersPolicy | None = None,
-                   sleep: Callable[[float], None] = time.sleep) -> Row:
+                   sleep: Callable[[float], None] = time.sleep,
+                   downloader: Downloader | None = None) -> Row:
     """Extend the members' closes for today's holdings: new members whole, known members from a
     few sessions before their last close; members that fail keep their last good data."""
     name = "members' closes"
@@ -131,7 +139,8 @@ def update_members(store: Store, today: dt.date, log: Log = print,
             return pd.DataFrame(index=pd.DatetimeIndex([], name="date")), {}
         got = download_members([symbols[t] for t in group], start,
                                chunk_size=policy.chunk_size, pause_seconds=policy.pause_seconds,
-                               attempts=policy.attempts, progress=policy.progress, sleep=sleep)
+                               attempts=policy.attempts, progress=policy.progress, sleep=sleep,
+                               downloader=downloader)
         return (got.closes.rename(columns=back),
                 {back.get(s, s): why for s, why in got.failed.items()})
 
@@ -187,9 +196,19 @@ def _names(tickers: list[str], shown: int = 8) -> str:
 
 def run_table_updates(settings: Settings, today: dt.date, log: Log = print,
                       policy: MembersPolicy | None = None,
-                      sleep: Callable[[float], None] = time.sleep) -> list[Row]:
-    """Refresh the holdings, then the members' closes; one summary row each."""
+                      sleep: Callable[[float], None] = time.sleep,
+                      replay: Path | None = None) -> list[Row]:
+    """Refresh the holdings, then the members' closes; one summary row each.
+
+    `replay`: a snapshot folder to answer from instead of the network (publish-dry-run).
+    """
     store = Store(settings.store_dir)
-    rows = [update_holdings(store, today, sleep=sleep)]
-    rows.append(update_members(store, today, log, policy, sleep))
+    fetch_text = downloader = None
+    if replay is not None:
+        holdings_file = replay / HOLDINGS_SNAPSHOT_FILE
+        fetch_text = lambda: holdings_file.read_text(encoding="utf-8-sig")  # noqa: E731
+        downloader = RecordedMembers(replay)
+        policy = dataclasses.replace(policy or MembersPolicy(), pause_seconds=0.0)
+    rows = [update_holdings(store, today, sleep=sleep, fetch_text=fetch_text)]
+    rows.append(update_members(store, today, log, policy, sleep, downloader))
     return rows

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -257,3 +258,62 @@ def test_download_that_keeps_failing_marks_its_chunk_failed(snapshot_closes):
     assert set(got.failed) == {"BE", "CRDO", "FN"}
     assert "TimeoutError" in got.failed["BE"]
     assert got.chunks == 2
+
+
+def test_make_update_refreshes_the_tables_in_replay_mode(tmp_settings, holdings_bytes,
+                                                         snapshot_closes, snapshot_dir,
+                                                         monkeypatch):
+    """`python -m generator update` (here with PRIMER_REPLAY_FEEDS) runs the table updates
+    after the series and lists them in its summary and run report."""
+    import argparse
+
+    from rich.console import Console
+
+    from generator import update
+
+    store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
+    monkeypatch.setenv(update.REPLAY_ENV, str(snapshot_dir))
+    console = Console(width=200, record=True, force_terminal=False, color_system=None)
+    update.main(tmp_settings, argparse.Namespace(series=[]), today=TODAY, console=console)
+    report = update.read_report(tmp_settings.store_dir)
+    assert report["IWM holdings"]["status"] == "unchanged"
+    members = report["members' closes"]
+    assert members["status"] == "updated"
+    assert members["rows_added"] == 6 and members["last_date"] == "2026-08-03"
+    assert "members' closes" in console.export_text()
+    assert "left for the next run (per-run cap 800)" in members["reason"]
+    stored = store.read_table("members_close")
+    fetched = stored.columns[stored.loc["2026-08-03"].notna().to_numpy()]
+    assert 700 < len(fetched) <= 800 - 72  # the cap, less the 72 tickers the source lacks
+    pd.testing.assert_frame_equal(stored[fetched], snapshot_closes[fetched], check_freq=False,
+                                  check_names=False)
+
+
+def test_update_with_its_own_feeds_leaves_the_tables_alone(tmp_settings, holdings_bytes,
+                                                           snapshot_closes, monkeypatch):
+    """Series-only runs (tests of the series path pass their own feeds) never touch tables."""
+    from generator import update
+
+    store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
+    before = _digests(store)
+    calls: list[str] = []
+    monkeypatch.setattr("generator.update_tables.run_table_updates",
+                        lambda *a, **k: calls.append("tables") or [])
+    monkeypatch.setattr(update, "run_update", lambda *a, **k: _Result(k.get("tables")))
+    import argparse
+
+    update.main(tmp_settings, argparse.Namespace(series=[]), today=TODAY,
+                feeds=update.Feeds(), console=None)
+    assert _Result.seen == [None]
+    assert calls == [] and _digests(store) == before
+
+
+class _Result:
+    seen: ClassVar[list[object]] = []
+
+    def __init__(self, tables: object) -> None:
+        _Result.seen.append(tables)
+        self.outcomes: list[object] = []
+        self.exit_code = 0
+        self.report_error = ""
+        self.report_path = "-"

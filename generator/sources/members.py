@@ -174,3 +174,25 @@ def _progress(total: int, enabled: bool) -> Callable[..., None]:
             progress.stop()
 
     return advance
+
+
+class RecordedMembers:
+    """Stands in for `yfinance.download(tickers, start=...)` for the members, answering from the
+    snapshot's close table in yfinance's multi-ticker shape (replay mode, no network). A ticker
+    the snapshot lacks comes back all-NaN, as yfinance returns a ticker it could not fetch."""
+
+    def __init__(self, snapshot_dir: Path) -> None:
+        self.snapshot_dir = snapshot_dir
+        self._closes: pd.DataFrame | None = None
+
+    def __call__(self, tickers: Sequence[str], start: str | None = None, **_: object
+                 ) -> pd.DataFrame:
+        if self._closes is None:
+            self._closes = read_snapshot_members(self.snapshot_dir)
+        part = self._closes.reindex(columns=list(tickers))
+        if start is not None:
+            part = part.loc[pd.Timestamp(start):]
+        part.index = pd.DatetimeIndex(part.index).rename("Date")
+        frame = pd.concat({"Close": part}, axis=1)
+        frame.columns = frame.columns.set_names(["Price", "Ticker"])
+        return frame
