@@ -54,13 +54,15 @@ def import_from_snapshot(settings: Settings, store: Store, series: Series) -> Se
     return store.write_series(series, frame, origin=f"snapshot:{series.source}/{path.name}")
 
 
-def ensure_store(settings: Settings, log: Callable[[str], None] = print) -> IngestReport:
-    """Make sure every required series is in the store; import or fetch what is missing."""
+def ensure_store(settings: Settings, log: Callable[[str], None] = print,
+                 tables: bool = True) -> IngestReport:
+    """Make sure every required series (and, with `tables`, the holdings and members' closes)
+    is in the store; import or fetch what is missing."""
     store = Store(settings.store_dir)
     missing = [s for s in SERIES if not store.has(s)]
     report = IngestReport(imported=[], already_stored=[s.id for s in SERIES if store.has(s)],
                           missing_optional=[])
-    if settings.snapshot_dir.is_dir():
+    if tables and settings.snapshot_dir.is_dir():
         report.imported.extend(ensure_tables(settings, store, log))
     if not missing:
         return report
@@ -86,7 +88,7 @@ def ensure_store(settings: Settings, log: Callable[[str], None] = print) -> Inge
         raise DataError("could not fill the store from the live feeds: "
                         + "; ".join(result.failed_required))
     report.imported.extend(result.updated)
-    if not all(store.has_table(t.id) for t in (HOLDINGS_TABLE, MEMBERS_TABLE)):
+    if tables and not all(store.has_table(t.id) for t in (HOLDINGS_TABLE, MEMBERS_TABLE)):
         from generator.update_tables import run_table_updates
 
         # Not fatal here: the series are in; the pages that need a missing table fail the build

@@ -401,17 +401,18 @@ def main(settings: Settings, args: argparse.Namespace, *, today: dt.date | None 
         feeds = replay_feeds(Path(replay))
         console.print(f"Replaying recorded feeds from {replay} ({REPLAY_ENV}); no network.",
                       markup=False)
-    if settings.snapshot_dir.is_dir():
-        # Import what the store lacks from the snapshot first: the feeds serve less history
-        # than it holds (FRED gives ~3 years of the ICE BofA spreads), so fetch only the rest.
-        from generator.ingest import ensure_store
-
-        ensure_store(settings, log=lambda line: console.print(line, markup=False))
     # The stored tables (holdings, ~1,900 members' closes) refresh on a full run of the real
     # feeds or of the replayed ones; a run given its own feeds (tests) covers the series only.
     tables = None
     if not ids and (feeds is None or replay):
         tables = TableRun(replay=Path(replay) if replay else None)
+    if settings.snapshot_dir.is_dir():
+        # Import what the store lacks from the snapshot first: the feeds serve less history
+        # than it holds (FRED gives ~3 years of the ICE BofA spreads), so fetch only the rest.
+        from generator.ingest import ensure_store
+
+        ensure_store(settings, log=lambda line: console.print(line, markup=False),
+                     tables=tables is not None)
     result = run_update(settings, ids or None, today=today, feeds=feeds, console=console,
                         tables=tables)
     print_summary(result, console)

@@ -3,8 +3,9 @@
 
 `run_table_updates` returns one summary row per table, in the shape `make update` prints:
 ``{"series", "rows_added", "last_date", "status", "reason"}`` with status ``updated``,
-``unchanged``, ``partial`` (some members failed and kept their last good data) or ``rejected``
-(nothing stored; the last good table stays). It never raises for a feed problem.
+``unchanged``, ``partial`` (some members failed and kept their last good data), ``rejected``
+(nothing stored; the last good table stays) or ``failed`` (the write failed; the last good table
+stays). It never raises for a feed problem or a failed write.
 """
 
 from __future__ import annotations
@@ -92,6 +93,9 @@ def update_holdings(store: Store, today: dt.date, url: str = HOLDINGS_URL,
         meta = store_holdings(store, holdings, origin=f"live:{url}", where=url, today=today)
     except DataError as exc:
         return _row(name, "rejected", str(exc))
+    except OSError as exc:  # disk full, permissions: the atomic write left the old file
+        return _row(name, "failed", f"could not write the holdings table: "
+                    f"{exc.strerror or exc}; the stored copy is unchanged")
     if stored_meta is not None and meta.sha256 == stored_meta.sha256:
         return _row(name, "unchanged", "same file as stored", last_date=meta.as_of)
     now = set(holdings.table["ticker"])
@@ -185,6 +189,9 @@ def update_members(store: Store, today: dt.date, log: Log = print,
                              notes={"last_run_failed": ",".join(kept)})
     except DataError as exc:
         return _row(name, "rejected", f"{exc} ({detail})")
+    except OSError as exc:
+        return _row(name, "failed", f"could not write the members' closes: "
+                    f"{exc.strerror or exc}; the stored copy is unchanged ({detail})")
     log(f"members' closes: {detail}")
     return _row(name, "partial" if kept else "updated", detail, rows_added=rows_added,
                 last_date=meta.as_of)
