@@ -224,7 +224,10 @@ class Store:
     def read_table_meta(self, name: str) -> TableMeta:
         path = _table_meta_path(self.root, name)
         try:
-            return TableMeta(**json.loads(path.read_text()))
+            fields = json.loads(path.read_text())
+            for key in ("first", "last"):  # records written before these fields existed
+                fields.setdefault(key, fields.get("as_of"))
+            return TableMeta(**fields)
         except FileNotFoundError:
             raise DataError(f"table {name}: not in the store (missing {path})") from None
         except (ValueError, TypeError) as exc:
