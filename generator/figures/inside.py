@@ -21,7 +21,7 @@ from generator.analytics.facts.inside import (
 )
 from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import color, dates, new_figure
+from generator.figures.theme import color, dates, new_figure, weekly
 from generator.store import Store
 
 PAGE = "inside.md"
@@ -180,19 +180,21 @@ def breadth_figure(store: Store) -> Drawn:
     page=PAGE, sources=(*MEMBERS, "^RUT"),
     method="Each day, members whose adjusted close rose minus members whose close fell (both "
            "closes present), added up from the first day of the data. Below: the Russell 2000 "
-           "level (price index). " + SURVIVORSHIP_NOTE + " Members listed later join the count "
-           "on their second close, so the line's level drifts with the number of members; read "
-           "its direction, not its level.",
+           "level (price index). Drawn weekly (each week's last day), CSV daily. "
+           + SURVIVORSHIP_NOTE + " Members listed later join the count on their second "
+           "close, so the line's level drifts with the number of members; read its direction, "
+           "not its level.",
 )
 def advance_decline_figure(store: Store) -> Drawn:
     panel = members_panel(store)
     table, excluded = breadth(panel)
     daily = table.dropna(subset=["ad_line"])
+    shown = weekly(daily)
     fig = new_figure()
-    fig.add_scatter(x=dates(daily.index), y=daily["ad_line"].to_numpy(),
+    fig.add_scatter(x=dates(shown.index), y=shown["ad_line"].to_numpy(),
                     name="Cumulative advances − declines",
                     line={"color": color("ad_line"), "width": 1.4})
-    fig.add_scatter(x=dates(daily.index), y=daily["russell_2000"].round(2).to_numpy(),
+    fig.add_scatter(x=dates(shown.index), y=shown["russell_2000"].round(2).to_numpy(),
                     name="Russell 2000", yaxis="y2", line={"color": color("^RUT"), "width": 1.4})
     _two_panels(fig, "Advance–decline", "Russell 2000", ",.0f", ",.0f")
     rut = daily["russell_2000"].dropna()
@@ -283,19 +285,20 @@ def dispersion_figure(store: Store) -> Drawn:
            "month-end after its first close. Both use adjusted closes (total return, no costs). "
            "Against them, IWM's adjusted close (total return after fees), the fund that actually "
            "held the index's members of each day. Gap = annualised backtest return − annualised "
-           "IWM return over the same dates.",
+           "IWM return over the same dates. Drawn weekly, CSV daily.",
 )
 def survivorship_figure(store: Store) -> Drawn:
     panel = members_panel(store)
     surv = survivorship(panel)
     table = surv["table"] * 10_000
+    shown = weekly(table)
     fig = new_figure(y_title="Value of $10,000", y_format="$,.0f")
     fig.update_layout(yaxis={"automargin": True})
     labels = {"cap_weight_members": ("Today's members, today's weights", "members_cap"),
               "equal_weight_members": ("Today's members, equal weight", "members_equal"),
               "iwm_total_return": ("IWM, what investors got", "IWM")}
     for col, (label, key) in labels.items():
-        fig.add_scatter(x=dates(table.index), y=table[col].round(1).to_numpy(), name=label,
+        fig.add_scatter(x=dates(shown.index), y=shown[col].round(1).to_numpy(), name=label,
                         line={"color": color(key), "width": 2 if key == "IWM" else 1.5})
     cagr = surv["cagr"]
     takeaway = (f"Since {surv['start']:%B %Y}, today's members equal-weighted return "
