@@ -73,6 +73,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("glossary.yml", "10%"): "worked examples of percentiles and a rebalancing mix",
     ("glossary.yml", "$10,000"): "worked example of an expense ratio",
     ("glossary.yml", "0.01 percentage points"): "definition of a basis point",
+    ("composition.md", "100%"): "definition: weights are shares of equity value (sum 100%)",
+    ("inside.md", "2,000"): "definition: the Russell 2000 holds roughly 2,000 companies",
+    ("inside.md", "50%"): "rule threshold: members down more than 50% from their 52-week high",
     ("glossary.yml", "1.2"): "worked example of beta",
 }
 
