@@ -75,7 +75,7 @@ def build_site(settings: Settings, log: Callable[[str], None] = print,
         facts = build_facts(store)
         facts.update(data_freshness(store, settings.build_date))  # depends on the build day
     with timings.stage("figures"):
-        figures = build_figures(store, docs)
+        figures = build_figures(store, docs, cache_dir=settings.cache_dir)
     with timings.stage("pages"):
         copy_assets(docs)
         render_pages(settings.content_dir, docs, facts, figures)

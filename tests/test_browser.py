@@ -24,6 +24,8 @@ def _open(browser, url: str, width: int = 1280, scheme: str = "light"):
 def _wait_for_charts(page) -> int:
     count = page.locator(".primer-chart").count()
     if count:
+        # Charts draw when they come near the viewport; draw the rest as if scrolled to.
+        page.evaluate("window.primerCharts.drawAll()")
         page.wait_for_function(
             "() => [...document.querySelectorAll('.primer-chart')]"
             ".every(el => el.dataset.state === 'drawn' || el.dataset.state === 'error')",

@@ -31,6 +31,8 @@ from generator.figures import (
     what_it_is,  # noqa: F401
     year_review,  # noqa: F401
 )
+from generator.figures.cache import FigureCache, RecordingStore, input_checksums
+from generator.figures.data_table import data_table
 from generator.figures.spec import (
     REGISTRY,
     FigureResult,
@@ -58,11 +60,13 @@ def build_one(spec: FigureSpec, store: Store, out_dir: Path) -> FigureResult:
     """Build one figure and write its JSON and CSV(s)."""
     try:
         drawn = spec.build(store)
+        alternative = data_table(drawn.data)
     except DataError:
         raise
     except Exception as exc:  # a builder bug must name the figure, not dump a traceback
         raise BuildError(f"figure {spec.id}: {type(exc).__name__}: {exc}") from exc
-    drawn.figure.update_layout(meta={"id": spec.id})
+    meta = drawn.figure.layout.meta
+    drawn.figure.update_layout(meta={**(meta if isinstance(meta, dict) else {}), "id": spec.id})
     log_ticks(drawn.figure)
     figures = out_dir / FIGURES_DIR
     atomic_write_text(figures / f"{spec.id}.json", figure_json(drawn.figure))
@@ -73,7 +77,8 @@ def build_one(spec: FigureSpec, store: Store, out_dir: Path) -> FigureResult:
         extra.append(f"{FIGURES_DIR}/{name}.csv")
     return FigureResult(spec=spec, as_of=drawn.as_of, takeaway=drawn.takeaway, notes=drawn.notes,
                         json_path=f"{FIGURES_DIR}/{spec.id}.json",
-                        csv_path=f"{FIGURES_DIR}/{spec.id}.csv", extra_csv_paths=tuple(extra))
+                        csv_path=f"{FIGURES_DIR}/{spec.id}.csv", extra_csv_paths=tuple(extra),
+                        table=alternative)
 
 
 def manifest(results: list[FigureResult]) -> list[dict[str, object]]:
@@ -87,11 +92,26 @@ def manifest(results: list[FigureResult]) -> list[dict[str, object]]:
 
 
 def build_figures(store: Store, out_dir: Path,
-                  log: Callable[[str], None] = lambda _: None) -> dict[str, FigureResult]:
-    """Build every registered figure into `out_dir`; write the manifest last."""
+                  log: Callable[[str], None] = lambda _: None,
+                  cache_dir: Path | None = None) -> dict[str, FigureResult]:
+    """Build every registered figure into `out_dir`; write the manifest last.
+
+    With `cache_dir`, a figure whose code and input checksums are unchanged is restored from
+    the cache instead of recomputed (see `generator.figures.cache`).
+    """
+    cache = FigureCache(cache_dir / "figures") if cache_dir else None
     results = {}
     for spec in REGISTRY.values():
-        results[spec.id] = build_one(spec, store, out_dir)
+        hit = cache.lookup(spec, store, out_dir) if cache else None
+        if hit is not None:
+            results[spec.id] = hit
+            log(f"figure {spec.id} (cached)")
+            continue
+        recording = RecordingStore(store)
+        results[spec.id] = build_one(spec, recording, out_dir)
+        if cache:
+            inputs = input_checksums(store, {*spec.sources, *recording.read})
+            cache.save(results[spec.id], inputs, out_dir)
         log(f"figure {spec.id}")
     atomic_write_text(out_dir / "figures.json",
                       json.dumps(manifest(list(results.values())), indent=1) + "\n")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from generator.figures.data_table import DataTable
 from generator.store import Store
 
 
@@ -58,6 +59,7 @@ class FigureResult:
     json_path: str  # site-relative URL of the plotly JSON
     csv_path: str  # site-relative URL of the CSV
     extra_csv_paths: tuple[str, ...] = ()
+    table: DataTable | None = None  # the text alternative: a small view of the data
 
     @property
     def method(self) -> str:

@@ -31,21 +31,20 @@ from generator.store import atomic_write_text
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
-def plotly_js_path() -> Path:
-    """The plotly.min.js bundled with the installed plotly package (shipped once per site)."""
-    import plotly
+# plotly.js ships once per site, as the vendored "basic" bundle (scatter, bar, pie: every trace
+# type our figures use, a quarter of the full bundle's size). charts.js loads it only on pages
+# that hold a chart. tests/test_reader.py checks every trace type in figures.json against it.
+PLOTLY_BUNDLE = "plotly-basic.min.js"
 
-    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+def plotly_js_path() -> Path:
+    """The plotly.js bundle the site ships (vendored; licence beside it)."""
+    return ASSETS / "javascripts" / PLOTLY_BUNDLE
 
 
 def copy_assets(docs_dir: Path) -> None:
     """Copy the site's script, stylesheet and plotly.js into the docs folder."""
-    target = docs_dir / "assets"
-    shutil.copytree(ASSETS, target, dirs_exist_ok=True)
-    plotly_js = target / "javascripts" / "plotly.min.js"
-    source = plotly_js_path()
-    if not plotly_js.exists() or plotly_js.stat().st_size != source.stat().st_size:
-        shutil.copyfile(source, plotly_js)
+    shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
 
 
 def environment(content_dir: Path) -> jinja2.Environment:

@@ -38,8 +38,30 @@ class EmbedContext:
         return render_figure(result, relative_root(self.page))
 
 
+def render_data_table(result: FigureResult) -> str:
+    """The chart's text alternative: a collapsed table of (a light view of) its data."""
+    table = result.table
+    if table is None or not table.rows:
+        return ""
+    esc = html.escape
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in table.columns)
+    body = "\n".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>"
+                     for row in table.rows)
+    note = f" {esc(table.note)}" if table.note else ""
+    return (
+        f'<details class="primer-figure__data" id="{result.spec.id}-data">\n'
+        f"<summary>Data table: {esc(result.spec.title)}</summary>\n"
+        f'<div class="primer-table-scroll" tabindex="0" role="region" '
+        f'aria-label="Data table: {esc(result.spec.title)}">\n'
+        f"<table>\n<caption>{esc(result.spec.title)}.{note}</caption>\n"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>\n"
+        f"</details>\n"
+    )
+
+
 def render_figure(result: FigureResult, root: str) -> str:
-    """Chart box + caption: "Source · As of · Method · Download CSV"."""
+    """Chart box + caption ("Source · As of · Method · Data table · Download CSV") + the data
+    table that is the chart's text alternative."""
     spec = result.spec
     esc = html.escape
     sources = "; ".join(source_label(s) for s in spec.sources)
@@ -49,6 +71,8 @@ def render_figure(result: FigureResult, root: str) -> str:
         f' · <a href="{root}{p}" download>{esc(p.rsplit("/", 1)[-1])}</a>'
         for p in result.extra_csv_paths)
     label = f"{spec.title}. {result.takeaway}"
+    table = render_data_table(result)
+    table_link = f'<a href="#{spec.id}-data">Data table</a> · ' if table else ""
     return (
         f'<figure class="primer-figure" id="{spec.id}">\n'
         f'<div class="primer-chart" data-figure="{spec.id}" data-src="{root}{result.json_path}" '
@@ -59,8 +83,9 @@ def render_figure(result: FigureResult, root: str) -> str:
         f'<p class="primer-figure__meta"><span>Source: {esc(sources)}</span> · '
         f"<span>As of {result.as_of.isoformat()}</span> · "
         f"<span>Method: {esc(result.method)}</span> · "
+        f"{table_link}"
         f'<a href="{root}{result.csv_path}" download>Download CSV</a>{extra}</p>\n'
-        f"</figcaption>\n</figure>\n"
+        f"</figcaption>\n{table}</figure>\n"
     )
 
 

@@ -1,55 +1,212 @@
-/* Draws every chart on the page from its figure JSON, and re-themes charts when the reader
- * switches between light and dark. One site-wide script: Material's instant navigation swaps
- * page content without running inline scripts, so we redraw on each `document$` emission. */
+/* The site's one chart script.
+ *
+ * - Draws every `.primer-chart[data-src]` from its figure JSON. Material's instant navigation
+ *   swaps page content without running inline scripts, so we look for charts on each
+ *   `document$` emission (and on DOMContentLoaded without Material).
+ * - Loads plotly.js (the vendored basic bundle) only when a page holds a chart, and draws a
+ *   chart only when it comes near the viewport: a page's first paint never waits for plotly.
+ * - Themes charts from Material's palette (text, grid, axes, legend, hover labels, range
+ *   selector, annotations, neutral shapes) and re-themes them, without a reload, whenever
+ *   `data-md-color-scheme` changes.
+ * - Adapts the layout to the chart's width (smaller font, fewer ticks, tighter margins, no y
+ *   title below 600 px) and puts the legend under the plot when the top row holds the range
+ *   selector or the log toggle (they used to overlap the legend).
+ * - Adds a "Log scale" toggle button above long-history growth charts, and re-fits the y axis
+ *   to the visible dates when the reader picks 1Y / 5Y / 10Y.
+ */
 (function () {
   "use strict";
 
-  function palette() {
-    var style = getComputedStyle(document.body);
-    var fg = style.getPropertyValue("--md-default-fg-color").trim() || "#222";
-    var muted = style.getPropertyValue("--md-default-fg-color--lighter").trim() || "rgba(0,0,0,.32)";
-    var faint = style.getPropertyValue("--md-default-fg-color--lightest").trim() || "rgba(0,0,0,.07)";
-    var bg = style.getPropertyValue("--md-default-bg-color").trim() || "#fff";
-    return { fg: fg, muted: muted, faint: faint, bg: bg };
+  var NARROW = 600; // px of chart width below which the compact layout applies
+  var script = document.currentScript;
+  var bundleUrl = script && script.src ?
+    script.src.replace(/charts\.js(\?.*)?$/, "plotly-basic.min.js") :
+    "assets/javascripts/plotly-basic.min.js";
+  var plotlyReady = null;
+
+  function loadPlotly() {
+    if (window.Plotly) { return Promise.resolve(window.Plotly); }
+    if (!plotlyReady) {
+      plotlyReady = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = bundleUrl;
+        tag.async = true;
+        tag.onload = function () { resolve(window.Plotly); };
+        tag.onerror = function () {
+          plotlyReady = null;
+          reject(new Error("plotly.js could not be loaded"));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return plotlyReady;
   }
 
-  function themed(layout) {
+  /* ---- palette ---------------------------------------------------------------------------- */
+
+  function cssVar(style, name, fallback) {
+    return style.getPropertyValue(name).trim() || fallback;
+  }
+
+  function palette() {
+    var style = getComputedStyle(document.body);
+    return {
+      fg: cssVar(style, "--md-default-fg-color", "rgba(0,0,0,.87)"),
+      light: cssVar(style, "--md-default-fg-color--light", "rgba(0,0,0,.54)"),
+      muted: cssVar(style, "--md-default-fg-color--lighter", "rgba(0,0,0,.32)"),
+      faint: cssVar(style, "--md-default-fg-color--lightest", "rgba(0,0,0,.07)"),
+      bg: cssVar(style, "--md-default-bg-color", "#fff"),
+      accent: cssVar(style, "--md-accent-fg-color", "#526cfe")
+    };
+  }
+
+  // Colours a figure may have baked in that would vanish on one of the two backgrounds:
+  // these (and unset colours) follow the theme; any other explicit colour is kept.
+  var NEUTRAL = /^(#000(000)?|#111(111)?|#222(222)?|#333(333)?|#444(444)?|black|white|#fff(fff)?|rgb\(0, ?0, ?0\))$/i;
+
+  function followsTheme(color) {
+    return color === undefined || color === null || color === "" ||
+      NEUTRAL.test(String(color).trim());
+  }
+
+  function get(obj, path) {
+    return path.split(".").reduce(function (node, key) {
+      return node === undefined || node === null ? undefined : node[key];
+    }, obj);
+  }
+
+  /* ---- layout: theme + width ------------------------------------------------------------- */
+
+  function axisKeys(layout) {
+    var keys = Object.keys(layout).filter(function (k) { return /^[xy]axis\d*$/.test(k); });
+    if (keys.indexOf("xaxis") < 0) { keys.push("xaxis"); }
+    if (keys.indexOf("yaxis") < 0) { keys.push("yaxis"); }
+    return keys;
+  }
+
+  function hasRangeSelector(layout) {
+    return axisKeys(layout).some(function (k) { return k.charAt(0) === "x" && get(layout, k + ".rangeselector"); });
+  }
+
+  /* The update (plotly relayout paths) that themes `original` for the current palette and the
+   * chart's `width`. Computed from the figure's original layout, so an explicit colour in the
+   * figure is never mistaken for a theme colour on the second toggle. */
+  function adapted(original, width, yType) {
     var p = palette();
-    var narrow = window.matchMedia("(max-width: 600px)").matches;
-    var update = {
+    var narrow = width < NARROW;
+    var margin = original.margin || {};
+    // The top row holds the range selector (left) and the log toggle (right, an HTML button).
+    var selector = hasRangeSelector(original) || wantsLogToggle(original);
+    var u = {
       "paper_bgcolor": "rgba(0,0,0,0)",
       "plot_bgcolor": "rgba(0,0,0,0)",
       "font.color": p.fg,
-      "font.family": "var(--md-text-font-family), Roboto, Helvetica, Arial, sans-serif",
+      "font.family": "Roboto, -apple-system, BlinkMacSystemFont, Helvetica, Arial, sans-serif",
       "font.size": narrow ? 11 : 13,
       "legend.bgcolor": "rgba(0,0,0,0)",
+      "legend.font.color": p.fg,
+      "legend.orientation": "h",
+      "legend.x": 0,
+      "legend.xanchor": "left",
       "hoverlabel.bgcolor": p.bg,
+      "hoverlabel.bordercolor": p.muted,
       "hoverlabel.font.color": p.fg,
-      "margin.l": narrow ? 44 : (layout.margin && layout.margin.l) || 56,
-      "margin.r": narrow ? 8 : (layout.margin && layout.margin.r) || 16
+      "margin.l": narrow ? 8 : (margin.l !== undefined ? margin.l : 56),
+      "margin.r": narrow ? 8 : (margin.r !== undefined ? margin.r : 16),
+      "margin.t": selector ? 40 : (narrow ? 16 : (margin.t !== undefined ? margin.t : 36)),
+      "margin.b": narrow ? 8 : (margin.b !== undefined ? margin.b : 40),
+      "margin.autoexpand": true
     };
-    Object.keys(layout).forEach(function (key) {
-      if (/^[xy]axis\d*$/.test(key)) {
-        update[key + ".gridcolor"] = p.faint;
-        update[key + ".linecolor"] = p.muted;
-        update[key + ".zerolinecolor"] = p.muted;
-        update[key + ".tickcolor"] = p.muted;
-        if (key.charAt(0) === "x" && layout[key].rangeselector) {
-          update[key + ".rangeselector.bgcolor"] = p.faint;
-          update[key + ".rangeselector.activecolor"] = p.muted;
-          update[key + ".rangeselector.font.color"] = p.fg;
+    if (selector || narrow) {
+      // Legend under the plot: the top row belongs to the range selector, and on a phone a
+      // wrapped legend would eat the plot's height from the top.
+      u["legend.yref"] = "container";
+      u["legend.y"] = 0;
+      u["legend.yanchor"] = "bottom";
+    } else {
+      u["legend.yref"] = "paper";
+      u["legend.y"] = 1.02;
+      u["legend.yanchor"] = "bottom";
+    }
+    axisKeys(original).forEach(function (key) {
+      var axis = original[key] || {};
+      u[key + ".gridcolor"] = p.faint;
+      u[key + ".linecolor"] = p.muted;
+      u[key + ".zerolinecolor"] = p.muted;
+      u[key + ".tickcolor"] = p.muted;
+      u[key + ".automargin"] = true;
+      if (followsTheme(get(axis, "title.font.color"))) { u[key + ".title.font.color"] = p.fg; }
+      if (followsTheme(get(axis, "tickfont.color"))) { u[key + ".tickfont.color"] = p.fg; }
+      if (key.charAt(0) === "x") {
+        var dated = axis.type === "date";
+        u[key + ".nticks"] = narrow ? (dated ? 5 : 7) : (axis.nticks || null);
+        if (axis.rangeselector) {
+          u[key + ".rangeselector.x"] = 0;
+          u[key + ".rangeselector.xanchor"] = "left";
+          u[key + ".rangeselector.y"] = 1.0;
+          u[key + ".rangeselector.yanchor"] = "bottom";
+          u[key + ".rangeselector.yref"] = "paper";
+          u[key + ".rangeselector.pad"] = { t: 0, b: 8 };
+          u[key + ".rangeselector.bgcolor"] = p.faint;
+          u[key + ".rangeselector.activecolor"] = p.muted;
+          u[key + ".rangeselector.bordercolor"] = p.muted;
+          u[key + ".rangeselector.borderwidth"] = 1;
+          u[key + ".rangeselector.font.color"] = p.fg;
+        }
+      } else {
+        u[key + ".nticks"] = narrow ? 6 : (axis.nticks || null);
+        // Log axes over one or two decades otherwise label every minor tick ($6k, $7k, ...).
+        var ticks = yTicks(axis, key === "yaxis" && yType ? yType : axis.type, Infinity);
+        Object.keys(ticks).forEach(function (k) { u[key + "." + k] = ticks[k]; });
+        // On a phone the axis title costs a fifth of the width: the caption already says it.
+        u[key + ".title.standoff"] = 6;
+        var title = get(axis, "title.text");
+        if (narrow) { u[key + ".title.text"] = ""; }
+        else if (title !== undefined) {
+          if (key === "yaxis" && yType && yType !== axis.type) {
+            title = yType === "log" ? title + " (log scale)" : title.replace(/\s*\(log scale\)/i, "");
+          }
+          u[key + ".title.text"] = title;
         }
       }
     });
-    if (!layout.xaxis) { update["xaxis.gridcolor"] = p.faint; }
-    if (!layout.yaxis) { update["yaxis.gridcolor"] = p.faint; }
-    return update;
+    (original.annotations || []).forEach(function (note, i) {
+      if (followsTheme(get(note, "font.color"))) { u["annotations[" + i + "].font.color"] = p.fg; }
+      if (followsTheme(note.arrowcolor)) { u["annotations[" + i + "].arrowcolor"] = p.light; }
+      if (note.bgcolor && followsTheme(note.bgcolor)) { u["annotations[" + i + "].bgcolor"] = p.bg; }
+    });
+    (original.shapes || []).forEach(function (shape, i) {
+      var line = shape.line || {};
+      if (line.width !== 0 && followsTheme(line.color)) { u["shapes[" + i + "].line.color"] = p.light; }
+      if (shape.label && followsTheme(get(shape, "label.font.color"))) {
+        u["shapes[" + i + "].label.font.color"] = p.fg;
+      }
+    });
+    (original.updatemenus || []).forEach(function (menu, i) {
+      u["updatemenus[" + i + "].bgcolor"] = p.bg;
+      u["updatemenus[" + i + "].bordercolor"] = p.muted;
+      u["updatemenus[" + i + "].font.color"] = p.fg;
+    });
+    return u;
   }
 
-  function apply(layout, update) {
+  /* Tick rule for a y axis shown as `type` over `decades` (log10 of max/min). A log axis gets
+   * 1-2-5 labels (the figure's own tickvals, else dtick "D2") while it spans a decade or more;
+   * under a decade, or on a linear axis, plotly picks the ticks. Explicit dtick is kept. */
+  function yTicks(axis, type, decades) {
+    if (axis.dtick !== undefined && axis.type === type) { return {}; }
+    var own = axis.tickvals !== undefined && axis.tickvals !== null && axis.type === type;
+    if (type === "log" && decades >= 1) {
+      return own ? { tickmode: "array" } : { tickmode: "auto", dtick: "D2" };
+    }
+    if (own) { return { tickmode: "array" }; }
+    return { tickmode: "auto", dtick: null };
+  }
+
+  function applyPaths(layout, update) {
     var out = JSON.parse(JSON.stringify(layout || {}));
     Object.keys(update).forEach(function (path) {
-      var keys = path.split("."), node = out;
+      var keys = path.replace(/\[(\d+)\]/g, ".$1").split("."), node = out;
       for (var i = 0; i < keys.length - 1; i++) {
         if (typeof node[keys[i]] !== "object" || node[keys[i]] === null) { node[keys[i]] = {}; }
         node = node[keys[i]];
@@ -59,61 +216,227 @@
     return out;
   }
 
-  var config = {
-    responsive: true, displaylogo: false,
-    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"]
-  };
+  function chartConfig() {
+    return {
+      // No mode bar: it would cover the top row, and drag-to-zoom / double-click-to-reset work
+      // without it (the data is one click away as a table and CSV).
+      responsive: true, displaylogo: false, displayModeBar: false
+    };
+  }
+
+  /* ---- range selector: fit the y axis to the dates shown ----------------------------------- */
+
+  function visibleYRange(el, range) {
+    var lo = Infinity, hi = -Infinity;
+    var start = new Date(range[0]).getTime(), end = new Date(range[1]).getTime();
+    // _fullData: plotly has decoded the JSON's typed arrays ({dtype, bdata}) there.
+    (el._fullData || []).forEach(function (trace) {
+      if (trace.visible === false || trace.visible === "legendonly" || !trace.x || !trace.y) { return; }
+      if (trace.yaxis && trace.yaxis !== "y") { return; }
+      var ys = trace.y;
+      for (var i = 0; i < trace.x.length; i++) {
+        var t = new Date(trace.x[i]).getTime(), y = ys[i];
+        if (t >= start && t <= end && typeof y === "number" && isFinite(y)) {
+          if (y < lo) { lo = y; }
+          if (y > hi) { hi = y; }
+        }
+      }
+      if (/tozero/.test(trace.fill || "")) { lo = Math.min(lo, 0); hi = Math.max(hi, 0); }
+    });
+    return lo <= hi ? [lo, hi] : null;
+  }
+
+  function fitY(el, event) {
+    var xa = el.layout.xaxis || {};
+    if (xa.type !== "date" || el.dataset.fitting === "1") { return; }
+    var changed = event && (event["xaxis.range[0]"] !== undefined || event["xaxis.range"] ||
+      event["xaxis.autorange"]);
+    if (!changed) { return; }
+    var update;
+    var type = el._fullLayout.yaxis.type, log = type === "log";
+    var axis = el._primerOriginal.yaxis || {};
+    var ticks;
+    if (event["xaxis.autorange"]) {
+      update = { "yaxis.autorange": true };
+      ticks = yTicks(axis, type, Infinity);
+    } else {
+      var range = el._fullLayout.xaxis.range;
+      var span = visibleYRange(el, range);
+      if (!span) { return; }
+      var lo = log ? Math.log10(Math.max(span[0], 1e-9)) : span[0];
+      var hi = log ? Math.log10(Math.max(span[1], 1e-9)) : span[1];
+      var pad = (hi - lo || Math.abs(hi) || 1) * 0.06;
+      update = { "yaxis.range": [lo - pad, hi + pad] };
+      // Under a decade, 1-2-5 log ticks leave one label or none: let plotly choose.
+      ticks = yTicks(axis, type, log ? hi - lo : Infinity);
+    }
+    Object.keys(ticks).forEach(function (k) { update["yaxis." + k] = ticks[k]; });
+    el.dataset.fitting = "1";
+    Plotly.relayout(el, update).then(function () { el.dataset.fitting = ""; },
+      function () { el.dataset.fitting = ""; });
+  }
+
+  /* ---- log / linear toggle ---------------------------------------------------------------- */
+
+  function wantsLogToggle(layout) {
+    return get(layout, "yaxis.type") === "log" || get(layout, "meta.log_toggle") === true;
+  }
+
+  function addLogToggle(el) {
+    var figure = el.closest(".primer-figure") || el.parentNode;
+    if (figure.querySelector(".primer-chart__tools")) { return; }
+    var tools = document.createElement("div");
+    tools.className = "primer-chart__tools";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button primer-chart__toggle";
+    var sync = function () {
+      var log = el._fullLayout && el._fullLayout.yaxis.type === "log";
+      button.textContent = "Log scale";
+      button.setAttribute("aria-pressed", log ? "true" : "false");
+      button.title = log ? "Switch the vertical axis to a linear scale" :
+        "Switch the vertical axis to a log scale (equal distances are equal percentage changes)";
+    };
+    button.addEventListener("click", function () {
+      var log = el._fullLayout.yaxis.type === "log";
+      var next = log ? "linear" : "log";
+      var update = adapted(el._primerOriginal, el.clientWidth, next);
+      update["yaxis.type"] = next;
+      update["yaxis.autorange"] = true;
+      Plotly.relayout(el, update).then(function () {
+        fitY(el, { "xaxis.range": el._fullLayout.xaxis.range });
+        sync();
+      });
+    });
+    sync();
+    tools.appendChild(button);
+    figure.insertBefore(tools, el);
+    alignTools(el);
+  }
+
+  // The toggle shares the range selector's row.
+  function alignTools(el) {
+    var figure = el.closest(".primer-figure") || el.parentNode;
+    var tools = figure.querySelector(".primer-chart__tools");
+    var selector = el.querySelector(".rangeselector");
+    if (!tools) { return; }
+    var top = selector ? selector.getBoundingClientRect().top - el.getBoundingClientRect().top : 4;
+    tools.style.top = Math.max(0, Math.round(top)) + "px";
+  }
+
+  /* ---- drawing ---------------------------------------------------------------------------- */
+
+  function fail(el, error) {
+    el.dataset.state = "error";
+    el.textContent = "This chart could not be loaded (" + error.message + "). " +
+      "Its data is in the table and the CSV below.";
+  }
 
   function draw(el) {
     if (el.dataset.state === "drawing" || el.dataset.state === "drawn") { return; }
     el.dataset.state = "drawing";
-    fetch(el.dataset.src)
-      .then(function (response) {
-        if (!response.ok) { throw new Error(response.status + " " + el.dataset.src); }
-        return response.json();
-      })
-      .then(function (fig) {
-        var layout = apply(fig.layout, themed(fig.layout || {}));
+    Promise.all([loadPlotly(), fetch(el.dataset.src).then(function (response) {
+      if (!response.ok) { throw new Error(response.status + " " + el.dataset.src); }
+      return response.json();
+    })])
+      .then(function (loaded) {
+        var fig = loaded[1];
+        el._primerOriginal = fig.layout || {};
+        var width = el.clientWidth || window.innerWidth;
+        el._primerNarrow = width < NARROW;
+        var layout = applyPaths(fig.layout, adapted(el._primerOriginal, width));
         layout.autosize = true;
-        return Plotly.newPlot(el, fig.data, layout, config);
+        return Plotly.newPlot(el, fig.data, layout, chartConfig());
       })
-      .then(function () { return clearRangeButtons(el); })
-      .then(function () { el.dataset.state = "drawn"; })
-      .catch(function (error) {
-        el.dataset.state = "error";
-        el.textContent = "This chart could not be loaded (" + error.message + "). " +
-          "Its data is in the CSV linked below.";
-      });
+      .then(function () {
+        el.on("plotly_relayout", function (event) { fitY(el, event); });
+        if (wantsLogToggle(el._primerOriginal)) { addLogToggle(el); }
+        el.dataset.state = "drawn";
+      })
+      .catch(function (error) { fail(el, error); });
   }
 
-  /* A legend that wraps onto several lines can reach down over the range buttons, which sit
-   * just above the plot. If it does, lower the plot (top margin) until they clear. */
-  function clearRangeButtons(el) {
-    var legend = el.querySelector(".legend"), buttons = el.querySelector(".rangeselector");
-    if (!legend || !buttons) { return null; }
-    var overlap = legend.getBoundingClientRect().bottom - buttons.getBoundingClientRect().top;
-    if (overlap <= -2) { return null; }
-    var top = (el._fullLayout && el._fullLayout.margin && el._fullLayout.margin.t) || 36;
-    return Plotly.relayout(el, { "margin.t": Math.ceil(top + overlap + 6) });
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        observer.unobserve(entry.target);
+        draw(entry.target);
+      }
+    });
+  }, { rootMargin: "400px 0px" }) : null;
+
+  function findCharts() {
+    var charts = document.querySelectorAll(".primer-chart[data-src]");
+    charts.forEach(function (el) {
+      if (el.dataset.state) { return; }
+      el.dataset.state = "pending";
+      if (observer) { observer.observe(el); } else { draw(el); }
+    });
+    if (charts.length) { prefetchPlotly(); }
   }
 
-  function drawAll() {
-    document.querySelectorAll(".primer-chart[data-src]").forEach(draw);
+  // Fetch the bundle early at low priority, but run it only when the first chart is drawn.
+  function prefetchPlotly() {
+    if (window.Plotly || document.querySelector("link[data-primer-plotly]")) { return; }
+    var link = document.createElement("link");
+    link.rel = "prefetch";
+    link.as = "script";
+    link.href = bundleUrl;
+    link.setAttribute("data-primer-plotly", "");
+    document.head.appendChild(link);
   }
+
+  function drawn() { return document.querySelectorAll(".primer-chart[data-state='drawn']"); }
 
   function rethemeAll() {
-    document.querySelectorAll(".primer-chart").forEach(function (el) {
-      if (el.dataset.state === "drawn" && el.layout) {
-        Plotly.relayout(el, themed(el.layout));
-      }
+    drawn().forEach(function (el) {
+      Plotly.relayout(el, adapted(el._primerOriginal, el.clientWidth, el._fullLayout.yaxis.type));
     });
   }
 
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(drawAll);
-  } else {
-    document.addEventListener("DOMContentLoaded", drawAll);
+  var resizeTimer = null;
+  function onResize() {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      drawn().forEach(function (el) {
+        var narrow = el.clientWidth < NARROW;
+        if (narrow !== el._primerNarrow) {
+          el._primerNarrow = narrow;
+          var update = adapted(el._primerOriginal, el.clientWidth, el._fullLayout.yaxis.type);
+          Plotly.react(el, el.data, applyPaths(el.layout, update), chartConfig())
+            .then(function () { alignTools(el); });
+        }
+      });
+    }, 150);
   }
+
+  // Open a chart's data table when a link points at it.
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+
+  // For tests and for printing: draw every chart on the page now.
+  window.primerCharts = {
+    drawAll: function () {
+      document.querySelectorAll(".primer-chart[data-src]").forEach(function (el) {
+        if (observer) { observer.unobserve(el); }
+        draw(el);
+      });
+    }
+  };
+
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(function () { findCharts(); openTarget(); });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", findCharts);
+  } else {
+    findCharts();
+  }
+  window.addEventListener("hashchange", openTarget);
+  window.addEventListener("resize", onResize);
+  window.addEventListener("beforeprint", window.primerCharts.drawAll);
   new MutationObserver(rethemeAll).observe(document.body, {
     attributes: true, attributeFilter: ["data-md-color-scheme"]
   });
