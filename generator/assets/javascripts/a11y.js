@@ -1,0 +1,38 @@
+/* Accessibility fixes for what Material's theme leaves out.
+ * - Accessible names for the search dialog and the progress bar (axe: aria-dialog-name,
+ *   aria-progressbar-name); both sit outside the content instant navigation swaps.
+ * - A table wider than the screen scrolls inside its wrapper; keyboard users must be able to
+ *   reach that wrapper to scroll it (axe: scrollable-region-focusable). Re-checked on each
+ *   page (instant navigation) and when the window is resized. */
+(function () {
+  "use strict";
+  function name(selector, label) {
+    document.querySelectorAll(selector).forEach(function (el) {
+      if (!el.hasAttribute("aria-label")) { el.setAttribute("aria-label", label); }
+    });
+  }
+  name(".md-search[role='dialog']", "Search this site");
+  name(".md-progress[role='progressbar']", "Loading page");
+
+  function focusableScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap, .primer-table-scroll").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        el.setAttribute("tabindex", "0");
+        if (!el.hasAttribute("role")) {
+          var caption = el.querySelector("caption");
+          el.setAttribute("role", "region");
+          el.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table, scrolls sideways");
+        }
+      } else if (!el.classList.contains("primer-table-scroll")) {
+        el.removeAttribute("tabindex");
+      }
+    });
+  }
+  if (typeof document$ !== "undefined") { document$.subscribe(focusableScrollers); }
+  else { document.addEventListener("DOMContentLoaded", focusableScrollers); }
+  var timer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(focusableScrollers, 200);
+  });
+})();

@@ -1,0 +1,161 @@
+"""Figure cache: a figure whose inputs did not change is not recomputed.
+
+An entry is valid while two things hold:
+
+- the **code** that draws it is unchanged: sha256 of the figure's own module plus everything it
+  can call (``generator/analytics/**``, ``generator/figures/**``, ``catalog.py``, ``store.py``);
+- every **input** has the checksum it had: the sha256 of each series' stored CSV, read from the
+  store's metadata (no CSV is re-read), for the figure's declared `sources` *and* for every
+  series the builder actually read (recorded while it ran, so a builder that reads a series it
+  forgot to declare is still invalidated correctly). A declared source that is not a catalog
+  series (a store table) is hashed from the store files named after it.
+
+Layout under ``<cache_dir>/figures/``: ``<id>.meta.json`` (keys, takeaway, as-of, notes, the
+summary table, the written files) and ``<id>/`` (copies of the JSON and CSV files). A hit copies
+those files into the docs folder and restores the `FigureResult` without importing the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import inspect
+import json
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from generator.catalog import BY_ID, Series
+from generator.errors import DataError
+from generator.figures.data_table import DataTable
+from generator.figures.spec import FigureResult, FigureSpec
+from generator.store import Store, atomic_write_bytes, atomic_write_text
+
+FORMAT = 2  # bump when the entry layout or what a FigureResult holds changes
+PACKAGE = Path(__file__).resolve().parent.parent  # generator/
+# Figure modules import helpers from each other, so every figure module counts as shared code.
+SHARED_CODE = ("analytics", "figures", "catalog.py", "store.py")
+
+
+class RecordingStore(Store):
+    """A `Store` that remembers which catalog series a builder read."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store.root)
+        self.read: set[str] = set()
+
+    def read_series(self, series: Series) -> pd.DataFrame:
+        self.read.add(series.id)
+        return super().read_series(series)
+
+
+def _files(paths: Iterable[Path]) -> Iterable[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.py") if "__pycache__" not in p.parts)
+        elif path.is_file():
+            yield path
+
+
+@lru_cache(maxsize=1)
+def shared_code_hash() -> str:
+    """sha256 over the source of every module a figure builder can reach."""
+    digest = hashlib.sha256()
+    for path in _files(PACKAGE / rel for rel in SHARED_CODE):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def code_hash(spec: FigureSpec) -> str:
+    """sha256 of the figure's module source plus the shared code (and the cache format)."""
+    module = inspect.getmodule(spec.build)
+    source = inspect.getsource(module) if module else inspect.getsource(spec.build)
+    digest = hashlib.sha256(f"{FORMAT}\n{shared_code_hash()}\n".encode())
+    digest.update(source.encode())
+    return digest.hexdigest()
+
+
+def input_checksum(store: Store, name: str) -> str | None:
+    """The stored checksum of input `name` (None if it is not in the store)."""
+    series = BY_ID.get(name)
+    if series is not None:
+        try:
+            return store.read_meta(series).sha256 if store.has(series) else None
+        except DataError:
+            return None
+    # A store table named `name`: hash every stored file named after it.
+    matches = sorted(p for p in store.root.rglob(f"{name}*") if p.is_file())
+    if not matches:
+        return None
+    digest = hashlib.sha256()
+    for path in matches:
+        digest.update(path.relative_to(store.root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_checksums(store: Store, names: Iterable[str]) -> dict[str, str | None]:
+    return {name: input_checksum(store, name) for name in sorted(set(names))}
+
+
+@dataclass(frozen=True)
+class FigureCache:
+    """The figure cache rooted at `root` (``<cache_dir>/figures``)."""
+
+    root: Path
+
+    def _meta(self, figure_id: str) -> Path:
+        return self.root / f"{figure_id}.meta.json"
+
+    def lookup(self, spec: FigureSpec, store: Store, out_dir: Path) -> FigureResult | None:
+        """Restore figure `spec` into `out_dir` if its code and inputs are unchanged."""
+        try:
+            entry = json.loads(self._meta(spec.id).read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+        if entry.get("format") != FORMAT or entry.get("code") != code_hash(spec):
+            return None
+        inputs: dict[str, str | None] = entry.get("inputs", {})
+        if None in inputs.values():
+            return None
+        if set(spec.sources) - set(inputs):
+            return None
+        if input_checksums(store, inputs) != inputs:
+            return None
+        stored = self.root / spec.id
+        for rel in entry["files"]:
+            source = stored / rel
+            if not source.is_file():
+                return None
+        for rel in entry["files"]:
+            target = out_dir / rel
+            data = (stored / rel).read_bytes()
+            if not target.is_file() or target.read_bytes() != data:
+                atomic_write_bytes(target, data)
+        return FigureResult(
+            spec=spec, as_of=dt.date.fromisoformat(entry["as_of"]), takeaway=entry["takeaway"],
+            notes=entry["notes"], json_path=entry["json_path"], csv_path=entry["csv_path"],
+            extra_csv_paths=tuple(entry["extra_csv_paths"]),
+            table=DataTable.from_dict(entry["table"]) if entry.get("table") else None)
+
+    def save(self, result: FigureResult, inputs: dict[str, str | None], out_dir: Path) -> None:
+        """Keep copies of the figure's files and what is needed to restore its result."""
+        files = [result.json_path, result.csv_path, *result.extra_csv_paths]
+        stored = self.root / result.spec.id
+        if stored.exists():
+            shutil.rmtree(stored)
+        for rel in files:
+            atomic_write_bytes(stored / rel, (out_dir / rel).read_bytes())
+        entry = {
+            "format": FORMAT, "id": result.spec.id, "code": code_hash(result.spec),
+            "inputs": inputs, "files": files, "as_of": result.as_of.isoformat(),
+            "takeaway": result.takeaway, "notes": result.notes, "json_path": result.json_path,
+            "csv_path": result.csv_path, "extra_csv_paths": list(result.extra_csv_paths),
+            "table": result.table.to_dict() if result.table else None,
+        }
+        atomic_write_text(self._meta(result.spec.id), json.dumps(entry, indent=1) + "\n")

@@ -1,0 +1,109 @@
+"""The text alternative of a chart: a small, formatted view of its data for an HTML table.
+
+Screen-reader users (and anyone who prefers numbers) get a table next to every chart. It must
+stay light, because it is part of the page: long daily histories are shown as year-end values
+(the CSV linked beside it keeps every day at full precision).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from generator.catalog import BY_ID
+
+MAX_ROWS = 45
+_TOKENS = {"sp": "S&P", "usd": "(USD)", "pct": "(%)", "pp": "(pp)", "etf": "ETF", "yoy": "YoY",
+           "cagr": "CAGR", "oas": "OAS", "ytd": "YTD", "pe": "P/E", "eps": "EPS"}
+_TICKERS = {key.lstrip("^").lower(): key.lstrip("^") for key in BY_ID}
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """Column headers, rows of display strings, and a note on how rows were chosen."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"columns": list(self.columns), "rows": [list(r) for r in self.rows],
+                "note": self.note}
+
+    @classmethod
+    def from_dict(cls, payload: dict[str, Any]) -> DataTable:
+        return cls(columns=tuple(payload["columns"]),
+                   rows=tuple(tuple(r) for r in payload["rows"]), note=payload["note"])
+
+
+def header(name: object) -> str:
+    """A column name as a reader-facing header: 'russell_2000_usd' -> 'Russell 2000 (USD)'."""
+    text = str(name)
+    if text in BY_ID:
+        return BY_ID[text].title
+    words = []
+    for token in text.replace("-", "_").split("_"):
+        low = token.lower()
+        words.append(_TOKENS.get(low) or _TICKERS.get(low) or token)
+    out = " ".join(w for w in words if w)
+    return out[:1].upper() + out[1:]
+
+
+def cell(value: object) -> str:
+    """A value as display text: dates ISO, numbers with sensible precision, − for minus."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}".replace("-", "−")
+    if isinstance(value, float):
+        size = abs(value)
+        text = (f"{value:,.0f}" if size >= 1000 else f"{value:,.2f}" if size >= 1
+                else f"{value:.4f}")
+        return text.replace("-", "−")
+    return str(value)
+
+
+def _rows_to_show(data: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    total = len(data)
+    if total <= MAX_ROWS:
+        return data, ""
+    if isinstance(data.index, pd.DatetimeIndex):
+        years = data.groupby(data.index.year).tail(1)
+        if years.index[0] != data.index[0]:  # the starting value matters (e.g. $10,000)
+            years = pd.concat([data.iloc[:1], years])
+        note = (f"The first value, then year-end values ({len(years)} of {total:,} rows; the "
+                "last row is the latest date). The CSV has every row.")
+        if len(years) > MAX_ROWS:  # a century of data: every k-th year, always the latest
+            step = math.ceil(len(years) / MAX_ROWS)
+            keep = list(range(len(years) - 1, -1, -step))[::-1]
+            years = years.iloc[keep]
+            note = (f"Year-end values every {step} years ({len(years)} of {total:,} rows). "
+                    "The CSV has every row.")
+        return years, note
+    step = math.ceil(total / MAX_ROWS)
+    keep = list(range(total - 1, -1, -step))[::-1]
+    return data.iloc[keep], f"Every {step}th row ({len(keep)} of {total:,}). The CSV has every row."
+
+
+def data_table(data: pd.DataFrame) -> DataTable:
+    """The downsampled, formatted view of a figure's `data` (the CSV's table)."""
+    shown, note = _rows_to_show(data)
+    index_named = shown.index.name is not None or isinstance(shown.index, pd.DatetimeIndex)
+    index_header = header(shown.index.name) if shown.index.name is not None else "Date"
+    columns = ([index_header] if index_named else []) + [header(c) for c in shown]
+    rows = []
+    for key, row in zip(shown.index, shown.itertuples(index=False), strict=True):
+        cells = [cell(v.item() if hasattr(v, "item") else v) for v in row]
+        if not isinstance(key, pd.Timestamp) and hasattr(key, "item"):
+            key = key.item()
+        # An integer index is a label (a year, a rank), not a quantity: no thousands separator.
+        label = str(key) if isinstance(key, int) and not isinstance(key, bool) else cell(key)
+        rows.append(tuple(([label] if index_named else []) + cells))
+    return DataTable(columns=tuple(columns), rows=tuple(rows), note=note)

@@ -1,0 +1,366 @@
+"""What a reader meets: every page at phone and desktop width, light and dark, with a screen
+reader (axe-core), through search and link previews. Pages come from the built site's sitemap
+and figures from figures.json, so pages and charts added later are checked without edits here.
+
+One browser for the session (conftest); one context per width, reused across pages.
+Screenshots: test-artifacts/<page>-<width>-<scheme>.png.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.figures.theme import SERIES_COLORS
+from generator.settings import Settings
+from tests.site_pages import site_pages
+
+WIDTHS = (360, 1280)
+SERIOUS = {"serious", "critical"}
+
+
+# ---- static checks of the built site ---------------------------------------------------------
+
+def _html_pages(site_dir: Path) -> list[str]:
+    """Every page mkdocs wrote ('' for home, 'history/', ...), except the 404 page."""
+    pages = []
+    for path in site_dir.rglob("index.html"):
+        rel = path.parent.relative_to(site_dir).as_posix()
+        if rel.startswith(("assets", "search", "figures")):
+            continue
+        pages.append("" if rel == "." else rel + "/")
+    return sorted(pages)
+
+
+def test_sitemap_lists_every_page_under_the_site_url(built_site: Settings) -> None:
+    site = built_site.site_dir
+    tree = ET.parse(site / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text or "" for e in tree.getroot().findall("s:url/s:loc", ns)]
+    assert locs, "sitemap.xml lists no URL"
+    config = (built_site.root / "mkdocs.yml").read_text()
+    assert all(loc.startswith(("http://", "https://")) for loc in locs)
+    assert len(set(locs)) == len(locs), "sitemap lists a URL twice"
+    assert sorted(site_pages(site)) == _html_pages(site)
+    assert "site_url" in config
+    assert (site / "sitemap.xml.gz").is_file()
+
+
+def _meta_description(page_html: str) -> str | None:
+    found = re.search(r'<meta name="description" content="([^"]*)"', page_html)
+    return html.unescape(found.group(1)).strip() if found else None
+
+
+def test_every_page_has_its_own_description(built_site: Settings) -> None:
+    """Link previews: a non-empty, page-specific <meta name="description"> on every page."""
+    site = built_site.site_dir
+    config = (built_site.root / "mkdocs.yml").read_text()
+    site_description = re.search(r"^site_description:\s*(.+)$", config, re.M).group(1).strip()
+    seen: dict[str, str] = {}
+    problems = []
+    for path in site_pages(site):
+        description = _meta_description((site / path / "index.html").read_text())
+        if not description:
+            problems.append(f"{path or 'home'}: no description")
+        elif path and description == site_description:
+            problems.append(f"{path}: only the site-wide description (add `description:` to "
+                            "the page's front matter)")
+        elif description in seen:
+            problems.append(f"{path}: same description as {seen[description] or 'home'}")
+        else:
+            seen[description] = path
+    assert not problems, "\n".join(problems)
+
+
+def _figure_payloads(docs_dir: Path) -> Iterator[tuple[str, dict]]:
+    manifest = json.loads((docs_dir / "figures.json").read_text())
+    assert manifest, "figures.json is empty"
+    for entry in manifest:
+        yield entry["id"], json.loads((docs_dir / entry["json"]).read_text())
+
+
+def test_one_colour_per_series_from_a_colour_blind_safe_palette() -> None:
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+                 "#000000"}
+    tol = {"#332288", "#117733", "#44AA99", "#88CCEE", "#DDCC77", "#CC6677", "#AA4499",
+           "#882255", "#999933", "#8C6D31", "#6F6F6F", "#6A3D9A", "#777777", "#BBBBBB"}
+    unsafe = {k: v for k, v in SERIES_COLORS.items() if v.upper() not in okabe_ito | tol}
+    assert not unsafe, f"colours outside the colour-blind-safe sets: {unsafe}"
+
+
+def test_traces_in_one_chart_are_told_apart(built_site: Settings) -> None:
+    """Two traces of one chart never share colour, dash and type (a reader could not tell
+    them apart); site-wide colours come from theme.color."""
+    problems = []
+    for figure_id, payload in _figure_payloads(built_site.docs_dir):
+        seen: dict[tuple, str] = {}
+        for trace in payload["data"]:
+            if trace.get("showlegend") is False or trace.get("type") == "pie":
+                continue
+            line = trace.get("line") or {}
+            marker = trace.get("marker") or {}
+            colour = line.get("color") or marker.get("color")
+            if not isinstance(colour, str):
+                continue
+            key = (trace.get("type", "scatter"), colour.upper(), line.get("dash", "solid"),
+                   trace.get("mode", ""))
+            name = trace.get("name", "?")
+            if key in seen and seen[key] != name:
+                problems.append(f"{figure_id}: {seen[key]!r} and {name!r} look identical")
+            seen.setdefault(key, name)
+    assert not problems, "\n".join(problems)
+
+
+def test_figure_json_stays_light(built_site: Settings) -> None:
+    """Chart JSON is what a page loads; multi-decade daily views must be thinned (weekly)."""
+    heavy = {}
+    for entry in json.loads((built_site.docs_dir / "figures.json").read_text()):
+        size = (built_site.docs_dir / entry["json"]).stat().st_size
+        if size > 250_000:
+            heavy[entry["id"]] = size
+    assert not heavy, f"figure JSON over 250 kB (draw weekly points, round values): {heavy}"
+
+
+def test_every_chart_has_a_text_alternative(built_site: Settings) -> None:
+    """Each chart: an aria-label with its takeaway, a caption, and a data table + CSV link."""
+    site = built_site.site_dir
+    manifest = json.loads((built_site.docs_dir / "figures.json").read_text())
+    for entry in manifest:
+        page = (site / entry["page"] / "index.html").read_text()
+        figure = re.search(rf'<figure class="primer-figure" id="{re.escape(entry["id"])}">'
+                           r"(.*?)</figure>", page, re.S)
+        assert figure, f"{entry['id']}: not on {entry['page'] or 'home'}"
+        body = figure.group(1)
+        label = re.search(r'aria-label="([^"]*)"', body).group(1)
+        assert html.unescape(label).endswith(entry["takeaway"])
+        assert f'href="#{entry["id"]}-data"' in body
+        table = re.search(rf'<details class="primer-figure__data" id="{entry["id"]}-data">'
+                          r".*?<table>(.*?)</table>", body, re.S)
+        assert table, f"{entry['id']}: no data table"
+        rows = re.findall(r"<tr>", table.group(1))
+        assert len(rows) >= 2, f"{entry['id']}: empty data table"
+        assert entry["csv"].rsplit("/", 1)[-1] in body
+
+
+# ---- in the browser --------------------------------------------------------------------------
+
+def _collect_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def draw_all_charts(page, timeout: float = 30_000) -> int:
+    """Scroll every chart into view (they draw lazily) and wait until each is drawn."""
+    count = page.locator(".primer-chart").count()
+    if count:
+        page.evaluate("window.primerCharts && window.primerCharts.drawAll()")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.primer-chart')]"
+            ".every(el => el.dataset.state === 'drawn' || el.dataset.state === 'error')",
+            timeout=timeout)
+        states = page.eval_on_selector_all(".primer-chart", "els => els.map(e => e.dataset.state)")
+        assert states == ["drawn"] * count, f"chart states {states}"
+    return count
+
+
+def _set_scheme(page, scheme: str) -> None:
+    """Follow the system scheme (Material's first palette option) and wait for the re-theme."""
+    page.emulate_media(color_scheme=scheme)
+    want = "slate" if scheme == "dark" else "default"
+    page.wait_for_function(f"document.body.dataset.mdColorScheme === '{want}'")
+    page.wait_for_timeout(150)  # plotly relayouts are async
+
+
+_BOXES = """els => els.map(el => {
+  const box = s => { const n = el.querySelector(s); if (!n) return null;
+    const r = n.getBoundingClientRect();
+    return r.width ? [r.left, r.top, r.right, r.bottom] : null; };
+  const fig = el.closest('.primer-figure');
+  const tool = fig && fig.querySelector('.primer-chart__tools');
+  const t = tool ? tool.getBoundingClientRect() : null;
+  return {id: el.dataset.figure, legend: box('.legend'), selector: box('.rangeselector'),
+          toggle: t && t.width ? [t.left, t.top, t.right, t.bottom] : null,
+          chart: (r => [r.left, r.top, r.right, r.bottom])(el.getBoundingClientRect())};
+})"""
+
+
+def _overlap(a, b) -> bool:
+    return bool(a and b) and a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 \
+        and b[1] < a[3] - 1
+
+
+@pytest.mark.browser
+def test_every_page_at_phone_and_desktop_width(browser, built_site, site_url, artifacts):
+    """Each page at 360 and 1280 px, light then dark: no horizontal overflow, no console
+    errors, legend / range selector / log toggle never overlap; screenshots saved."""
+    problems: list[str] = []
+    pages = site_pages(built_site.site_dir)
+    for width in WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": 800},
+                                      color_scheme="light")
+        for path in pages:
+            page = context.new_page()
+            errors = _collect_errors(page)
+            page.goto(site_url + path, wait_until="networkidle")
+            name = path.strip("/").replace("/", "_") or "home"
+            draw_all_charts(page)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 0:
+                wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right
+                                 > document.documentElement.clientWidth + 1)
+                    .slice(0, 3).map(e => e.tagName + '.' + e.className)""")
+                problems.append(f"{path or 'home'} @{width}: scrolls sideways by {overflow}px "
+                                f"{wide}")
+            for box in page.eval_on_selector_all(".primer-chart", _BOXES):
+                for a, b in (("legend", "selector"), ("legend", "toggle"), ("selector", "toggle")):
+                    if _overlap(box[a], box[b]):
+                        problems.append(f"{path or 'home'} @{width}: {box['id']} {a} overlaps {b}")
+                if box["legend"] and box["legend"][2] > box["chart"][2] + 1:
+                    problems.append(f"{path or 'home'} @{width}: {box['id']} legend cut off")
+            page.screenshot(path=str(artifacts / f"{name}-{width}-light.png"), full_page=True)
+            _set_scheme(page, "dark")
+            page.screenshot(path=str(artifacts / f"{name}-{width}-dark.png"), full_page=True)
+            _set_scheme(page, "light")
+            if errors:
+                problems.append(f"{path or 'home'} @{width}: console errors {errors}")
+            page.close()
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_axe_finds_no_serious_violations(browser, built_site, site_url, artifacts):
+    """axe-core on every page, light and dark (contrast differs): 0 serious or critical."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found: list[str] = []
+    report: dict[str, list] = {}
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="light")
+    for path in site_pages(built_site.site_dir):
+        page = context.new_page()
+        page.goto(site_url + path, wait_until="networkidle")
+        draw_all_charts(page)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        for scheme in ("light", "dark"):
+            _set_scheme(page, scheme)
+            violations = axe.run(page).response["violations"]
+            report[f"{path or 'home'} ({scheme})"] = [
+                {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
+                 "example": v["nodes"][0]["html"][:200] if v["nodes"] else ""}
+                for v in violations]
+            found += [f"{path or 'home'} ({scheme}): {v['id']} [{v['impact']}] "
+                      f"{v['nodes'][0]['html'][:160] if v['nodes'] else ''}"
+                      for v in violations if v["impact"] in SERIOUS]
+        page.close()
+    context.close()
+    (artifacts / "axe-report.json").write_text(json.dumps(report, indent=1))
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.browser
+def test_dark_mode_toggle_rethemes_a_chart_without_reload(browser, built_site, site_url):
+    manifest = json.loads((built_site.docs_dir / "figures.json").read_text())
+    target = next(e for e in manifest if e["page"])  # a chart on a page other than home
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="light")
+    page = context.new_page()
+    errors = _collect_errors(page)
+    page.goto(site_url + target["page"], wait_until="networkidle")
+    chart = f".primer-chart[data-figure='{target['id']}']"
+    page.locator(chart).scroll_into_view_if_needed()
+    page.wait_for_function(f"document.querySelector(\"{chart}\").dataset.state === 'drawn'")
+    read = f"""() => {{ const el = document.querySelector("{chart}"); const L = el._fullLayout;
+        return {{font: L.font.color, grid: L.yaxis.gridcolor, hover: L.hoverlabel.bgcolor,
+                 scheme: document.body.dataset.mdColorScheme, marker: window.__stayed === 1,
+                 fg: getComputedStyle(document.body)
+                       .getPropertyValue('--md-default-fg-color').trim()}}; }}"""
+    page.evaluate("window.__stayed = 1")
+    before = page.evaluate(read)
+    # The reader clicks Material's palette toggle in the header until the scheme is dark.
+    for _ in range(3):
+        if page.evaluate("document.body.dataset.mdColorScheme") == "slate":
+            break
+        page.locator("form[data-md-component='palette'] label:visible").first.click()
+        page.wait_for_timeout(200)
+    page.wait_for_function(f"""() => document.querySelector("{chart}")._fullLayout.font.color
+                              !== {json.dumps(before["font"])}""")
+    after = page.evaluate(read)
+    assert before["scheme"] == "default" and after["scheme"] == "slate"
+    assert after["marker"], "the page reloaded"
+    assert after["font"] != before["font"] and after["grid"] != before["grid"]
+    assert after["hover"] != before["hover"]
+    assert after["font"].replace(" ", "") == after["fg"].replace(" ", "") or \
+        after["font"].startswith("rgba(255")  # plotly normalises the CSS colour
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_range_buttons_fit_the_y_axis_and_log_toggle_switches(browser, built_site, site_url):
+    manifest = json.loads((built_site.docs_dir / "figures.json").read_text())
+    payloads = dict(_figure_payloads(built_site.docs_dir))
+    logged = [e for e in manifest if payloads[e["id"]]["layout"].get("yaxis", {}).get("type")
+              == "log" and payloads[e["id"]]["layout"].get("xaxis", {}).get("rangeselector")]
+    assert logged, "no long-history log chart with range buttons"
+    target = logged[0]
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    errors = _collect_errors(page)
+    page.goto(site_url + target["page"], wait_until="networkidle")
+    chart = page.locator(f".primer-chart[data-figure='{target['id']}']")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function(
+        f"document.querySelector(\".primer-chart[data-figure='{target['id']}']\")"
+        ".dataset.state === 'drawn'")
+    y_range = f"""() => document.querySelector(".primer-chart[data-figure='{target['id']}']")
+                   ._fullLayout.yaxis.range.slice()"""
+    full = page.evaluate(y_range)
+    chart.locator(".rangeselector .button").filter(has_text="1Y").click()
+    page.wait_for_function(f"() => ({y_range})()[1] - ({y_range})()[0] < "
+                           f"{(full[1] - full[0]) / 3}")
+    toggle = page.locator(f"#{target['id']} .primer-chart__toggle")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    toggle.click()
+    page.wait_for_function(f"""() => document.querySelector(
+        ".primer-chart[data-figure='{target['id']}']")._fullLayout.yaxis.type === 'linear'""")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_every_trace_type_is_in_the_shipped_plotly_bundle(browser, built_site, site_url):
+    used = {trace.get("type", "scatter") for _, payload in _figure_payloads(built_site.docs_dir)
+            for trace in payload["data"]}
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url, wait_until="networkidle")
+    page.add_script_tag(url=site_url + "assets/javascripts/plotly-basic.min.js")
+    supported = set(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)"))
+    context.close()
+    assert used <= supported, f"trace types missing from the bundle: {used - supported}"
+
+
+@pytest.mark.browser
+def test_search_finds_a_page(browser, built_site, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site_url, wait_until="networkidle")
+    field = page.locator("input.md-search__input")
+    field.click()  # at desktop width the search box sits in the header
+    field.press_sequentially("drawdown", delay=30)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15_000)
+    assert results.count() >= 1
+    assert "drawdown" in page.locator(".md-search-result").inner_text().lower()
+    context.close()
