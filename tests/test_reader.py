@@ -146,6 +146,10 @@ def test_every_chart_has_a_text_alternative(built_site: Settings) -> None:
         rows = re.findall(r"<tr>", table.group(1))
         assert len(rows) >= 2, f"{entry['id']}: empty data table"
         assert entry["csv"].rsplit("/", 1)[-1] in body
+        # The chart's JSON (fetched by charts.js, so generator.linkcheck does not see it).
+        src = re.search(r'data-src="([^"]+)"', body).group(1)
+        page_dir = site / entry["page"]
+        assert (page_dir / src).resolve().is_file(), f"{entry['id']}: {src} missing"
 
 
 # ---- in the browser --------------------------------------------------------------------------
