@@ -3,12 +3,14 @@
 An entry is valid while two things hold:
 
 - the **code** that draws it is unchanged: sha256 of the figure's own module plus everything it
-  can call (``generator/analytics/**``, ``generator/figures/**``, ``catalog.py``, ``store.py``);
+  can call (``generator/analytics/**``, ``generator/figures/**``, ``generator/sources/**``,
+  ``catalog.py``, ``store.py``);
 - every **input** has the checksum it had: the sha256 of each series' stored CSV, read from the
   store's metadata (no CSV is re-read), for the figure's declared `sources` *and* for every
   series the builder actually read (recorded while it ran, so a builder that reads a series it
   forgot to declare is still invalidated correctly). A declared source that is not a catalog
-  series (a store table) is hashed from the store files named after it.
+  series is hashed from its file: a project-relative path (``data/reference/…``) or the store
+  files named after it (a store table). An input that cannot be found never hits.
 
 Layout under ``<cache_dir>/figures/``: ``<id>.meta.json`` (keys, takeaway, as-of, notes, the
 summary table, the written files) and ``<id>/`` (copies of the JSON and CSV files). A hit copies
@@ -33,12 +35,13 @@ from generator.catalog import BY_ID, Series
 from generator.errors import DataError
 from generator.figures.data_table import DataTable
 from generator.figures.spec import FigureResult, FigureSpec
+from generator.settings import Settings
 from generator.store import Store, atomic_write_bytes, atomic_write_text
 
 FORMAT = 2  # bump when the entry layout or what a FigureResult holds changes
 PACKAGE = Path(__file__).resolve().parent.parent  # generator/
 # Figure modules import helpers from each other, so every figure module counts as shared code.
-SHARED_CODE = ("analytics", "figures", "catalog.py", "store.py")
+SHARED_CODE = ("analytics", "figures", "sources", "catalog.py", "store.py")
 
 
 class RecordingStore(Store):
@@ -88,6 +91,10 @@ def input_checksum(store: Store, name: str) -> str | None:
             return store.read_meta(series).sha256 if store.has(series) else None
         except DataError:
             return None
+    # A reference file named by its project-relative path (e.g. data/reference/x.csv).
+    if "/" in name:
+        path = Settings.from_env().root / name
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
     # A store table named `name`: hash every stored file named after it.
     matches = sorted(p for p in store.root.rglob(f"{name}*") if p.is_file())
     if not matches:

@@ -15,10 +15,12 @@
   name(".md-progress[role='progressbar']", "Loading page");
 
   function focusableScrollers() {
-    document.querySelectorAll(".md-typeset__scrollwrap, .primer-table-scroll").forEach(function (el) {
+    var scrollers = ".md-typeset__scrollwrap, .primer-table-scroll, .md-typeset table";
+    document.querySelectorAll(scrollers).forEach(function (el) {
       if (el.scrollWidth > el.clientWidth + 1) {
         el.setAttribute("tabindex", "0");
-        if (!el.hasAttribute("role")) {
+        // A table scrolls itself (Material's inline-block tables): keep its table semantics.
+        if (!el.hasAttribute("role") && el.tagName !== "TABLE") {
           var caption = el.querySelector("caption");
           el.setAttribute("role", "region");
           el.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table, scrolls sideways");
