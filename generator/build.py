@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -11,15 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.analytics.facts import build_facts
 from generator.analytics.facts.market_update import data_freshness
+from generator.analytics.facts_cache import cached_facts
 from generator.errors import BuildError
 from generator.figures import build_figures
 from generator.ingest import ensure_store
 from generator.pages import copy_assets, render_pages
 from generator.pages.market_update import write_feed
 from generator.settings import Settings
-from generator.store import Store
+from generator.store import Store, atomic_write_text
 
 
 @dataclass
@@ -62,6 +64,40 @@ def run_mkdocs(settings: Settings) -> None:
         raise BuildError("mkdocs build failed: " + " | ".join(problems or lines[-8:]))
 
 
+def engine_input_digest(settings: Settings) -> str:
+    """sha256 of everything `mkdocs build` reads: the docs folder, mkdocs.yml, the theme
+    overrides, the site URL and the engine's versions. Equal digests render equal sites."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    digest.update(f"{version('mkdocs')} {version('mkdocs-material')} "
+                  f"{settings.site_url} {settings.site_dir}\n".encode())
+    roots = [settings.docs_dir, settings.root / "overrides", settings.root / "mkdocs.yml"]
+    for root in roots:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else \
+            [root] if root.is_file() else []
+        for path in files:
+            digest.update(f"{path}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def render_site(settings: Settings) -> bool:
+    """Run mkdocs unless the site was already rendered from identical inputs; True if it ran."""
+    stamp = settings.cache_dir / "mkdocs.stamp.json"
+    digest = engine_input_digest(settings)
+    try:
+        current = json.loads(stamp.read_text()).get("digest") == digest
+    except (FileNotFoundError, ValueError):
+        current = False
+    if current and (settings.site_dir / "sitemap.xml").is_file() and \
+            (settings.site_dir / "index.html").is_file():
+        return False
+    stamp.unlink(missing_ok=True)
+    run_mkdocs(settings)
+    atomic_write_text(stamp, json.dumps({"digest": digest}) + "\n")
+    return True
+
+
 def build_site(settings: Settings, log: Callable[[str], None] = print,
                mkdocs: bool = True) -> Timings:
     """Import (if needed) -> analytics -> figures -> pages -> mkdocs. Never touches the network
@@ -72,7 +108,7 @@ def build_site(settings: Settings, log: Callable[[str], None] = print,
     with timings.stage("import"):
         ensure_store(settings, log=log)
     with timings.stage("analytics"):
-        facts = build_facts(store)
+        facts, _ = cached_facts(store, settings.cache_dir, settings.reference_dir)
         facts.update(data_freshness(store, settings.build_date))  # depends on the build day
     with timings.stage("figures"):
         figures = build_figures(store, docs, cache_dir=settings.cache_dir)
@@ -82,7 +118,8 @@ def build_site(settings: Settings, log: Callable[[str], None] = print,
         write_feed(docs, facts, settings.site_url)
     if mkdocs:
         with timings.stage("mkdocs"):
-            run_mkdocs(settings)
+            if not render_site(settings):
+                log("mkdocs: docs unchanged since the last render, site kept")
     return timings
 
 

@@ -109,7 +109,9 @@ def parser() -> argparse.ArgumentParser:
     update.add_argument("series", nargs="*", help="only these series ids (default: all)")
     serve = sub.add_parser("serve", help="serve the built site on localhost")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    sub.add_parser("bench", help="measure build time and page weight")
+    bench = sub.add_parser("bench", help="measure build time, page weight and Lighthouse")
+    bench.add_argument("--no-lighthouse", action="store_true",
+                       help="skip the Lighthouse runs (build times and weights only)")
     linkcheck = sub.add_parser("linkcheck", help="check the built site's internal links/anchors")
     linkcheck.add_argument("--site", help="site folder (default: the built site, PRIMER_SITE)")
     linkcheck.add_argument("--quiet", action="store_true", help="do not list external URLs")

@@ -23,6 +23,26 @@ from tests.site_pages import site_pages
 
 WIDTHS = (360, 1280)
 SERIOUS = {"serious", "critical"}
+FAMILY = 5  # a folder with this many sibling pages holds pages made from one template
+
+
+def representatives(pages: list[str]) -> set[str]:
+    """Pages that stand for their template: every page, except that of a family of sibling
+    pages (e.g. the market-update archive, one page per day) only the first and the last.
+    Cheap checks run on every page; screenshots in both schemes and dark-mode axe runs only
+    on these, so the suite stays fast however long the archive grows."""
+    parents: dict[str, list[str]] = {}
+    for path in pages:
+        parent = path.rstrip("/").rpartition("/")[0]
+        parents.setdefault(parent, []).append(path)
+    chosen = set()
+    for parent, members in parents.items():
+        members = sorted(members)
+        if parent and len(members) >= FAMILY:
+            chosen.update({members[0], members[-1]})
+        else:
+            chosen.update(members)
+    return chosen
 
 
 # ---- static checks of the built site ---------------------------------------------------------
@@ -180,7 +200,8 @@ def _set_scheme(page, scheme: str) -> None:
     page.emulate_media(color_scheme=scheme)
     want = "slate" if scheme == "dark" else "default"
     page.wait_for_function(f"document.body.dataset.mdColorScheme === '{want}'")
-    page.wait_for_timeout(150)  # plotly relayouts are async
+    if page.locator(".primer-chart[data-state='drawn']").count():
+        page.wait_for_timeout(150)  # plotly relayouts are async
 
 
 _BOXES = """els => els.map(el => {
@@ -203,17 +224,20 @@ def _overlap(a, b) -> bool:
 
 @pytest.mark.browser
 def test_every_page_at_phone_and_desktop_width(browser, built_site, site_url, artifacts):
-    """Each page at 360 and 1280 px, light then dark: no horizontal overflow, no console
-    errors, legend / range selector / log toggle never overlap; screenshots saved."""
+    """Each page at 360 and 1280 px: no horizontal overflow, no console errors, legend / range
+    selector / log toggle never overlap. Screenshots: light and dark (full page) of each
+    template's representative pages, the top of every other page."""
     problems: list[str] = []
     pages = site_pages(built_site.site_dir)
+    shown = representatives(pages)
     for width in WIDTHS:
         context = browser.new_context(viewport={"width": width, "height": 800},
                                       color_scheme="light")
+        page = context.new_page()
+        errors = _collect_errors(page)
         for path in pages:
-            page = context.new_page()
-            errors = _collect_errors(page)
-            page.goto(site_url + path, wait_until="networkidle")
+            errors.clear()
+            page.goto(site_url + path, wait_until="load")
             name = path.strip("/").replace("/", "_") or "home"
             draw_all_charts(page)
             overflow = page.evaluate(
@@ -231,32 +255,36 @@ def test_every_page_at_phone_and_desktop_width(browser, built_site, site_url, ar
                         problems.append(f"{path or 'home'} @{width}: {box['id']} {a} overlaps {b}")
                 if box["legend"] and box["legend"][2] > box["chart"][2] + 1:
                     problems.append(f"{path or 'home'} @{width}: {box['id']} legend cut off")
-            page.screenshot(path=str(artifacts / f"{name}-{width}-light.png"), full_page=True)
-            _set_scheme(page, "dark")
-            page.screenshot(path=str(artifacts / f"{name}-{width}-dark.png"), full_page=True)
-            _set_scheme(page, "light")
+            full = path in shown
+            page.screenshot(path=str(artifacts / f"{name}-{width}-light.png"), full_page=full)
+            if full:
+                _set_scheme(page, "dark")
+                page.screenshot(path=str(artifacts / f"{name}-{width}-dark.png"), full_page=True)
+                page.emulate_media(color_scheme="light")
             if errors:
-                problems.append(f"{path or 'home'} @{width}: console errors {errors}")
-            page.close()
+                problems.append(f"{path or 'home'} @{width}: console errors {list(errors)}")
         context.close()
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.browser
 def test_axe_finds_no_serious_violations(browser, built_site, site_url, artifacts):
-    """axe-core on every page, light and dark (contrast differs): 0 serious or critical."""
+    """axe-core on every page (light), and in dark mode too on each template's representative
+    pages (contrast differs): 0 serious or critical violations."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     found: list[str] = []
     report: dict[str, list] = {}
+    pages = site_pages(built_site.site_dir)
+    shown = representatives(pages)
     context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="light")
-    for path in site_pages(built_site.site_dir):
-        page = context.new_page()
-        page.goto(site_url + path, wait_until="networkidle")
+    page = context.new_page()
+    for path in pages:
+        page.goto(site_url + path, wait_until="load")
         draw_all_charts(page)
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        for scheme in ("light", "dark"):
+        for scheme in ("light", "dark") if path in shown else ("light",):
             _set_scheme(page, scheme)
             violations = axe.run(page).response["violations"]
             report[f"{path or 'home'} ({scheme})"] = [
@@ -266,7 +294,7 @@ def test_axe_finds_no_serious_violations(browser, built_site, site_url, artifact
             found += [f"{path or 'home'} ({scheme}): {v['id']} [{v['impact']}] "
                       f"{v['nodes'][0]['html'][:160] if v['nodes'] else ''}"
                       for v in violations if v["impact"] in SERIOUS]
-        page.close()
+        page.emulate_media(color_scheme="light")
     context.close()
     (artifacts / "axe-report.json").write_text(json.dumps(report, indent=1))
     assert not found, "\n".join(found)

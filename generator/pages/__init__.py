@@ -31,6 +31,17 @@ from generator.store import atomic_write_text
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
+def write_text_if_changed(path: Path, text: str) -> None:
+    """Atomic write, skipped when the file already holds `text` (a rebuild with unchanged
+    data then rewrites nothing, and its fsyncs cost nothing)."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    atomic_write_text(path, text)
+
+
 # plotly.js ships once per site, as the vendored "basic" bundle (scatter, bar, pie: every trace
 # type our figures use, a quarter of the full bundle's size). charts.js loads it only on pages
 # that hold a chart. tests/test_reader.py checks every trace type in figures.json against it.
@@ -83,7 +94,7 @@ def render_generated(env: jinja2.Environment, docs_dir: Path, facts: dict[str, A
             line = getattr(exc, "lineno", None)
             where = f"content/{page.template}" + (f":{line}" if line else "")
             raise BuildError(f"{where} (for {page.target}): {exc}") from None
-        atomic_write_text(docs_dir / page.target, text)
+        write_text_if_changed(docs_dir / page.target, text)
         written.append(page.target)
     return written
 
@@ -106,7 +117,7 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
     env = environment(content_dir)
     terms = load_glossary(content_dir / GLOSSARY_SOURCE)
     # Appended to every page by pymdownx.snippets (mkdocs.yml); kept out of the pages themselves.
-    atomic_write_text(docs_dir / ABBREVIATIONS, abbreviations_markdown(terms))
+    write_text_if_changed(docs_dir / ABBREVIATIONS, abbreviations_markdown(terms))
     placed: dict[str, str] = {}
     written = []
     for rel in page_sources(content_dir):
@@ -120,7 +131,7 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
             line = getattr(exc, "lineno", None)
             where = f"content/{rel.as_posix()}" + (f":{line}" if line else "")
             raise BuildError(f"{where}: {exc}") from None
-        atomic_write_text(docs_dir / rel, text)
+        write_text_if_changed(docs_dir / rel, text)
         written.append(rel.as_posix())
     unplaced = sorted(set(figures) - set(placed))
     if unplaced:

@@ -1,0 +1,49 @@
+"""`make bench` pieces (generator/bench.py) on the session's built site: page weights against
+naive embedding, page families, the gzip server Lighthouse is pointed at."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import urllib.request
+
+from generator.bench import Report, gz, naive_chart_html, page_families, page_weights, serve
+
+
+def test_page_weights_add_up_and_beat_naive_embedding(built_site) -> None:
+    site = built_site.site_dir
+    weights = {w.path: w for w in page_weights(site, plotly_gz=1_000, naive=False)}
+    history = weights["history/"]
+    manifest = [e for e in json.loads((site / "figures.json").read_text())
+                if e["page"] == "history/"]
+    assert history.charts == len(manifest) > 0
+    assert history.html == (site / "history/index.html").stat().st_size
+    assert history.json == sum((site / e["json"]).stat().st_size for e in manifest)
+    assert history.own == history.html + history.json and history.own_gz < history.own
+    assert weights[""].path == "" and weights[""].html > 0
+    # One chart the naive way carries all of plotly.js: far heavier than our whole page.
+    naive = naive_chart_html((site / manifest[0]["json"]).read_text())
+    assert "Plotly.newPlot" in naive and len(naive) > 3_000_000 > history.own
+
+
+def test_page_families_group_template_pages_only() -> None:
+    pages = ["", "history/", *[f"market-update/archive/2026-08-{d:02d}/" for d in range(1, 7)],
+             "a/b/", "a/c/"]
+    families = page_families(pages)
+    assert set(families) == {f"market-update/archive/2026-08-{d:02d}/" for d in range(1, 7)}
+    assert set(families.values()) == {"market-update/archive/"}
+
+
+def test_gzip_server_and_report(tmp_path) -> None:
+    (tmp_path / "index.html").write_text("<p>" + "small caps " * 200 + "</p>")
+    with serve(tmp_path) as url:
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            body = gzip.decompress(response.read()).decode()
+    assert body.count("small caps") == 200
+    assert gz(body.encode()) < len(body)
+    report = Report()
+    report.add("build: total (wall clock)", "1.00 s full", "≤ 20 s", "yes")
+    text = report.render("bench")
+    assert "build: total" in text and "≤ 20 s" in text
