@@ -363,7 +363,7 @@
         draw(entry.target);
       }
     });
-  }, { rootMargin: "400px 0px" }) : null;
+  }, { rootMargin: "100px 0px" }) : null; // draw what the reader is about to see, no more
 
   function findCharts() {
     var charts = document.querySelectorAll(".primer-chart[data-src]");
