@@ -400,3 +400,29 @@ def test_search_finds_a_page(browser, built_site, site_url):
     assert results.count() >= 1
     assert "drawdown" in page.locator(".md-search-result").inner_text().lower()
     context.close()
+
+
+@pytest.mark.browser
+def test_glossary_terms_show_tooltips(browser, built_site, site_url):
+    """Glossary terms become <abbr title=…> on every page (snippets + abbr) and Material's
+    content.tooltips shows the definition when the reader points at one."""
+    site = built_site.site_dir
+    with_terms = 0
+    for path in site_pages(site):
+        titles = re.findall(r'<abbr title="([^"]*)"', (site / path / "index.html").read_text())
+        assert all(t.strip() for t in titles), f"{path or 'home'}: an empty glossary tooltip"
+        with_terms += bool(titles)
+    assert with_terms >= 2, "glossary tooltips on fewer than two pages"
+    target = next(p for p in site_pages(site)
+                  if '<abbr title="' in (site / p / "index.html").read_text() and p)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + target, wait_until="load")
+    term = page.locator("article abbr[title]").first
+    definition = term.get_attribute("title")
+    term.scroll_into_view_if_needed()
+    term.hover()
+    tip = page.locator(".md-tooltip2--active")
+    tip.wait_for(timeout=5_000)
+    assert definition[:40] in tip.inner_text()
+    context.close()

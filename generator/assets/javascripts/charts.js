@@ -196,11 +196,11 @@
   function yTicks(axis, type, decades) {
     if (axis.dtick !== undefined && axis.type === type) { return {}; }
     var own = axis.tickvals !== undefined && axis.tickvals !== null && axis.type === type;
-    if (type === "log" && decades >= 1) {
+    if (type === "log") {
+      if (decades < 1) { return { tickmode: "auto", dtick: null }; }
       return own ? { tickmode: "array" } : { tickmode: "auto", dtick: "D2" };
     }
-    if (own) { return { tickmode: "array" }; }
-    return { tickmode: "auto", dtick: null };
+    return own ? { tickmode: "array" } : { tickmode: "auto", dtick: null };
   }
 
   function applyPaths(layout, update) {
