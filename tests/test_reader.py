@@ -110,7 +110,12 @@ def test_one_colour_per_series_from_a_colour_blind_safe_palette() -> None:
                  "#000000"}
     tol = {"#332288", "#117733", "#44AA99", "#88CCEE", "#DDCC77", "#CC6677", "#AA4499",
            "#882255", "#999933", "#8C6D31", "#6F6F6F", "#6A3D9A", "#777777", "#BBBBBB"}
-    unsafe = {k: v for k, v in SERIES_COLORS.items() if v.upper() not in okabe_ito | tol}
+    # ColorBrewer's diverging schemes marked colour-blind safe (PuOr, PRGn, BrBG, RdYlBu).
+    brewer = {"#E66101", "#FDB863", "#B2ABD2", "#5E3C99", "#7B3294", "#C2A5CF", "#A6DBA0",
+              "#008837", "#1B7837", "#A6611A", "#DFC27D", "#80CDC1", "#018571", "#D7191C",
+              "#FDAE61", "#ABD9E9", "#2C7BB6"}
+    unsafe = {k: v for k, v in SERIES_COLORS.items()
+              if v.upper() not in okabe_ito | tol | brewer}
     assert not unsafe, f"colours outside the colour-blind-safe sets: {unsafe}"
 
 
