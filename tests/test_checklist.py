@@ -15,6 +15,7 @@ from generator.analytics.holding_periods import (
     annualised_without_best_days,
     rolling_annualised_returns,
 )
+from generator.pages import format as fmt
 from tests.snapshot_raw import raw_close, raw_fred
 
 
@@ -65,7 +66,6 @@ def test_expense_ratios_from_the_reference_file(facts, settings_root):
     cheapest = small.loc[small["expense_ratio_pct"] == small["expense_ratio_pct"].min(), "ticker"]
     assert facts["cheapest"]["tickers"] == ", ".join(cheapest)
     assert facts["funds"].loc["IWM", "cost_10k"] == pytest.approx(19.0)
-    assert facts["sectors"] is None  # no holdings in the store: the page says so
 
 
 def test_holding_period_helpers_on_a_tiny_series():
@@ -82,6 +82,30 @@ def test_holding_period_helpers_on_a_tiny_series():
     years = 730 / 365.25  # 2001-01-01 to 2003-01-01
     assert every == pytest.approx(1.188 ** (1 / years) - 1, rel=1e-12)
     assert without == pytest.approx(0.99 ** (1 / years) - 1, rel=1e-12)
+
+
+def test_sector_weights_appear_only_when_holdings_facts_exist(built_site, store):
+    """The sector item uses the composition facts (holdings) when they exist, and says plainly
+    that they are missing when they do not."""
+    from generator.analytics.facts import build_facts
+    from generator.analytics.facts.market_update import data_freshness
+    from generator.pages import environment
+
+    facts = build_facts(store)
+    facts.update(data_freshness(store, dt.date(2026, 8, 24)))
+    env = environment(built_site.content_dir)
+    kwargs = {"table": fmt.table, "figure": lambda _: "", "takeaway": lambda _: "",
+              "facts": facts}
+    without = {k: v for k, v in facts.items() if k != "composition"}
+    page = env.get_template("checklist.md").render(**without, **kwargs)
+    assert "not in this site's data" in page and "Largest sectors" not in page
+    sectors = pd.DataFrame({"count": [300, 250], "weight": [0.181, 0.157]},
+                           index=pd.Index(["Financials", "Health Care"], name="sector"))
+    with_holdings = {**without, "composition": {"sectors": sectors,
+                                                "as_of": dt.date(2026, 5, 5)}}
+    page = env.get_template("checklist.md").render(**with_holdings, **kwargs)
+    assert "Financials **18.1%**, Health Care **15.7%**." in page
+    assert "IWM's holdings as of\n5 May 2026" in page
 
 
 @pytest.fixture(scope="module")

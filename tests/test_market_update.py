@@ -420,6 +420,18 @@ def test_day_pages_show_their_own_date_and_trace_every_sentence(built_site):
     assert "Latest market update: 21 August 2026" in index
 
 
+def test_past_year_figure_is_the_one_year_change(built_site, snapshot_dir):
+    data = pd.read_csv(built_site.site_dir / "figures" / "market-update-year.csv",
+                       index_col="date", parse_dates=True)
+    hand = {sid: raw_series(snapshot_dir, sid) for sid in ("^RUT", "^GSPC")}
+    base = hand["^RUT"][hand["^RUT"].index <= pd.Timestamp("2025-08-21")].index[-1]
+    assert data.index[0] == base and data.index[-1] == pd.Timestamp("2026-08-21")
+    assert data.iloc[0].tolist() == [100.0, 100.0]
+    for column, sid in (("russell_2000_rebased", "^RUT"), ("sp_500_rebased", "^GSPC")):
+        expected = hand[sid].loc["2026-08-21"] / hand[sid].loc[base] * 100
+        assert data[column].iloc[-1] == pytest.approx(expected, rel=1e-12)
+
+
 def test_site_url_and_build_date_settings(monkeypatch):
     from generator.errors import BuildError
     from generator.settings import Settings

@@ -23,6 +23,7 @@ from generator.figures import (
     history,  # noqa: F401  (registers figures)
     history_periods,  # noqa: F401
     inside,  # noqa: F401  (registers figures)
+    market_update,  # noqa: F401
     risks,  # noqa: F401
     scenarios,  # noqa: F401
     strategies,  # noqa: F401

@@ -63,7 +63,10 @@ def rate(value: float | None, digits: int = 2) -> str:
 
 def pct_gap(value: float | None, digits: int = 1) -> str:
     """A difference of two fractional returns, in percentage points: 0.0123 -> '+1.2 pp'."""
-    return MISSING if _missing(value) else pp(value * 100, digits)
+    if _missing(value):
+        return MISSING
+    shown = round(value * 100, digits)
+    return pp(shown if shown != 0 else 0.0, digits)  # no "−0.0 pp" for a tiny negative gap
 
 
 def ordinal(value: float | None) -> str:

@@ -140,6 +140,4 @@ def checklist_facts(store: Store) -> dict[str, Any]:
         "best_days": {"days": BEST_DAYS, "every_day": every, "without": without},
         "down": down_shares(rut),
         "daily_returns": len(simple_returns(rut)),
-        # Sector weights need the fund's holdings in the store (not there yet): None says so.
-        "sectors": None, "sectors_as_of": None,
     }}
