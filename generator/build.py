@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.analytics.facts.market_update import data_freshness
-from generator.analytics.facts_cache import cached_facts
 from generator.errors import BuildError
 from generator.figures import build_figures
 from generator.ingest import ensure_store
@@ -22,6 +20,9 @@ from generator.pages import copy_assets, render_pages
 from generator.pages.market_update import write_feed
 from generator.settings import Settings
 from generator.store import Store, atomic_write_text
+from generator.topics import discover
+from generator.topics.facts_cache import cached_facts
+from generator.topics.market_update.data import data_freshness
 
 
 @dataclass
@@ -108,6 +109,7 @@ def build_site(settings: Settings, log: Callable[[str], None] = print,
     with timings.stage("import"):
         ensure_store(settings, log=log)
     with timings.stage("analytics"):
+        discover()  # every topic's providers and figures register themselves
         facts, _ = cached_facts(store, settings.cache_dir, settings.reference_dir)
         facts.update(data_freshness(store, settings.build_date))  # depends on the build day
     with timings.stage("figures"):

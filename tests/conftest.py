@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from generator.settings import Settings
+from generator.topics import discover
+
+discover()  # every topic's providers and figures registered, as a build does
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.analytics.facts.checklist import checklist_facts
 from generator.analytics.holding_periods import (
     annualised_without_best_days,
     rolling_annualised_returns,
 )
 from generator.pages import format as fmt
+from generator.topics.checklist.data import checklist_facts
 from tests.snapshot_raw import raw_close, raw_fred
 
 
@@ -87,9 +87,9 @@ def test_holding_period_helpers_on_a_tiny_series():
 def test_sector_weights_appear_only_when_holdings_facts_exist(built_site, store):
     """The sector item uses the composition facts (holdings) when they exist, and says plainly
     that they are missing when they do not."""
-    from generator.analytics.facts import build_facts
-    from generator.analytics.facts.market_update import data_freshness
     from generator.pages import environment
+    from generator.topics import build_facts
+    from generator.topics.market_update.data import data_freshness
 
     facts = build_facts(store)
     facts.update(data_freshness(store, dt.date(2026, 8, 24)))

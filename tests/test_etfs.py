@@ -67,7 +67,7 @@ def test_same_index_comparison_starts_when_spsm_adopted_the_sp600(built_site: Se
 
 
 def test_spsm_benchmark_history_is_visible_in_the_prices(store) -> None:
-    from generator.analytics.facts.etfs import spsm_benchmark_check
+    from generator.topics.etfs.data import spsm_benchmark_check
 
     table = spsm_benchmark_check(store)
     russell, _, sp600 = table.itertuples()
@@ -110,8 +110,8 @@ def test_vtwo_is_shown_once_the_store_has_it(built_site: Settings, tmp_path: Pat
     """The live update fills VTWO; then the growth figure draws it and the same-index figure
     compares it with IWM. Simulated with a copy of IWM's later history stored as VTWO."""
     from generator.catalog import get
-    from generator.figures.etfs import etf_growth, same_index
     from generator.store import Store, load_values
+    from generator.topics.etfs.figures import etf_growth, same_index
 
     store_dir = tmp_path / "store"
     shutil.copytree(built_site.store_dir, store_dir)

@@ -1,4 +1,4 @@
-"""The facts cache (generator/analytics/facts_cache.py) and the engine's skip of an unchanged
+"""The facts cache (generator/topics/facts_cache.py) and the engine's skip of an unchanged
 render (generator/build.py::render_site)."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.analytics.facts_cache import cached_facts, facts_key
 from generator.build import engine_input_digest
 from generator.store import Store
+from generator.topics.facts_cache import cached_facts, facts_key
 
 
 def test_facts_come_from_the_cache_until_an_input_changes(store: Store, tmp_path: Path) -> None:

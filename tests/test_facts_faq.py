@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from generator.analytics.facts.faq import faq_facts, high_of_year, level_then_and_now
+from generator.topics.faq.data import faq_facts, high_of_year, level_then_and_now
 from tests.snapshot_raw import raw_close, raw_fred
 
 

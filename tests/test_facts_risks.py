@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.analytics.facts.risks import monthly_comovement, risks_facts
+from generator.topics.risks.data import monthly_comovement, risks_facts
 from tests.snapshot_raw import raw_close
 
 

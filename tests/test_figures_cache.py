@@ -109,7 +109,7 @@ def test_changed_data_or_code_invalidates(own_store: Store, tmp_path: Path,
     assert set(entry["inputs"]) == {"^VIX"}
 
     # New code (any shared module or the figure's own) -> miss.
-    monkeypatch.setattr(figure_cache, "shared_code_hash", lambda: "changed")
+    monkeypatch.setattr(figure_cache, "code_digest", lambda: "changed")
     assert cache.lookup(spec, own_store, out) is None
     monkeypatch.undo()
     assert cache.lookup(spec, own_store, out) is not None

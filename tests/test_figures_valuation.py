@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.analytics.facts.valuation import valuation_facts
+from generator.topics.valuation.data import valuation_facts
 from tests.snapshot_raw import figure_csv, raw_fred
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from generator.analytics.facts.what_it_is import recessions_in_index_history
 from generator.store import load_values
+from generator.topics.what_it_is.data import recessions_in_index_history
 from tests.snapshot_raw import figure_csv, raw_close, raw_fred
 
 

@@ -17,12 +17,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.analytics.facts.market_update import (
-    ROLES,
-    data_freshness,
-    day_update,
-    load_inputs,
-)
 from generator.analytics.market_update import (
     business_days_after,
     flatten,
@@ -38,6 +32,12 @@ from generator.pages import format as fmt
 from generator.pages.market_update import DAY_TEMPLATE, atom_feed
 from generator.pages.narrative import sentence_text
 from generator.store import Store
+from generator.topics.market_update.data import (
+    ROLES,
+    data_freshness,
+    day_update,
+    load_inputs,
+)
 from tests.snapshot_raw import raw_close, raw_fred
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -217,7 +217,7 @@ def test_tariff_shock_2025_04_08_spreads_widen_52_week_low(inputs, snapshot_dir)
 
 
 def test_latest_update_matches_hand_computation(store, snapshot_dir):
-    from generator.analytics.facts.market_update import market_update_facts
+    from generator.topics.market_update.data import market_update_facts
 
     facts = market_update_facts(store)["market_update"]
     latest = facts["latest"]
@@ -398,7 +398,7 @@ def test_feed_parses_with_an_entry_per_archive_day(built_site, store):
 
 
 def test_feed_urls_follow_site_url(store):
-    from generator.analytics.facts.market_update import market_update_facts
+    from generator.topics.market_update.data import market_update_facts
 
     facts = market_update_facts(store)
     feed = ET.fromstring(atom_feed(facts, "https://example.org/primer/"))

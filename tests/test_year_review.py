@@ -79,7 +79,7 @@ def test_quarterly_csv_matches_raw_closes(built_site: Settings, snapshot_dir: Pa
 
 
 def test_review_facts_from_raw_closes(store, snapshot_dir: Path) -> None:
-    from generator.analytics.facts.year_review import year_review_facts
+    from generator.topics.year_in_review.data import year_review_facts
 
     facts = year_review_facts(store)["year_review"]
     assert (facts["year"], facts["current"]) == (2025, 2026)

@@ -14,24 +14,6 @@ from pathlib import Path
 
 from generator.catalog import BY_ID, TABLES_BY_ID
 from generator.errors import BuildError, DataError
-from generator.figures import (
-    comparison,  # noqa: F401
-    composition,  # noqa: F401  (registers figures)
-    construction,  # noqa: F401
-    drivers,  # noqa: F401
-    etfs,  # noqa: F401
-    history,  # noqa: F401  (registers figures)
-    history_periods,  # noqa: F401
-    inside,  # noqa: F401  (registers figures)
-    market_update,  # noqa: F401
-    risks,  # noqa: F401
-    scenarios,  # noqa: F401
-    strategies,  # noqa: F401
-    valuation,  # noqa: F401
-    volatility,  # noqa: F401
-    what_it_is,  # noqa: F401
-    year_review,  # noqa: F401
-)
 from generator.figures.cache import FigureCache, RecordingStore, input_checksums
 from generator.figures.data_table import data_table
 from generator.figures.spec import (

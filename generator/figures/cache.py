@@ -2,9 +2,8 @@
 
 An entry is valid while two things hold:
 
-- the **code** that draws it is unchanged: sha256 of the figure's own module plus everything it
-  can call (``generator/analytics/**``, ``generator/figures/**``, ``generator/sources/**``,
-  ``catalog.py``, ``store.py``);
+- the **code** is unchanged: `generator.fingerprint.code_digest`, the whole package's source
+  (one recipe for every cache; nothing hand-listed can be forgotten);
 - every **input** has the checksum it had: the sha256 of each series' stored CSV, read from the
   store's metadata (no CSV is re-read), for the figure's declared `sources` *and* for every
   series the builder actually read (recorded while it ran, so a builder that reads a series it
@@ -21,12 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import json
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -35,13 +32,11 @@ from generator.catalog import BY_ID, Series
 from generator.errors import DataError
 from generator.figures.data_table import DataTable
 from generator.figures.spec import FigureResult, FigureSpec
+from generator.fingerprint import code_digest
 from generator.settings import Settings
 from generator.store import Store, atomic_write_bytes, atomic_write_text
 
 FORMAT = 2  # bump when the entry layout or what a FigureResult holds changes
-PACKAGE = Path(__file__).resolve().parent.parent  # generator/
-# Figure modules import helpers from each other, so every figure module counts as shared code.
-SHARED_CODE = ("analytics", "figures", "sources", "catalog.py", "store.py")
 
 
 class RecordingStore(Store):
@@ -56,31 +51,9 @@ class RecordingStore(Store):
         return super().read_series(series)
 
 
-def _files(paths: Iterable[Path]) -> Iterable[Path]:
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.py") if "__pycache__" not in p.parts)
-        elif path.is_file():
-            yield path
-
-
-@lru_cache(maxsize=1)
-def shared_code_hash() -> str:
-    """sha256 over the source of every module a figure builder can reach."""
-    digest = hashlib.sha256()
-    for path in _files(PACKAGE / rel for rel in SHARED_CODE):
-        digest.update(path.relative_to(PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def code_hash(spec: FigureSpec) -> str:
-    """sha256 of the figure's module source plus the shared code (and the cache format)."""
-    module = inspect.getmodule(spec.build)
-    source = inspect.getsource(module) if module else inspect.getsource(spec.build)
-    digest = hashlib.sha256(f"{FORMAT}\n{shared_code_hash()}\n".encode())
-    digest.update(source.encode())
-    return digest.hexdigest()
+    """The cache format plus the whole package's source (`code_digest`)."""
+    return hashlib.sha256(f"{FORMAT}\n{code_digest()}\n".encode()).hexdigest()
 
 
 def input_checksum(store: Store, name: str) -> str | None:

@@ -1,0 +1,78 @@
+"""Topics: one folder per page, beside its source in `content/`.
+
+``generator/topics/<topic>/`` holds a page's data and its figures:
+
+- ``data.py``: functions that read the store and hand the page finished facts, registered with
+  `@provides` (their keys become the page's Jinja variables), plus the table-building helpers
+  its figures share, so a number on a page and the chart beside it can never disagree;
+- ``figures.py``: the page's `@figure` definitions (chart, CSV and manifest entry).
+
+The folder's name is the page's (``what_it_is`` is ``content/what-it-is.md``). Topics are
+discovered, never listed: `discover` imports every module of every topic folder, which
+registers its providers and figures. Pure computations stay in `generator.analytics`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from generator.store import Store, load_values
+
+Provider = Callable[[Store], dict[str, Any]]
+PROVIDERS: list[Provider] = []
+
+
+def provides(function: Provider) -> Provider:
+    """Register a function whose returned keys become page facts."""
+    PROVIDERS.append(function)
+    return function
+
+
+def aligned(store: Store, *ids: str) -> pd.DataFrame:
+    """Stored value series `ids`, on the dates they all share (an inner join)."""
+    return pd.concat([load_values(store, i) for i in ids], axis=1, join="inner").dropna()
+
+
+def build_facts(store: Store) -> dict[str, Any]:
+    """Every number the page sources use; a key provided twice is a bug and fails the build."""
+    discover()
+    facts: dict[str, Any] = {}
+    for provider in PROVIDERS:
+        provided = provider(store)
+        clash = set(provided) & set(facts)
+        if clash:
+            raise ValueError(f"facts provided twice: {sorted(clash)} (by {provider.__name__})")
+        facts.update(provided)
+    return facts
+
+
+TOPICS_DIR = Path(__file__).resolve().parent
+
+
+def topic_names() -> list[str]:
+    """Every topic folder (a package under ``generator/topics/``), sorted."""
+    return sorted(p.parent.name for p in TOPICS_DIR.glob("*/__init__.py"))
+
+
+def page_of(topic: str) -> str:
+    """The page source a topic serves: ``what_it_is`` -> ``what-it-is.md``."""
+    return topic.replace("_", "-") + ".md"
+
+
+def discover() -> list[str]:
+    """Import every module of every topic (registering its providers and figures); return
+    the module names imported. Importing twice is harmless: Python imports a module once."""
+    imported = []
+    for topic in topic_names():
+        package = f"{__name__}.{topic}"
+        importlib.import_module(package)
+        for module in sorted(pkgutil.iter_modules([str(TOPICS_DIR / topic)]),
+                             key=lambda m: m.name):
+            imported.append(importlib.import_module(f"{package}.{module.name}").__name__)
+    return imported

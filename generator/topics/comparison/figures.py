@@ -1,0 +1,133 @@
+"""Compared with the S&P 500 and Russell 1000: relative strength, rolling 3-year gap,
+correlation and beta."""
+
+from __future__ import annotations
+
+from generator.analytics.cycle import recession_periods
+from generator.figures.spec import Drawn, figure
+from generator.figures.theme import (
+    add_recessions,
+    color,
+    dates,
+    new_figure,
+    stacked_figure,
+    weekly,
+)
+from generator.figures.wording import pct
+from generator.store import Store, load_values
+from generator.topics.comparison.data import (
+    DIFFERENCE_DAYS,
+    WEEKS,
+    correlation_beta_table,
+    extremes,
+    relative_strength_table,
+    rolling_difference_table,
+)
+
+PAGE = "comparison.md"
+LINES = (  # column, colour key, legend label, dash
+    ("russell_2000_vs_sp_500_price", "relative", "Russell 2000 ÷ S&P 500 (price)", "solid"),
+    ("iwm_vs_spy_total_return", "SPY", "IWM ÷ SPY (total return)", "dot"),
+    ("iwm_vs_iwb_total_return", "IWB", "IWM ÷ IWB, Russell 1000 proxy (total return)", "dash"),
+)
+
+
+@figure(
+    id="r2k-relative-strength",
+    title="Relative strength: small caps divided by large caps",
+    page=PAGE, sources=("^RUT", "^GSPC", "IWM", "SPY", "IWB", "USREC"),
+    method="Each line is a small-cap price divided by a large-cap price on the days both have "
+           "a close; rising means small caps are doing better. The index ratio (price return) "
+           "is rebased to 100 on the Russell 2000's first day; the fund ratios (adjusted "
+           "closes, total return after fund costs) start at the index ratio's value on their "
+           "own first day. The Russell 1000's level is not in our data: IWB, the iShares "
+           "Russell 1000 ETF, stands in for it. Drawn weekly, CSV daily; grey bands are NBER "
+           "recessions.",
+)
+def relative_strength(store: Store) -> Drawn:
+    table = relative_strength_table(store)
+    shown = weekly(table)
+    fig = new_figure(y_title="Relative strength (start = 100)", y_format=".0f")
+    for col, key, name, dash in LINES:
+        part = shown[col].dropna()
+        fig.add_scatter(x=dates(part.index), y=part.round(3).to_numpy(), name=name,
+                        line={"color": color(key), "width": 1.6, "dash": dash})
+    fig.add_hline(y=100, line_width=1, line_dash="dot", line_color="rgba(128,128,128,0.8)")
+    add_recessions(fig, recession_periods(load_values(store, "USREC")), table.index[0])
+    ratio = extremes(table["russell_2000_vs_sp_500_price"])
+    latest = ratio["latest"]
+    takeaway = (f"Relative to the S&P 500 the Russell 2000 stands at {latest:.0f} (start = 100, "
+                f"{ratio['first_date']:%B %Y}); its relative high was {ratio['max']:.0f} in "
+                f"{ratio['max_date']:%B %Y}, so small caps have lagged by "
+                f"{1 - latest / ratio['max']:.0%} since then (price return).")
+    return Drawn(fig, table, table.index[-1].date(), takeaway)
+
+
+@figure(
+    id="r2k-rolling-3y-difference",
+    title="Rolling 3-year annualised return: small caps minus large caps",
+    page=PAGE, sources=("^RUT", "^GSPC", "IWM", "SPY", "IWB"),
+    method=f"For each day, the annualised return over the previous {DIFFERENCE_DAYS} trading "
+           "days (about three years) of the small-cap series minus that of the large-cap one, "
+           "in percentage points a year: above zero, small caps were ahead over the three "
+           "years to that day. Index levels are price return; IWM, SPY and IWB (IWB stands in "
+           "for the Russell 1000, whose level is not in our data) are total return after fund "
+           "costs. Drawn weekly, CSV daily.",
+)
+def rolling_3y_difference(store: Store) -> Drawn:
+    table = rolling_difference_table(store)
+    shown = weekly(table)
+    fig = new_figure(y_title="Small minus large, % a year", y_format="+.0%")
+    names = (("russell_2000_minus_sp_500_price", "relative", "Russell 2000 − S&P 500 (price)",
+              "solid"),
+             ("iwm_minus_spy_total_return", "SPY", "IWM − SPY (total return)", "dot"),
+             ("iwm_minus_iwb_total_return", "IWB",
+              "IWM − IWB, Russell 1000 proxy (total return)", "dash"))
+    for col, key, name, dash in names:
+        part = shown[col].dropna()
+        fig.add_scatter(x=dates(part.index), y=part.round(4).to_numpy(), name=name,
+                        line={"color": color(key), "width": 1.5, "dash": dash})
+    fig.add_hline(y=0, line_width=1, line_color="rgba(128,128,128,0.8)")
+    diff = extremes(table["russell_2000_minus_sp_500_price"])
+    takeaway = (f"Over the latest three years the Russell 2000 returned "
+                f"{pct(diff['latest'], signed=True)} a year relative to the S&P 500 (price); "
+                f"since {diff['first_date']:%Y} it was ahead over three years on "
+                f"{diff['share_positive']:.0%} of days, with gaps from "
+                f"{pct(diff['min'], 0, signed=True)} to {pct(diff['max'], 0, signed=True)} a "
+                "year.")
+    return Drawn(fig, table, table.index[-1].date(), takeaway)
+
+
+@figure(
+    id="r2k-rolling-correlation-beta",
+    title="Rolling 3-year correlation and beta of small caps to large caps",
+    page=PAGE, sources=("^RUT", "^GSPC", "IWM", "IWB"),
+    method=f"Weekly returns (last close of each calendar week, week to week) over a rolling "
+           f"{WEEKS}-week (3-year) window. Correlation: how closely the two move together "
+           "(1 = in lockstep). Beta: covariance divided by the large-cap variance, i.e. the "
+           "average small-cap move per 1% large-cap move. Weekly rather than daily returns, "
+           "because thinly traded small stocks update their prices with a lag that daily "
+           "returns would count as independence. Russell 2000 vs S&P 500 from index levels "
+           "(price return); IWM vs IWB (Russell 1000 proxy) from adjusted closes (total "
+           "return).",
+)
+def rolling_correlation_beta(store: Store) -> Drawn:
+    table = correlation_beta_table(store)
+    fig = stacked_figure(("Correlation", "Beta"), (".2f", ".2f"))
+    series = (("russell_2000_sp_500", "relative", "Russell 2000 vs S&P 500 (price)", "solid"),
+              ("iwm_iwb", "IWB", "IWM vs IWB, Russell 1000 proxy (total return)", "dash"))
+    for prefix, key, name, dash in series:
+        for row, stat in ((1, "correlation"), (2, "beta")):
+            part = table[f"{prefix}_{stat}"].dropna()
+            fig.add_scatter(x=dates(part.index), y=part.round(4).to_numpy(), name=name,
+                            legendgroup=prefix, showlegend=row == 1,
+                            line={"color": color(key), "width": 1.5, "dash": dash},
+                            row=row, col=1)
+    fig.add_hline(y=1, line_width=1, line_dash="dot", line_color="rgba(128,128,128,0.8)",
+                  row=2, col=1)
+    corr = extremes(table["russell_2000_sp_500_correlation"])
+    beta = extremes(table["russell_2000_sp_500_beta"])
+    takeaway = (f"Over the latest three years of weekly returns the Russell 2000's correlation "
+                f"with the S&P 500 was {corr['latest']:.2f} and its beta {beta['latest']:.2f}: "
+                f"it moved about {beta['latest']:.1f}% for each 1% move of large caps.")
+    return Drawn(fig, table, table.index[-1].date(), takeaway)

@@ -1,0 +1,218 @@
+"""Facts for What drives small caps, namespaced under ``drivers``: rates, credit and the cycle.
+
+The event lists (recession troughs, first Fed cuts) are derived here from FRED series and
+published as facts and as figure CSVs, so other pages can cite the same events.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pandas as pd
+
+from generator.analytics import events
+from generator.analytics.relative import period_end_prices, relative_line, returns_by_regime
+from generator.analytics.risk import drawdown
+from generator.store import Store, load_values
+from generator.topics import aligned, provides
+
+HORIZONS = (3, 6, 12)  # months after each event
+QUIET_MONTHS = 12  # a first cut follows at least a year with no cut
+REGIME_THRESHOLD = 0.5  # percentage points over 12 months: "rising" / "falling"
+SPREAD_BANDS = (0.0, 4.0, 6.0, 8.0, float("inf"))  # high-yield spread bands, percent
+
+
+def month_end_values(store: Store, series_id: str) -> pd.Series:
+    """A daily or monthly stored series -> one value per calendar month (the last one),
+    indexed by month (a Period)."""
+    values = load_values(store, series_id)
+    last = period_end_prices(values, "M")
+    return last.set_axis(last.index.to_period("M"))
+
+
+def monthly_relative_returns(store: Store) -> pd.Series:
+    """Russell 2000 minus S&P 500 monthly price return (fractions), complete months only."""
+    prices = aligned(store, "^RUT", "^GSPC")
+    ends = period_end_prices(prices, "M")
+    ends = ends.set_axis(ends.index.to_period("M")).iloc[:-1]  # the last month is unfinished
+    returns = ends.pct_change().dropna()
+    return (returns["^RUT"] - returns["^GSPC"]).rename("relative_return")
+
+
+def rates_table(store: Store) -> pd.DataFrame:
+    """Daily Russell 2000 / S&P 500 relative line (start = 100) with the 10-year and 2-year
+    Treasury yields and the effective fed funds rate (percent) on the same dates."""
+    prices = aligned(store, "^RUT", "^GSPC")
+    rel = relative_line(prices["^RUT"], prices["^GSPC"])
+    rates = pd.concat({s: load_values(store, s) for s in ("DGS10", "DGS2", "DFF")}, axis=1,
+                      sort=True)
+    table = pd.concat([rel, rates.reindex(rel.index).ffill(limit=5)], axis=1)
+    table.columns = ["relative_line", "treasury_10y", "treasury_2y", "fed_funds_effective"]
+    table.index.name = "date"
+    return table
+
+
+def regime_summary(store: Store) -> pd.DataFrame:
+    """Average monthly Russell 2000 − S&P 500 return when the fed funds rate (FEDFUNDS, monthly
+    average) or the 10-year yield (month-end DGS10) had risen, fallen or barely moved over the
+    previous 12 months."""
+    rel = monthly_relative_returns(store)
+    blocks = []
+    for series_id, name in (("FEDFUNDS", "Fed funds rate"), ("DGS10", "10-year yield")):
+        level = month_end_values(store, series_id)
+        table = returns_by_regime(rel, level.diff(12), REGIME_THRESHOLD)
+        table["annualised_mean"] = table["mean"] * 12
+        table.index = [f"{name} {regime}" for regime in table.index]
+        blocks.append(table)
+    frame = pd.concat(blocks)
+    frame.index.name = "regime"
+    return frame
+
+
+def monthly_change_correlations(store: Store) -> dict[str, float]:
+    """Correlation of the monthly relative return with the same month's change in each rate."""
+    rel = monthly_relative_returns(store)
+    out = {}
+    for series_id in ("DGS10", "DGS2", "FEDFUNDS", "BAMLH0A0HYM2"):
+        change = month_end_values(store, series_id).diff()
+        both = pd.concat([rel, change], axis=1, join="inner").dropna()
+        out[series_id] = float(both.iloc[:, 0].corr(both.iloc[:, 1]))
+    return out
+
+
+def credit_table(store: Store) -> pd.DataFrame:
+    """Daily high-yield spread (percent), the Russell 2000 / S&P 500 relative line (start = 100
+    on the spread's first shared day) and the Russell 2000's drawdown (fraction), on the days all
+    three exist."""
+    data = aligned(store, "BAMLH0A0HYM2", "^RUT", "^GSPC")
+    rut = load_values(store, "^RUT")
+    table = pd.DataFrame({
+        "high_yield_spread": data["BAMLH0A0HYM2"],
+        "relative_line": relative_line(data["^RUT"], data["^GSPC"]),
+        # Drawdown from the Russell 2000's all-time high, not from the spread's first day.
+        "russell_2000_drawdown": drawdown(rut).reindex(data.index),
+    })
+    table.index.name = "date"
+    return table
+
+
+def spread_bands(table: pd.DataFrame) -> pd.DataFrame:
+    """Days grouped by the level of the high-yield spread: share of days, average and deepest
+    Russell 2000 drawdown in each band."""
+    rows = []
+    spread = table["high_yield_spread"]
+    for low, high in itertools.pairwise(SPREAD_BANDS):
+        inside = table[(spread >= low) & (spread < high)]
+        label = f"{low:g}% to {high:g}%" if high != float("inf") else f"{low:g}% or more"
+        if low == 0.0:
+            label = f"below {high:g}%"
+        rows.append({"band": label, "share_of_days": len(inside) / len(table),
+                     "mean_drawdown": float(inside["russell_2000_drawdown"].mean()),
+                     "worst_drawdown": float(inside["russell_2000_drawdown"].min())})
+    return pd.DataFrame(rows).set_index("band")
+
+
+def rename_event_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """small_/large_/diff_ -> russell_2000_/sp_500_/gap_ (the names the CSV readers see)."""
+    return table.rename(columns=lambda c: c.replace("small_", "russell_2000_")
+                        .replace("large_", "sp_500_").replace("diff_", "gap_"))
+
+
+def recession_events(store: Store) -> pd.DataFrame:
+    """One row per NBER trough (last month USREC flags 1) since the Russell 2000 data begins,
+    with both indexes' price returns 3, 6 and 12 months after the trough month's last close."""
+    rut, spx = load_values(store, "^RUT"), load_values(store, "^GSPC")
+    troughs = events.recession_troughs(load_values(store, "USREC"))
+    ends = pd.DatetimeIndex([t + pd.offsets.MonthEnd(0) for t in troughs])
+    ends = ends[ends >= rut.index[0]]
+    table = rename_event_columns(events.event_study(rut, spx, ends, HORIZONS, month_end=True))
+    table.insert(0, "trough_month", table["event"].dt.strftime("%Y-%m"))
+    return table
+
+
+def rate_decreases(store: Store) -> pd.DataFrame:
+    """Every detected fed funds decrease (DFF step detector before DFEDTARU exists, DFEDTARU
+    after), with the rate before and after (percent) and the series it came from."""
+    return events.policy_rate_decreases(load_values(store, "DFF"), load_values(store, "DFEDTARU"))
+
+
+def first_cut_events(store: Store) -> pd.DataFrame:
+    """One row per first cut of a Fed easing cycle since the Russell 2000 data begins, with the
+    rate before and after and both indexes' price returns 3, 6 and 12 months after."""
+    rut, spx = load_values(store, "^RUT"), load_values(store, "^GSPC")
+    decreases = rate_decreases(store)
+    covered = load_values(store, "DFF").index[0]
+    cuts = events.first_cuts(pd.DatetimeIndex(decreases["date"]), QUIET_MONTHS, covered)
+    cuts = cuts[cuts >= rut.index[0]]
+    table = rename_event_columns(events.event_study(rut, spx, cuts, HORIZONS))
+    detail = decreases.set_index("date").loc[cuts, ["before", "after", "source"]]
+    table["rate_before"] = detail["before"].to_numpy()
+    table["rate_after"] = detail["after"].to_numpy()
+    table["source"] = detail["source"].to_numpy()
+    return table
+
+
+def detector_check(store: Store) -> dict[str, Any]:
+    """The effective-rate detector run where the target is also known (since DFEDTARU starts):
+    how many target decreases it finds on the same day, and within a week."""
+    target = load_values(store, "DFEDTARU")
+    truth = pd.DatetimeIndex(events.target_decreases(target)["date"])
+    found = pd.DatetimeIndex(
+        events.effective_rate_decreases(load_values(store, "DFF").loc[target.index[0]:])["date"])
+    near = sum(bool(((found - day).days.to_series().abs() <= 7).any()) for day in truth)
+    return {"target_decreases": len(truth), "same_day": len(truth.intersection(found)),
+            "within_week": near, "detected": len(found)}
+
+
+def event_summary(table: pd.DataFrame) -> dict[str, Any]:
+    """Count of events, and per horizon: events with a known outcome, wins, mean and median gap."""
+    out: dict[str, Any] = {"events": len(table)}
+    for months in HORIZONS:
+        gap = table[f"gap_{months}m"].dropna()
+        out[f"{months}m"] = {
+            "known": len(gap), "wins": int((gap > 0).sum()),
+            "mean_gap": float(gap.mean()) if len(gap) else float("nan"),
+            "median_gap": float(gap.median()) if len(gap) else float("nan"),
+            "mean_small": float(table[f"russell_2000_{months}m"].mean()),
+            "mean_large": float(table[f"sp_500_{months}m"].mean()),
+        }
+    return out
+
+
+@provides
+def drivers_facts(store: Store) -> dict[str, Any]:
+    """Rates, credit and the event studies."""
+    credit = credit_table(store)
+    troughs = recession_events(store)
+    cuts = first_cut_events(store)
+    decreases = rate_decreases(store)
+    rut = load_values(store, "^RUT")
+    low, high = events.stable_quiet_range(pd.DatetimeIndex(decreases["date"]), QUIET_MONTHS,
+                                          load_values(store, "DFF").index[0], rut.index[0])
+    target_first = load_values(store, "DFEDTARU").index[0]
+    peak_day = credit["high_yield_spread"].idxmax()
+    return {"drivers": {
+        "regimes": regime_summary(store),
+        "regime_threshold": REGIME_THRESHOLD,
+        "correlations": monthly_change_correlations(store),
+        "spread_bands": spread_bands(credit),
+        "spread_first_date": credit.index[0].date(),
+        "spread_latest": float(credit["high_yield_spread"].iloc[-1]),
+        "spread_latest_date": credit.index[-1].date(),
+        "spread_peak": float(credit["high_yield_spread"].max()), "spread_peak_date":
+            peak_day.date(),
+        "spread_peak_drawdown": float(credit.loc[peak_day, "russell_2000_drawdown"]),
+        "spread_drawdown_correlation": float(
+            credit["high_yield_spread"].corr(credit["russell_2000_drawdown"])),
+        "recession_events": troughs,
+        "recessions": event_summary(troughs),
+        "first_cut_events": cuts,
+        "first_cuts": event_summary(cuts),
+        "first_cuts_from_effective": int((cuts["source"] == "DFF").sum()),
+        "quiet_months": QUIET_MONTHS, "quiet_low": low, "quiet_high": high,
+        "target_first_date": target_first.date(),
+        "decreases": len(decreases),
+        "detector": detector_check(store),
+        "horizons": list(HORIZONS),
+    }}

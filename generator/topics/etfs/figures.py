@@ -1,0 +1,280 @@
+"""Figures for the ETFs page: growth of each fund, costs, the dividend gap to the price index,
+same-index comparisons, S&P 600 vs Russell 2000, dollar volume and TNA's daily leverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from generator.figures import wording
+from generator.figures.spec import Drawn, figure
+from generator.figures.theme import color, dates, new_figure, range_buttons, weekly
+from generator.store import Store, load_values
+from generator.topics.etfs.data import (
+    LEVERAGED,
+    SPSM_BENCHMARKS,
+    WITH_VOLUME,
+    dividend_gap_table,
+    dollar_volume,
+    expense_ratios,
+    fund_growth,
+    leverage_paths,
+    leverage_years,
+    s600_vs_r2k_table,
+    same_index_comparison,
+    same_index_pairs,
+)
+
+PAGE = "etfs.md"
+REFERENCE = "data/reference/expense_ratios.csv"
+NEUTRAL_LINE = "rgba(128,128,128,0.8)"
+
+
+def _as_of(frame: pd.DataFrame | pd.Series) -> pd.Timestamp:
+    return pd.Timestamp(frame.dropna(how="all").index[-1])
+
+
+def _year_end(store: Store, series_id: str, year: int) -> dt.date:
+    """The date of `series_id`'s last close in `year` (the as-of of a calendar-year figure)."""
+    return load_values(store, series_id).loc[:f"{year}-12-31"].index[-1].date()
+
+
+@figure(
+    id="r2k-etf-growth", title="Growth of $10,000 in small-cap ETFs, each from its first day",
+    page=PAGE, sources=("IWM", "IJR", "SPSM", "VB", "SCHA", "IWC", "IWN", "IWO"),
+    method="Dividend-adjusted closes (total return after each fund's costs, at market prices) "
+           "rebased to $10,000 on each fund's own first trading day in the data, so the lines "
+           "start on different dates and are not a like-for-like race; log scale; drawn weekly, "
+           "CSV daily. VTWO is drawn only when the store holds it (the snapshot does not).",
+)
+def etf_growth(store: Store) -> Drawn:
+    growth = pd.concat(fund_growth(store), axis=1)
+    fig = new_figure(y_title="Value of $10,000 (log scale)", y_format="$,.0f", log_y=True)
+    shown = weekly(growth)
+    for ticker in growth.columns:
+        line = shown[ticker].dropna()
+        fig.add_scatter(x=dates(line.index), y=line.round(2).to_numpy(), name=ticker,
+                        line={"color": color(ticker), "width": 2.2 if ticker == "IWM" else 1.4})
+    range_buttons(fig)
+    last = growth.ffill().iloc[-1]
+    best = last.idxmax()
+    takeaway = (f"$10,000 in IWM on its first day ({growth['IWM'].first_valid_index():%B %Y}) "
+                f"grew to ${last['IWM']:,.0f} with dividends; the largest end value here is "
+                f"{best}'s ${last[best]:,.0f} (from {growth[best].first_valid_index():%B %Y}).")
+    notes = "" if "VTWO" in growth.columns else "VTWO is not in the store, so it is not drawn."
+    data = growth.rename(columns=lambda t: f"{t.lower()}_usd")
+    return Drawn(fig, data, _as_of(growth).date(), takeaway, notes=notes)
+
+
+@figure(
+    id="r2k-etf-costs",
+    title="Expense ratios: what each fund charges a year (labels: the cost on $10,000)",
+    page=PAGE, sources=(REFERENCE,),
+    method="Expense ratios as each issuer publishes them on its fund page (see the table for "
+           "each fund's source link and as-of date), in percent a year, and the dollar cost a "
+           "year on $10,000. Not market data: a reference file kept by hand.",
+    source_note="issuer fund pages (iShares, Vanguard, State Street, Schwab, Direxion)",
+)
+def etf_costs(store: Store) -> Drawn:
+    ratios = expense_ratios().sort_values("expense_ratio_pct", ascending=False)
+    fig = new_figure(y_title="", x_is_date=False)
+    fig.add_bar(
+        y=ratios.index.to_list(), x=(ratios["expense_ratio_pct"] / 100).round(6).to_list(),
+        orientation="h", marker_color=[color(t) for t in ratios.index],
+        text=[f"${v * 100:,.2f}".removesuffix(".00") + " a year"
+              for v in ratios["expense_ratio_pct"]],
+        textposition="outside", cliponaxis=False, showlegend=False,
+        hovertemplate="%{y}: %{x:.3%} a year<extra></extra>")
+    # Room to the right of the longest bar for its label; labels are the cost on $10,000.
+    fig.update_layout(xaxis={"tickformat": ".2%",
+                             "range": [0, float(ratios["expense_ratio_pct"].max()) / 100 * 1.7]},
+                      yaxis={"title": {"text": ""}, "type": "category"})
+    r2k = ratios[ratios["index_tracked"] == "Russell 2000 Index"]["expense_ratio_pct"]
+    cheap, dear = r2k.idxmin(), r2k.idxmax()
+    takeaway = (f"Among Russell 2000 trackers, {cheap} charges {r2k[cheap]:.2f}% a year and "
+                f"{dear} {r2k[dear]:.2f}%: ${(r2k[dear] - r2k[cheap]) * 100:,.0f} a year more "
+                "on every $10,000.")
+    data = ratios[["fund", "index_tracked", "expense_ratio_pct", "as_of", "source_url"]].copy()
+    data["cost_per_10000_usd"] = data["expense_ratio_pct"] * 100
+    as_ofs = pd.to_datetime(ratios["as_of"], format="mixed")
+    return Drawn(fig, data, as_ofs.max().date(), takeaway,
+                 notes=f"As-of dates range from {ratios['as_of'].min()} to "
+                       f"{ratios['as_of'].max()}.")
+
+
+@figure(
+    id="r2k-etf-dividend-gap",
+    title="IWM's total return minus the Russell 2000's price return, by calendar year",
+    page=PAGE, sources=("IWM", "^RUT"),
+    method="For each complete calendar year: IWM's return from dividend-adjusted closes (total "
+           "return after fund costs) minus the Russell 2000 index level's return (price only). "
+           "The difference is roughly the index's dividend yield minus the fund's costs, plus "
+           "noise from market prices vs net asset value. It is NOT a tracking difference: that "
+           "needs the index's own total-return series, which the data does not have.",
+)
+def dividend_gap(store: Store) -> Drawn:
+    table = dividend_gap_table(store)
+    mean = float(table["difference"].mean())
+    fig = new_figure(y_title="IWM total return − index price return", y_format="+.1%",
+                     x_is_date=False)
+    fig.add_bar(x=table.index.to_list(), y=table["difference"].round(5).to_numpy(),
+                name="IWM − Russell 2000 (price)", marker_color=color("IWM"),
+                hovertemplate="%{x}: %{y:+.2%}<extra></extra>")
+    fig.add_hline(y=round(mean, 5), line={"color": NEUTRAL_LINE, "dash": "dash", "width": 1},
+                  annotation_text=f"average {wording.pct(mean, 2, signed=True)}",
+                  annotation_position="top left")
+    fig.update_layout(hovermode="closest", xaxis={"dtick": 2}, showlegend=False)
+    takeaway = (f"In {table.index[0]}–{table.index[-1]} IWM's total return beat the index's price "
+                f"return by {mean * 100:.2f} percentage points a year on average (between "
+                f"{table['difference'].min() * 100:.2f} and "
+                f"{table['difference'].max() * 100:.2f}): "
+                "dividends minus costs, not tracking error.")
+    return Drawn(fig, table, _year_end(store, "IWM", int(table.index[-1])), takeaway)
+
+
+@figure(
+    id="r2k-etf-same-index",
+    title="Same index, different fund: SPSM vs IJR (both S&P SmallCap 600)",
+    page=PAGE, sources=("SPSM", "IJR"),
+    method="Both funds' dividend-adjusted closes (total return after costs) from the first "
+           "close on or after SPSM adopted the S&P SmallCap 600 (2020-01-24; before that it "
+           "tracked other indexes), rebased to $10,000; the chart shows the cheaper or newer "
+           "fund's value relative to the other (its growth / the other's − 1). With the same "
+           "index, the gap "
+           "is a true tracking difference between the two funds: costs, sampling, cash and "
+           "market-price noise. IWM vs VTWO (both Russell 2000) is added when the store holds "
+           "VTWO.",
+)
+def same_index(store: Store) -> Drawn:
+    fig = new_figure(y_title="Ahead (+) or behind (−) the other fund", y_format="+.1%")
+    frames = {}
+    lines = []
+    for fund, other, since in same_index_pairs(store):
+        result = same_index_comparison(store, fund, other, since)
+        growth = result["growth"]
+        relative = growth[fund] / growth[other] - 1.0
+        frames[f"{fund.lower()}_usd"] = growth[fund]
+        frames[f"{other.lower()}_usd"] = growth[other]
+        frames[f"{fund.lower()}_vs_{other.lower()}"] = relative
+        fig.add_scatter(x=dates(relative.index), y=relative.round(5).to_numpy(),
+                        name=f"{fund} vs {other}", line={"color": color(fund), "width": 1.6})
+        gap = f"{abs(result['cagr_gap']) * 100:.2f} percentage points"
+        lines.append(f"{fund} {'led' if result['cagr_gap'] >= 0 else 'trailed'} {other} by "
+                     f"{gap} a year since {result['start']:%B %Y}")
+    fig.add_hline(y=0, line={"color": NEUTRAL_LINE, "width": 1})
+    data = pd.DataFrame(frames)
+    takeaway = "; ".join(lines) + " — on the same index, fund costs and trading decide the gap."
+    history = ", ".join(f"{name} from {start}" for start, name in SPSM_BENCHMARKS)
+    return Drawn(fig, data, _as_of(data).date(), takeaway,
+                 notes=f"SPSM's benchmark history: {history}.")
+
+
+@figure(
+    id="r2k-etf-s600-vs-r2k",
+    title="S&P SmallCap 600 (IJR) minus Russell 2000 (IWM), by calendar year",
+    page=PAGE, sources=("IJR", "IWM"),
+    method="For each complete calendar year: IJR's total return minus IWM's total return, both "
+           "from dividend-adjusted closes (after fund costs). Two different indexes, so this is "
+           "an index difference (membership rules, including the S&P 600's profitability screen) "
+           "plus a small cost difference, not a tracking difference.",
+)
+def s600_vs_r2k(store: Store) -> Drawn:
+    table = s600_vs_r2k_table(store)
+    fig = new_figure(y_title="IJR − IWM (total return)", y_format="+.0%", x_is_date=False)
+    fig.add_bar(x=table.index.to_list(), y=table["difference"].round(5).to_numpy(),
+                marker_color=[color("IJR") if d > 0 else color("IWM")
+                              for d in table["difference"]],
+                hovertemplate="%{x}: %{y:+.1%}<extra></extra>", showlegend=False)
+    fig.update_layout(hovermode="closest", xaxis={"dtick": 2})
+    wins = int((table["difference"] > 0).sum())
+    last = table.index[-1]
+    takeaway = (f"The S&P 600 fund beat the Russell 2000 fund in {wins} of {len(table)} years "
+                f"({table.index[0]}–{last}); in {last} it was "
+                f"{'ahead' if table['difference'].iloc[-1] > 0 else 'behind'} by "
+                f"{abs(table['difference'].iloc[-1]) * 100:.1f} percentage points.")
+    return Drawn(fig, table, _year_end(store, "IJR", int(last)), takeaway)
+
+
+@figure(
+    id="r2k-etf-dollar-volume",
+    title="Average daily dollar volume: IWM vs SPY",
+    page=PAGE, sources=WITH_VOLUME,
+    method="Shares traded × adjusted close, averaged over each calendar month (CSV: daily). "
+           "Adjusted closes are lowered for dividends paid later, so older months are understated "
+           "by the dividends paid since. Only IWM and SPY have volume in the data; the other "
+           "funds' files carry closes only.",
+)
+def etf_dollar_volume(store: Store) -> Drawn:
+    daily = pd.concat([dollar_volume(store, t) for t in WITH_VOLUME], axis=1, join="inner")
+    monthly = daily.groupby(daily.index.to_period("M")).mean()
+    month_dates = monthly.index.to_timestamp()
+    fig = new_figure(y_title="Dollars traded per day (log scale)", y_format="$.2s", log_y=True)
+    for ticker in WITH_VOLUME:
+        fig.add_scatter(x=dates(month_dates), y=monthly[ticker].round(-3).to_numpy(),
+                        name=ticker, line={"color": color(ticker), "width": 1.6})
+    range_buttons(fig)
+    recent = daily.iloc[-252:].mean()
+    takeaway = (f"Over the last 252 trading days IWM traded ${recent['IWM'] / 1e9:,.1f} billion "
+                f"a day and SPY ${recent['SPY'] / 1e9:,.1f} billion.")
+    data = daily.rename(columns=lambda t: f"{t.lower()}_dollar_volume_usd")
+    return Drawn(fig, data, _as_of(daily).date(), takeaway)
+
+
+@figure(
+    id="r2k-leverage-decay",
+    title="A 3× daily fund over time: TNA vs three times IWM",
+    page=PAGE, sources=(LEVERAGED, "IWM"),
+    method="Growth of $10,000 from TNA's first trading day, on the dates both funds have: TNA's "
+           "dividend-adjusted closes (after its costs); IWM's daily return × 3, reset every day, "
+           "with no costs (what a daily 3× fund aims for before costs); IWM itself; and 3 × IWM's "
+           "cumulative gain (what '3×' suggests if you ignore daily resets). Log scale; drawn "
+           "weekly, CSV daily.",
+)
+def leverage_decay(store: Store) -> Drawn:
+    paths = leverage_paths(store)
+    fig = new_figure(y_title="Value of $10,000 (log scale)", y_format="$,.0f", log_y=True)
+    shown = weekly(paths)
+    styles = {
+        "tna": ("TNA (actual, after costs)", color(LEVERAGED), "solid", 2.0),
+        "daily_3x_iwm_no_costs": ("3× IWM each day, no costs", color(LEVERAGED), "dot", 1.6),
+        "three_times_iwm_gain": ("3 × IWM's total gain", NEUTRAL_LINE, "dash", 1.4),
+        "iwm": ("IWM", color("IWM"), "solid", 1.4),
+    }
+    for col, (name, line_color, dash, width) in styles.items():
+        fig.add_scatter(x=dates(shown.index), y=shown[col].round(2).to_numpy(), name=name,
+                        line={"color": line_color, "dash": dash, "width": width})
+    range_buttons(fig)
+    last = paths.iloc[-1]
+    takeaway = (f"From {paths.index[0]:%B %Y}, $10,000 in TNA became ${last['tna']:,.0f}; three "
+                "times IWM each day with no costs would have made "
+                f"${last['daily_3x_iwm_no_costs']:,.0f} and IWM alone ${last['iwm']:,.0f}.")
+    return Drawn(fig, paths.rename(columns=lambda c: f"{c}_usd"), _as_of(paths).date(), takeaway)
+
+
+@figure(
+    id="r2k-leverage-years",
+    title="Each calendar year: TNA's return vs three times IWM's",
+    page=PAGE, sources=(LEVERAGED, "IWM"),
+    method="For each complete calendar year from TNA's start: 3 × IWM's annual total return "
+           "(what a reader might expect from a '3×' fund) next to TNA's actual annual return, "
+           "both from dividend-adjusted closes. The gap comes from daily resetting (which hurts "
+           "most in volatile, choppy years), the fund's expense ratio and the cost of financing "
+           "its leverage. The CSV adds IWM's volatility each year.",
+)
+def leverage_years_figure(store: Store) -> Drawn:
+    table = leverage_years(store)
+    fig = new_figure(y_title="Calendar-year return", y_format="+.0%", x_is_date=False)
+    fig.add_bar(x=table.index.to_list(), y=table["three_times_iwm"].round(4).to_numpy(),
+                name="3 × IWM's year", marker_color=NEUTRAL_LINE)
+    fig.add_bar(x=table.index.to_list(), y=table["tna"].round(4).to_numpy(),
+                name="TNA's year", marker_color=color(LEVERAGED))
+    fig.update_layout(barmode="group", hovermode="x unified", xaxis={"dtick": 2})
+    worst = table["tna_minus_three_times"].idxmin()
+    behind = int((table["tna_minus_three_times"] < 0).sum())
+    takeaway = (f"TNA returned less than 3 × IWM in {behind} of {len(table)} calendar years; the "
+                f"widest gap was {worst}, when IWM returned "
+                f"{wording.pct(table.loc[worst, 'iwm'], 0, signed=True)}, three times that is "
+                f"{wording.pct(table.loc[worst, 'three_times_iwm'], 0, signed=True)}, and TNA "
+                f"returned {wording.pct(table.loc[worst, 'tna'], 0, signed=True)}.")
+    return Drawn(fig, table, _year_end(store, LEVERAGED, int(table.index[-1])), takeaway)

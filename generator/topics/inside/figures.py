@@ -1,0 +1,315 @@
+"""Figures for the Inside the Russell 2000 page: sectors, concentration, breadth, dispersion and
+survivorship, from IWM's holdings and its members' own closes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE
+from generator.figures.spec import Drawn, figure
+from generator.figures.theme import color, dates, new_figure, weekly
+from generator.store import Store
+from generator.topics.inside.data import (
+    BREADTH_START,
+    MA_WINDOW,
+    TOP_N,
+    MembersPanel,
+    breadth,
+    counts_note,
+    dispersion,
+    holdings_summary,
+    members_panel,
+    survivorship,
+)
+
+PAGE = "inside.md"
+HOLDINGS = (HOLDINGS_TABLE.id,)
+MEMBERS = (HOLDINGS_TABLE.id, MEMBERS_TABLE.id)
+SURVIVORSHIP_NOTE = ("It uses today's members (IWM's holdings on the holdings date): firms that "
+                     "left the index before then are missing, so the early part of the history "
+                     "leans toward names that survived.")
+
+
+def _signed(count: int) -> str:
+    """A signed count with a typographic minus: −9,201 / +12."""
+    return f"{count:+,}".replace("-", "−")
+
+
+def _day(when: pd.Timestamp) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+def _used(panel: MembersPanel, excluded: pd.DataFrame) -> int:
+    """Members with closes that a figure keeps (all of them minus those it left out)."""
+    return panel.closes.shape[1] - int(excluded["ticker"].drop_duplicates()
+                                       .isin(panel.closes.columns).sum())
+
+
+def _two_panels(fig: go.Figure, top_title: str, bottom_title: str, top_format: str = "",
+                bottom_format: str = "") -> None:
+    """Stack two y axes on one shared date axis (top: the member measure; bottom: the index)."""
+    fig.update_layout(
+        yaxis={"domain": [0.44, 1.0], "title": {"text": top_title}, "tickformat": top_format,
+               "automargin": True},
+        yaxis2={"domain": [0.0, 0.34], "anchor": "x", "title": {"text": bottom_title},
+                "tickformat": bottom_format, "automargin": True},
+        xaxis={"anchor": "y2", "type": "date"},
+    )
+
+
+@figure(
+    id="r2k-sector-weights", title="Russell 2000 sector weights (IWM holdings, equities only)",
+    page=PAGE, sources=HOLDINGS,
+    method="Each sector's share of the market value of IWM's equity lines on the holdings date "
+           "(cash, futures and money-market lines left out, so the weights sum to 100 %). Sector "
+           "labels are iShares' (GICS sectors). The S&P 500's sector weights are not in the "
+           "data, so they are not shown beside these.",
+)
+def sector_weights_figure(store: Store) -> Drawn:
+    panel = members_panel(store)
+    summary = holdings_summary(panel)
+    sectors = summary["sectors"].sort_values("weight")
+    fig = new_figure(y_title="", x_is_date=False)
+    fig.add_bar(y=sectors.index.to_list(), x=sectors["weight"].round(5).to_list(),
+                orientation="h", name="Share of equity weight", marker_color=color("^RUT"),
+                customdata=sectors["count"].to_numpy(),
+                hovertemplate="%{y}: %{x:.1%} (%{customdata} holdings)<extra></extra>")
+    fig.update_layout(xaxis={"tickformat": ".0%", "title": {"text": "Share of equity weight"}},
+                      yaxis={"automargin": True, "type": "category"}, showlegend=False,
+                      hovermode="closest")
+    top = summary["sectors"].head(3)
+    takeaway = (f"{top.index[0]} is the largest sector at {top['weight'].iloc[0]:.1%} of IWM's "
+                f"equity weight; the three largest ({', '.join(top.index)}) hold "
+                f"{top['weight'].sum():.0%}, spread across {summary['sector_count']} sectors.")
+    data = summary["sectors"].rename(columns={"count": "holdings", "weight": "weight_share"})
+    data["market_value_usd"] = panel.equities.groupby("sector")["market_value"].sum()
+    return Drawn(fig, data, summary["as_of"], takeaway,
+                 notes=f"{summary['equity_lines']:,} equity lines.")
+
+
+def _curve_points(curve: pd.DataFrame) -> pd.DataFrame:
+    """Thin the rank curve for the chart (every rank to 100, then every 10th, then every 50th)
+    while keeping the marked ranks and the last one; the CSV keeps every rank."""
+    rank = curve.index.to_numpy()
+    keep = (rank <= 100) | ((rank <= 500) & (rank % 10 == 0)) | (rank % 50 == 0)
+    keep |= np.isin(rank, (*TOP_N, rank[-1]))
+    return curve[keep]
+
+
+@figure(
+    id="r2k-concentration",
+    title="How concentrated are the 2,000 stocks? Cumulative weight by holding (IWM)",
+    page=PAGE, sources=HOLDINGS,
+    method="Equity lines of IWM ranked by market value, largest first; the line is the combined "
+           "weight of the largest N (weights = market value / total equity market value). The "
+           "dashed line is what equal weights would give. Effective number of holdings = "
+           "1 / Σ w² (weights as fractions).",
+)
+def concentration_figure(store: Store) -> Drawn:
+    panel = members_panel(store)
+    summary = holdings_summary(panel)
+    curve = summary["curve"]
+    shown = _curve_points(curve)
+    count = len(curve)
+    fig = new_figure(y_title="Combined weight of the largest N", y_format=".0%", x_is_date=False)
+    fig.add_scatter(x=shown.index.to_list(), y=shown["cumulative_weight"].round(5).to_numpy(),
+                    name="IWM (cap-weighted)", line={"color": color("^RUT"), "width": 2},
+                    hovertemplate="Largest %{x}: %{y:.1%}<extra></extra>")
+    fig.add_scatter(x=shown.index.to_list(), y=(shown.index / count).round(5).to_list(),
+                    name="Equal weights", mode="lines",
+                    line={"color": "#777777", "width": 1.2, "dash": "dash"}, hoverinfo="skip")
+    marks = curve.loc[list(TOP_N)]
+    fig.add_scatter(x=marks.index.to_list(), y=marks["cumulative_weight"].round(5).to_numpy(),
+                    mode="markers+text", name="Top 10 / 50 / 200",
+                    text=[f"top {n}: {w:.0%}" for n, w in marks["cumulative_weight"].items()],
+                    textposition="middle right", marker={"color": color("^RUT"), "size": 8},
+                    showlegend=False, hoverinfo="skip")
+    fig.update_layout(xaxis={"title": {"text": "Number of holdings, largest first"},
+                             "type": "log"}, hovermode="closest")
+    top = summary["top"]
+    takeaway = (f"The 10 largest of {count:,} equity holdings weigh {top[10]:.1%}, the 200 "
+                f"largest {top[200]:.0%}; the index behaves like "
+                f"{summary['effective_number']:,.0f} equal-weight holdings (1/Σw²).")
+    eq = panel.equities
+    data = curve.assign(ticker=eq["ticker"].to_numpy(), name=eq["name"].to_numpy(),
+                        weight=eq["weight"].to_numpy())
+    data = data[["ticker", "name", "weight", "cumulative_weight", "share_of_holdings"]]
+    return Drawn(fig, data, summary["as_of"], takeaway,
+                 notes=f"Equity lines used: {count:,} (all of them; {summary['unlisted']} "
+                       "unlisted lines included at their reported value). Log-scale x axis.")
+
+
+@figure(
+    id="r2k-breadth-above-200d",
+    title="Breadth: share of members above their own 200-day average, with the Russell 2000",
+    page=PAGE, sources=(*MEMBERS, "^RUT"),
+    method=f"Each day since 2022, the share of members whose adjusted close is above the mean of "
+           f"their last {MA_WINDOW} closes, among members with a close that day and "
+           f"{MA_WINDOW} closes of history. Below: the Russell 2000 level (price index). "
+           + SURVIVORSHIP_NOTE,
+)
+def breadth_figure(store: Store) -> Drawn:
+    panel = members_panel(store)
+    table, excluded = breadth(panel)
+    daily = table.loc[BREADTH_START:].dropna(subset=["share"])
+    fig = new_figure()
+    fig.add_scatter(x=dates(daily.index), y=daily["share"].round(4).to_numpy(),
+                    name="Members above their 200-day average",
+                    line={"color": color("breadth"), "width": 1.4})
+    fig.add_scatter(x=dates(daily.index), y=daily["russell_2000"].round(2).to_numpy(),
+                    name="Russell 2000", yaxis="y2", line={"color": color("^RUT"), "width": 1.4})
+    _two_panels(fig, "Above 200-day avg.", "Russell 2000", ".0%", ",.0f")
+    fig.add_hline(y=0.5, line={"color": "#777777", "width": 1, "dash": "dot"}, yref="y")
+    last = daily.iloc[-1]
+    low = daily["share"].idxmin()
+    takeaway = (f"On {_day(daily.index[-1])}, {last['share']:.0%} of "
+                f"{int(last['eligible']):,} members closed above their own 200-day average; "
+                f"the low since 2022 was {daily.loc[low, 'share']:.0%} on {_day(low)}.")
+    data = daily[["eligible", "above", "share", "russell_2000"]]
+    return Drawn(fig, data, daily.index[-1].date(), takeaway,
+                 notes=counts_note(panel, _used(panel, excluded), excluded)
+                 + " Members join once they have 200 closes.",
+                 extra_csv={"r2k-breadth-above-200d-exclusions": excluded})
+
+
+@figure(
+    id="r2k-advance-decline",
+    title="Advance–decline line of the Russell 2000's members, with the index",
+    page=PAGE, sources=(*MEMBERS, "^RUT"),
+    method="Each day, members whose adjusted close rose minus members whose close fell (both "
+           "closes present), added up from the first day of the data. Below: the Russell 2000 "
+           "level (price index). Drawn weekly (each week's last day), CSV daily. "
+           + SURVIVORSHIP_NOTE + " Members listed later join the count on their second "
+           "close, so the line's level drifts with the number of members; read its direction, "
+           "not its level.",
+)
+def advance_decline_figure(store: Store) -> Drawn:
+    panel = members_panel(store)
+    table, excluded = breadth(panel)
+    daily = table.dropna(subset=["ad_line"])
+    shown = weekly(daily)
+    fig = new_figure()
+    fig.add_scatter(x=dates(shown.index), y=shown["ad_line"].to_numpy(),
+                    name="Cumulative advances − declines",
+                    line={"color": color("ad_line"), "width": 1.4})
+    fig.add_scatter(x=dates(shown.index), y=shown["russell_2000"].round(2).to_numpy(),
+                    name="Russell 2000", yaxis="y2", line={"color": color("^RUT"), "width": 1.4})
+    _two_panels(fig, "Advance–decline", "Russell 2000", ",.0f", ",.0f")
+    rut = daily["russell_2000"].dropna()
+    line = daily["ad_line"]
+    peak, last = line.idxmax(), int(line.iloc[-1])
+    if last < line.loc[peak]:
+        path = f"fell from its peak in {peak:%B %Y} to {_signed(last)}"
+    else:
+        path = f"ended at its peak, {_signed(last)}"
+    balance = "more members fell than rose" if last < 0 else "more members rose than fell"
+    takeaway = (f"Since {daily.index[0]:%B %Y} the index moved "
+                f"{rut.iloc[-1] / rut.iloc[0] - 1:+.0%} (price) while the members' "
+                f"advance–decline line {path}: over the period, {balance}.")
+    data = daily[["advances", "declines", "net", "ad_line", "russell_2000"]]
+    return Drawn(fig, data, daily.index[-1].date(), takeaway,
+                 notes=counts_note(panel, _used(panel, excluded), excluded),
+                 extra_csv={"r2k-advance-decline-exclusions": excluded})
+
+
+@figure(
+    id="r2k-dispersion",
+    title="Dispersion: how the members' returns spread around the index",
+    page=PAGE, sources=(*MEMBERS, "IWM", "^RUT"),
+    method="Each member's total return (adjusted closes) over the last 12 months and year to "
+           "date, counted in 10-point bins (the last bin, +290 % to +300 %, also holds every "
+           "return above). Lines: the median member and IWM (the cap-weighted index, total "
+           "return after fees) over the same dates. Down from the 52-week high: last close / "
+           "highest close of the past 365 days − 1. " + SURVIVORSHIP_NOTE,
+)
+def dispersion_figure(store: Store) -> Drawn:
+    panel = members_panel(store)
+    disp = dispersion(panel)
+    windows = disp["windows"]
+    fig = new_figure(y_title="Number of members", x_is_date=False)
+    labels = {"12m": "Past 12 months", "ytd": "Year to date"}
+    tallest = 0
+    for key, label in labels.items():
+        hist = windows[key]["histogram"]
+        centers = ((hist["bin_low"] + hist["bin_high"]) / 2).round(3)
+        tallest = max(tallest, int(hist["count"].max()))
+        fig.add_bar(x=centers.to_list(), y=hist["count"].to_numpy(), name=label, width=0.1,
+                    marker={"color": color(f"returns_{key}"), "opacity": 0.6},
+                    customdata=np.stack([hist["bin_low"], hist["bin_high"]], axis=1),
+                    hovertemplate=f"{label}: %{{customdata[0]:+.0%}} to %{{customdata[1]:+.0%}}"
+                                  ": %{y} members<extra></extra>")
+    for key, label in labels.items():
+        w = windows[key]
+        fig.add_scatter(x=[w["median"]] * 2, y=[0, tallest * 1.08], mode="lines",
+                        name=f"Median member, {label.lower()}",
+                        line={"color": color(f"returns_{key}"), "width": 2.5, "dash": "dash"})
+        fig.add_scatter(x=[w["iwm"]] * 2, y=[0, tallest * 1.08], mode="lines",
+                        name=f"IWM, {label.lower()}",
+                        line={"color": color("IWM"), "width": 2,
+                              "dash": "solid" if key == "12m" else "dot"})
+    fig.update_layout(barmode="overlay", hovermode="closest",
+                      xaxis={"tickformat": "+.0%", "title": {"text": "Member's total return"},
+                             "range": [-1.0, 3.0]})
+    twelve = windows["12m"]
+    takeaway = (f"Over the past 12 months the median member returned {twelve['median']:+.0%} "
+                f"against {twelve['iwm']:+.0%} for IWM; only {twelve['share_beat_iwm']:.0%} of "
+                f"members beat the fund, and {disp['share_down_50_from_high']:.0%} stand more "
+                "than 50% below their 52-week high.")
+    table = pd.concat({key: windows[key]["histogram"].set_index(["bin_low", "bin_high"])["count"]
+                       for key in labels}, axis=1)
+    table.columns = ["members_12m", "members_ytd"]
+    table = table.reset_index()
+    per_member = pd.DataFrame({"return_12m": windows["12m"]["returns"],
+                               "return_ytd": windows["ytd"]["returns"],
+                               "from_52w_high": disp["from_high"]})
+    per_member.index.name = "ticker"
+    excluded = disp["excluded"]
+    used = int(twelve["count"])
+    return Drawn(fig, table, disp["end"], takeaway,
+                 notes=(f"12-month window {twelve['start']:%Y-%m-%d} to {disp['end']:%Y-%m-%d}. "
+                        + counts_note(panel, used, excluded)
+                        + f" Year to date uses {windows['ytd']['count']:,} members."),
+                 extra_csv={"r2k-dispersion-members": per_member.sort_index(),
+                            "r2k-dispersion-exclusions": excluded})
+
+
+@figure(
+    id="r2k-survivorship-gap",
+    title="Survivorship bias: backtests of today's members vs what IWM actually returned",
+    page=PAGE, sources=(*MEMBERS, "IWM"),
+    method="Two backtests of today's members (IWM's equity holdings on the holdings date) from "
+           "the first day of the members' data, reset to their target weights at each month-end: "
+           "equal weight, and today's holdings weights (cap weight). A member joins at the first "
+           "month-end after its first close. Both use adjusted closes (total return, no costs). "
+           "Against them, IWM's adjusted close (total return after fees), the fund that actually "
+           "held the index's members of each day. Gap = annualised backtest return − annualised "
+           "IWM return over the same dates. Drawn weekly, CSV daily.",
+)
+def survivorship_figure(store: Store) -> Drawn:
+    panel = members_panel(store)
+    surv = survivorship(panel)
+    table = surv["table"] * 10_000
+    shown = weekly(table)
+    fig = new_figure(y_title="Value of $10,000", y_format="$,.0f")
+    fig.update_layout(yaxis={"automargin": True})
+    labels = {"cap_weight_members": ("Today's members, today's weights", "members_cap"),
+              "equal_weight_members": ("Today's members, equal weight", "members_equal"),
+              "iwm_total_return": ("IWM, what investors got", "IWM")}
+    for col, (label, key) in labels.items():
+        fig.add_scatter(x=dates(shown.index), y=shown[col].round(1).to_numpy(), name=label,
+                        line={"color": color(key), "width": 2 if key == "IWM" else 1.5})
+    cagr = surv["cagr"]
+    takeaway = (f"Since {surv['start']:%B %Y}, today's members equal-weighted return "
+                f"{cagr['equal_weight_members']:.1%} a year and at today's weights "
+                f"{cagr['cap_weight_members']:.1%}, against {cagr['iwm_total_return']:.1%} for "
+                f"IWM: backtests of today's members overstate by {surv['gap_equal'] * 100:.1f} "
+                f"and {surv['gap_cap'] * 100:.1f} percentage points a year.")
+    data = table.rename(columns={c: f"{c}_usd" for c in table.columns})
+    excluded = surv["excluded"]
+    return Drawn(fig, data, surv["end"], takeaway,
+                 notes=counts_note(panel, surv["used"], excluded)
+                 + f" The members used carry {surv['weight_used']:.1%} of IWM's equity weight.",
+                 extra_csv={"r2k-survivorship-gap-exclusions": excluded,
+                            "r2k-survivorship-gap-yearly": surv["yearly"]})

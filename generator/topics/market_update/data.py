@@ -1,0 +1,144 @@
+"""Facts for the market update (its page, its archive, its feed and the home headline).
+
+Every update is computed by `analytics.market_update` for one date from series cut at that date,
+so an archive page never depends on data after its own date. How fresh the data is depends on
+the day of the build, not on the data alone, so it is a separate function (`data_freshness`)
+that the build calls with its build date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pandas as pd
+
+from generator.analytics.market_update import (
+    WINDOWS,
+    business_days_after,
+    market_update,
+    trading_days_for_archive,
+)
+from generator.analytics.narrative import desk_note
+from generator.catalog import get
+from generator.errors import DataError
+from generator.store import Store, load_values
+from generator.topics import provides
+
+# Role in the update -> stored series id.
+ROLES: dict[str, str] = {
+    "r2k": "^RUT", "spx": "^GSPC", "dgs10": "DGS10", "dgs2": "DGS2", "dff": "DFF",
+    "fed_target": "DFEDTARU", "hy": "BAMLH0A0HYM2",
+}
+# The archive keeps one page per trading day from its first day on (pages stay where they
+# are as the data grows), and at least the last 30 trading days.
+ARCHIVE_START = dt.date(2026, 7, 1)
+ARCHIVE_MIN_DAYS = 30
+UPDATE_REPORT = "_update_report.json"  # written into the store by `make update`
+OK_STATUSES = frozenset({"updated", "unchanged"})
+RATE_ROWS: tuple[tuple[str, str], ...] = (
+    ("dgs10", "10-year Treasury yield"), ("dgs2", "2-year Treasury yield"),
+    ("dff", "Fed funds rate (effective)"), ("fed_target", "Fed funds target (upper limit)"),
+    ("hy", "High-yield spread (option-adjusted)"),
+)
+
+
+def load_inputs(store: Store) -> dict[str, pd.Series]:
+    """The stored series the update reads, by role (a series not in the store is left out)."""
+    series = {}
+    for role, series_id in ROLES.items():
+        if store.has(get(series_id)):
+            series[role] = load_values(store, series_id)
+    if "r2k" not in series:
+        raise DataError("^RUT: not in the store; the market update needs the Russell 2000")
+    return series
+
+
+def windows_table(facts: dict[str, Any]) -> pd.DataFrame:
+    """Price change per window (fractions): Russell 2000, S&P 500 and small minus large."""
+    rows = []
+    for key, label in WINDOWS:
+        spx = facts["spx"]["change"][key] if facts["spx"] else None
+        rows.append({"window": label, "r2k": facts["r2k"]["change"][key], "spx": spx,
+                     "gap": facts["gap"][key], "since": facts["r2k"]["base_date"][key]})
+    return pd.DataFrame(rows).set_index("window")
+
+
+def rates_table(facts: dict[str, Any]) -> pd.DataFrame:
+    """Latest level (percent), its date and its 1-month change (percentage points) per rate."""
+    rows = []
+    for role, label in RATE_ROWS:
+        item = facts.get(role) or {}
+        rows.append({"series": f"{label} ({ROLES[role]})", "value": item.get("value"),
+                     "date": item.get("date"), "change_m1": item.get("change_m1")})
+    return pd.DataFrame(rows).set_index("series")
+
+
+def day_update(series: dict[str, pd.Series], as_of: dt.date) -> dict[str, Any]:
+    """The update for `as_of`: its facts, its desk-note sentences and its two tables."""
+    facts = market_update(series, as_of)
+    facts["sentences"] = desk_note(facts)
+    facts["windows_table"] = windows_table(facts)
+    facts["rates_table"] = rates_table(facts)
+    return facts
+
+
+@provides
+def market_update_facts(store: Store) -> dict[str, Any]:
+    """The latest update and the archive (newest first), one update per trading day."""
+    series = load_inputs(store)
+    days = trading_days_for_archive(series["r2k"].index, ARCHIVE_START, ARCHIVE_MIN_DAYS)
+    archive = [day_update(series, day) for day in reversed(days)]
+    return {"market_update": {"latest": archive[0], "archive": archive,
+                              "archive_first": days[0], "archive_days": len(days)}}
+
+
+def read_update_report(store: Store) -> list[dict[str, Any]] | None:
+    """Entries of the last `make update` report (None if no update has run).
+
+    The report is a JSON list of ``{series, status, reason, last_date, checked_at}`` (or an
+    object holding that list under ``series``).
+    """
+    path = store.root / UPDATE_REPORT
+    if not path.is_file():
+        return None
+    try:
+        report = json.loads(path.read_text())
+    except ValueError as exc:
+        raise DataError(f"{path}: unreadable update report: {exc}") from None
+    entries = report.get("series") if isinstance(report, dict) else report
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and "series" in e and "status" in e for e in entries):
+        raise DataError(f"{path}: expected a list of {{series, status, reason, last_date, "
+                        "checked_at}} entries")
+    return entries
+
+
+def data_freshness(store: Store, build_date: dt.date) -> dict[str, Any]:
+    """How old the data is on `build_date` and whether the last update rejected anything.
+
+    Stale when the last Russell 2000 close is more than the catalog's `stale_business_days`
+    weekdays before the build date, when the last update report lists a series whose status is
+    not "updated" or "unchanged" (rejected, unreachable, failed), or when it flags a series the
+    market update reads as a stale feed.
+    """
+    rut = get("^RUT")
+    meta = store.read_meta(rut)
+    as_of = meta.last_date
+    behind = business_days_after(as_of, build_date)
+    report = read_update_report(store)
+    problems = [e for e in (report or []) if e["status"] not in OK_STATUSES]
+    # Fetched fine but the feed itself has not moved on (the update flags it `stale`).
+    lagging = [e for e in (report or []) if e["status"] in OK_STATUSES and e.get("stale")
+               and e["series"] in ROLES.values()]
+    checked = sorted(str(e["checked_at"]) for e in (report or []) if e.get("checked_at"))
+    return {"freshness": {
+        "as_of": as_of, "build_date": build_date,
+        "business_days_behind": behind, "calendar_days_behind": (build_date - as_of).days,
+        "limit": rut.stale_business_days, "behind": behind > rut.stale_business_days,
+        "problems": problems, "lagging": lagging,
+        "stale": behind > rut.stale_business_days or bool(problems) or bool(lagging),
+        "report": report, "last_checked": checked[-1] if checked else None,
+        "from_snapshot": meta.origin.startswith("snapshot:"),
+    }}

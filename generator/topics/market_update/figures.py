@@ -1,0 +1,43 @@
+"""Figures for the Market update page (the latest update only: archive pages carry no charts,
+so nothing on them can change after their date)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from generator.catalog import get
+from generator.figures.spec import Drawn, figure
+from generator.figures.theme import color, dates, new_figure
+from generator.figures.wording import pct
+from generator.store import Store
+from generator.topics import aligned
+from generator.topics.market_update.data import day_update, load_inputs
+
+PAGE = "market-update.md"
+
+
+@figure(
+    id="market-update-year", title="The past year: Russell 2000 vs S&P 500, rebased to 100",
+    page=PAGE, sources=("^RUT", "^GSPC"),
+    method="Index closes (price return, dividends excluded) on the days both indexes traded, "
+           "each divided by its close on the base day of the update's 1-year window (the last "
+           "close on or before the same date a year earlier) and multiplied by 100; daily.",
+)
+def past_year(store: Store) -> Drawn:
+    prices = aligned(store, "^RUT", "^GSPC")
+    last = prices.index[-1]
+    update = day_update(load_inputs(store), last.date())
+    base = pd.Timestamp(update["r2k"]["base_date"]["y1"])
+    window = prices.loc[base:]
+    rebased = window / window.iloc[0] * 100
+    fig = new_figure(y_title="Close, base day = 100", y_format=",.0f")
+    for sid in rebased.columns:
+        fig.add_scatter(x=dates(rebased.index), y=rebased[sid].round(2).to_numpy(),
+                        name=get(sid).title, line={"color": color(sid), "width": 1.8})
+    fig.add_hline(y=100, line={"width": 1, "dash": "dot", "color": "rgba(128,128,128,0.7)"})
+    small, large = update["r2k"]["change"]["y1"], update["spx"]["change"]["y1"]
+    lead = "ahead of" if small > large else "behind"
+    takeaway = (f"Over the year to {last:%-d %B %Y} the Russell 2000 moved "
+                f"{pct(small, signed=True)}, {lead} the S&P 500's {pct(large, signed=True)}.")
+    data = rebased.rename(columns={"^RUT": "russell_2000_rebased", "^GSPC": "sp_500_rebased"})
+    return Drawn(fig, data, last.date(), takeaway)

@@ -1,0 +1,54 @@
+"""Figures for the Risks & common misperceptions page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from generator.figures.spec import Drawn, figure
+from generator.figures.theme import color, new_figure
+from generator.figures.wording import pct
+from generator.store import Store
+from generator.topics.risks.data import BIG_LOSS, twelve_month_returns
+
+PAGE = "risks.md"
+BIN_WIDTH = 0.05  # 5-percentage-point buckets of 12-month return
+
+
+@figure(
+    id="r2k-risk-12m-outcomes",
+    title="How wide the range of 12-month outcomes is: Russell 2000 vs S&P 500",
+    page=PAGE, sources=("^RUT", "^GSPC"),
+    method="Price return over every 12-month window ending at a complete month end (windows "
+           "overlap, so neighbouring windows share eleven months), on the months both indexes "
+           "have; counted in 5-percentage-point buckets and shown as the share of all windows. "
+           "No dividends.",
+)
+def twelve_month_outcomes(store: Store) -> Drawn:
+    windows = twelve_month_returns(store)
+    low = np.floor(windows.min().min() / BIN_WIDTH) * BIN_WIDTH
+    high = np.ceil(windows.max().max() / BIN_WIDTH) * BIN_WIDTH + BIN_WIDTH / 2
+    edges = np.arange(low, high, BIN_WIDTH)
+    counts = pd.DataFrame({col: np.histogram(windows[col], bins=edges)[0] / len(windows)
+                           for col in windows.columns})
+    counts.insert(0, "bucket_from", edges[:-1].round(4))
+    counts.insert(1, "bucket_to", edges[1:].round(4))
+    fig = new_figure(y_title="Share of 12-month windows", y_format=".0%", x_is_date=False)
+    centres = ((edges[:-1] + edges[1:]) / 2).round(4)
+    for col, label, key in (("russell_2000", "Russell 2000", "^RUT"),
+                            ("sp_500", "S&P 500", "^GSPC")):
+        fig.add_bar(x=centres.tolist(), y=counts[col].round(4).to_numpy(), name=label,
+                    marker={"color": color(key)})
+    fig.update_layout(barmode="group", bargap=0.1, hovermode="x unified",
+                      xaxis={"title": {"text": "12-month price return"}, "tickformat": "+.0%"})
+    r2k, spx = windows["russell_2000"], windows["sp_500"]
+    takeaway = (f"In {len(windows)} overlapping 12-month windows the Russell 2000 lost money "
+                f"{(r2k < 0).mean():.0%} of the time (S&P 500: {(spx < 0).mean():.0%}) and lost "
+                f"more than {-BIG_LOSS:.0%} in {(r2k < BIG_LOSS).mean():.0%} "
+                f"(S&P 500: {(spx < BIG_LOSS).mean():.0%}); its range ran from "
+                f"{pct(r2k.min(), 0, signed=True)} to {pct(r2k.max(), 0, signed=True)}.")
+    last = windows.index[-1].to_timestamp(how="end").date()
+    data = windows.copy()
+    data.index = data.index.to_timestamp(how="end").normalize()
+    data.index.name = "window_end"
+    return Drawn(fig, data, last, takeaway, extra_csv={"r2k-risk-12m-buckets": counts})

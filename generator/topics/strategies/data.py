@@ -1,0 +1,89 @@
+"""Facts for the Strategies & allocation page: the core-satellite grid (SPY + IWM, rebalanced
+annually), value vs growth (IWN vs IWO) and dollar-cost averaging vs a lump sum (IWM)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from generator.analytics.portfolio import (
+    core_satellite_grid,
+    dca_vs_lump_sum,
+    first_trading_day_of_each_year,
+)
+from generator.analytics.returns import cagr, calendar_year_returns, growth_of
+from generator.store import Store, load_values
+from generator.topics import aligned, provides
+
+CORE, SATELLITE = "SPY", "IWM"
+SHARES = (0.0, 0.05, 0.10, 0.15, 0.20, 0.25, 0.30)
+DCA_MONTHS = 12
+
+
+def grid_table(store: Store) -> pd.DataFrame:
+    """The core-satellite grid on SPY's and IWM's shared dates (adjusted closes, so total
+    return after fund costs), one row per small-cap share; see `core_satellite_grid`."""
+    prices = aligned(store, CORE, SATELLITE)
+    return core_satellite_grid(prices[CORE], prices[SATELLITE], SHARES)
+
+
+def value_growth_prices(store: Store) -> pd.DataFrame:
+    """IWN (Russell 2000 Value), IWO (Growth) and IWM adjusted closes on shared dates."""
+    return aligned(store, "IWN", "IWO", "IWM")
+
+
+def value_growth_years(store: Store) -> pd.DataFrame:
+    """Per complete calendar year: IWN, IWO and IWM total returns and IWN − IWO (fractions)."""
+    prices = value_growth_prices(store)
+    table = prices.apply(calendar_year_returns).rename(
+        columns={"IWN": "value_iwn", "IWO": "growth_iwo", "IWM": "blend_iwm"})
+    table["value_minus_growth"] = table["value_iwn"] - table["growth_iwo"]
+    table.index.name = "year"
+    return table
+
+
+@provides
+def strategy_facts(store: Store) -> dict[str, Any]:
+    """Everything the Strategies page states, under one key: ``strategies``."""
+    prices = aligned(store, CORE, SATELLITE)
+    grid = grid_table(store)
+    zero, top = grid.iloc[0], grid.iloc[-1]
+    resets = first_trading_day_of_each_year(prices.index)[1:]
+    vg_prices = value_growth_prices(store)
+    vg = value_growth_years(store)
+    growth = vg_prices.apply(growth_of)
+    dca = dca_vs_lump_sum(load_values(store, SATELLITE), DCA_MONTHS)
+    lead = dca["lump_sum"] - dca["dca"]
+    return {"strategies": {
+        "grid": grid.set_index("small_cap_share"),
+        "start": prices.index[0].date(), "end": prices.index[-1].date(),
+        "first_rebalance": resets[0].date() if len(resets) else None,
+        "rebalances": len(resets),
+        "zero": zero.to_dict(), "top": top.to_dict(),
+        "worst_years": sorted({int(y) for y in grid["worst_year"]}),
+        "cagr_range": float(top["cagr"] - zero["cagr"]),
+        "vol_range": float(top["volatility"] - zero["volatility"]),
+        "mdd_range": float(top["max_drawdown"] - zero["max_drawdown"]),
+        "spy_cagr": cagr(prices[CORE]), "iwm_cagr": cagr(prices[SATELLITE]),
+        "value_growth": vg,
+        "vg_start": vg_prices.index[0].date(), "vg_end": vg_prices.index[-1].date(),
+        "vg_growth": {c: float(growth[c].iloc[-1]) for c in growth.columns},
+        "vg_cagr": {c: cagr(vg_prices[c]) for c in vg_prices.columns},
+        "value_wins": int((vg["value_minus_growth"] > 0).sum()), "vg_years": len(vg),
+        "vg_first_year": int(vg.index[0]), "vg_last_year": int(vg.index[-1]),
+        "vg_best_value": {"year": int(vg["value_minus_growth"].idxmax()),
+                          "gap": float(vg["value_minus_growth"].max())},
+        "vg_best_growth": {"year": int(vg["value_minus_growth"].idxmin()),
+                           "gap": float(vg["value_minus_growth"].min())},
+        "dca": {
+            "months": DCA_MONTHS, "windows": len(dca),
+            "lump_wins": int(dca["lump_sum_wins"].sum()),
+            "lump_share": float(dca["lump_sum_wins"].mean()),
+            "median_lead": float(lead.median()),
+            "first_start": dca["start"].iloc[0].date(), "last_end": dca["end"].iloc[-1].date(),
+            "worst_lump": {"start": dca.loc[lead.idxmin(), "start"].date(),
+                           "lump_sum": float(dca.loc[lead.idxmin(), "lump_sum"]),
+                           "dca": float(dca.loc[lead.idxmin(), "dca"])},
+        },
+    }}

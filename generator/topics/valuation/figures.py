@@ -1,0 +1,94 @@
+"""Figures for the Valuation page: the two gauges the data supports."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from generator.analytics.cycle import recession_periods
+from generator.figures.spec import Drawn, figure
+from generator.figures.theme import add_recessions, color, dates, new_figure, range_buttons, weekly
+from generator.store import Store, load_values
+from generator.topics.valuation.data import relative_price, standing
+
+PAGE = "valuation.md"
+
+
+def _percentile_lines(fig: go.Figure, facts: dict[str, float], fmt: str) -> None:
+    """Dashed horizontal lines at the series' 10th, 50th and 90th percentiles, labelled."""
+    for key, label in (("p10", "10th percentile"), ("median", "median"),
+                       ("p90", "90th percentile")):
+        fig.add_hline(y=facts[key], line={"dash": "dash" if key != "median" else "dot",
+                                          "width": 1, "color": "rgba(128,128,128,0.8)"},
+                      annotation_text=f"{label} {facts[key]:{fmt}}",
+                      annotation_position="top left", annotation_font_size=10)
+
+
+def _day(when: pd.Timestamp) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+def _ordinal(share: float) -> str:
+    n = round(share * 100)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+@figure(
+    id="r2k-valuation-hy-spread",
+    title="High-yield credit spread and where it stands in its history",
+    page=PAGE, sources=("BAMLH0A0HYM2", "USREC"),
+    method="ICE BofA US High Yield option-adjusted spread (percentage points over Treasuries), "
+           "daily; dashed lines are its 10th and 90th percentiles and the dotted line its median "
+           "over all days shown. The percentile of today's value is the share of all days at or "
+           "below it. Drawn weekly, CSV daily. Grey bands are NBER recessions.",
+)
+def hy_spread(store: Store) -> Drawn:
+    spread = load_values(store, "BAMLH0A0HYM2").dropna()
+    facts = standing(spread)
+    shown = weekly(spread)
+    fig = new_figure(y_title="Spread over Treasuries (percentage points)", y_format=".1f")
+    fig.add_scatter(x=dates(shown.index), y=shown.round(2).to_numpy(), name="High-yield spread",
+                    line={"color": color("BAMLH0A0HYM2"), "width": 1.5}, showlegend=False)
+    _percentile_lines(fig, facts, ".2f")
+    add_recessions(fig, recession_periods(load_values(store, "USREC")), spread.index[0])
+    range_buttons(fig)
+    takeaway = (f"On {_day(spread.index[-1])} the high-yield spread was {facts['last']:.2f} "
+                f"percentage points, lower than on {1 - facts['percentile']:.0%} of days since "
+                f"{spread.index[0]:%Y} (the {_ordinal(facts['percentile'])} percentile; median "
+                f"{facts['median']:.2f}): lenders are asking for little extra to lend to "
+                f"riskier companies." if facts["percentile"] < 0.25 else
+                f"On {_day(spread.index[-1])} the high-yield spread was {facts['last']:.2f} "
+                f"percentage points, the {_ordinal(facts['percentile'])} percentile of all days "
+                f"since {spread.index[0]:%Y} (median {facts['median']:.2f}).")
+    data = spread.rename("high_yield_oas_pct").to_frame()
+    return Drawn(fig, data, spread.index[-1].date(), takeaway)
+
+
+@figure(
+    id="r2k-valuation-relative-price",
+    title="Russell 2000 ÷ S&P 500: relative price, not a valuation ratio",
+    page=PAGE, sources=("^RUT", "^GSPC", "USREC"),
+    method="Russell 2000 level divided by S&P 500 level on the days both have (price indexes, "
+           "no dividends). It rises when small caps outperform and falls when they lag; its "
+           "level says nothing about earnings or book value. Dashed lines: 10th and 90th "
+           "percentiles; dotted: median, over all days shown. Drawn weekly, CSV daily.",
+)
+def relative_price_ratio(store: Store) -> Drawn:
+    ratio = relative_price(store)
+    facts = standing(ratio)
+    shown = weekly(ratio)
+    fig = new_figure(y_title="Russell 2000 ÷ S&P 500", y_format=".2f")
+    fig.add_scatter(x=dates(shown.index), y=shown.round(4).to_numpy(), name="Ratio",
+                    line={"color": color("relative"), "width": 1.5}, showlegend=False)
+    _percentile_lines(fig, facts, ".2f")
+    add_recessions(fig, recession_periods(load_values(store, "USREC")), ratio.index[0])
+    range_buttons(fig)
+    peak = pd.Timestamp(facts["max_date"])
+    takeaway = (f"The ratio stands at {facts['last']:.3f}, the {_ordinal(facts['percentile'])} "
+                f"percentile of its history since {ratio.index[0]:%Y} and "
+                f"{1 - facts['last'] / facts['max']:.0%} below its {peak:%Y} peak: small caps "
+                f"are priced low relative to their own past performance against large caps — "
+                f"which is not the same as cheap.")
+    data = ratio.rename("russell_2000_over_sp_500").to_frame()
+    return Drawn(fig, data, ratio.index[-1].date(), takeaway)

@@ -1,0 +1,133 @@
+"""Figures for the year-in-review page: quarter returns, the path of both indexes and how rates
+and credit spreads moved, over the last complete year and the current year to date."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from generator.analytics.review import deepest_fall, period_window, rate_move, record_closes
+from generator.catalog import get
+from generator.figures import wording
+from generator.figures.spec import Drawn, figure
+from generator.figures.theme import color, dates, new_figure
+from generator.store import Store, load_values
+from generator.topics.year_in_review.data import (
+    RATES,
+    path_table,
+    quarter_table,
+    rates_table,
+    years,
+)
+
+PAGE = "year-in-review.md"
+NEUTRAL = "rgba(128,128,128,0.8)"
+
+
+def _year_line(fig, year: int) -> None:
+    """A thin vertical line at the start of `year` on a date axis."""
+    fig.add_vline(x=f"{year}-01-01", line={"color": NEUTRAL, "width": 1, "dash": "dot"})
+
+
+@figure(
+    id="r2k-year-review-quarterly",
+    title="Quarter by quarter: Russell 2000 vs S&P 500 (price return)",
+    page=PAGE, sources=("^RUT", "^GSPC"),
+    method="Each calendar quarter of the last complete year and of the current year: the index "
+           "level's last close of the quarter / last close of the previous quarter − 1 (price "
+           "return, no dividends). The current quarter runs to the last close in the data and is "
+           "marked 'to date'.",
+)
+def quarterly(store: Store) -> Drawn:
+    table = quarter_table(store)
+    fig = new_figure(y_title="Quarter's price return", y_format="+.0%", x_is_date=False)
+    for col, sid in (("russell_2000", "^RUT"), ("sp_500", "^GSPC")):
+        fig.add_bar(x=table["label"].to_list(), y=table[col].round(4).to_numpy(),
+                    name=get(sid).title, marker_color=color(sid))
+    fig.update_layout(barmode="group", hovermode="x unified")
+    review, _ = years(store)
+    done = table[table["year"] == review]
+    worst = done.loc[done["russell_2000"].idxmin()]
+    best = done.loc[done["russell_2000"].idxmax()]
+    takeaway = (f"In {review} the Russell 2000's worst quarter was Q{worst['quarter']} "
+                f"({wording.pct(worst['russell_2000'], 1, signed=True)}) and its best "
+                f"Q{best['quarter']} ({wording.pct(best['russell_2000'], 1, signed=True)}).")
+    data = table.set_index("label")
+    return Drawn(fig, data, pd.Timestamp(table["end"].iloc[-1]).date(), takeaway)
+
+
+@figure(
+    id="r2k-year-review-path",
+    title="The path: both indexes rebased to 100 at the start of the review year",
+    page=PAGE, sources=("^RUT", "^GSPC"),
+    method="Index levels (price return) on the dates both have, rebased to 100 at the last close "
+           "before the review year, through the last close in the data. Markers: the Russell "
+           "2000's lowest close of each year's deepest fall (trough) and its first close above "
+           "its previous record in each year (new high), computed from the data.",
+)
+def path(store: Store) -> Drawn:
+    table = path_table(store)
+    fig = new_figure(y_title="Level (start of review year = 100)", y_format=".0f")
+    for sid in table.columns:
+        fig.add_scatter(x=dates(table.index), y=table[sid].round(3).to_numpy(),
+                        name=get(sid).title, line={"color": color(sid), "width": 1.6})
+    review, current = years(store)
+    _year_line(fig, current)
+    rut = load_values(store, "^RUT")
+    marks = []
+    falls, records = {}, {}
+    for year in (review, current):
+        falls[year] = deepest_fall(period_window(rut, year))
+        records[year] = record_closes(rut, year)
+        marks.append((pd.Timestamp(falls[year]["trough"]), f"{year} low", "bottom center"))
+        first = records[year]["first"]
+        if first is not None:
+            marks.append((pd.Timestamp(first), f"{year} first record", "top center"))
+    xs = [m[0] for m in marks]
+    fig.add_scatter(x=dates(pd.DatetimeIndex(xs)), y=table["^RUT"].loc[xs].round(3).to_numpy(),
+                    mode="markers+text", text=[m[1] for m in marks],
+                    textposition=[m[2] for m in marks], name="Russell 2000 marks",
+                    marker={"color": color("^RUT"), "size": 9, "symbol": "diamond"},
+                    showlegend=False, hoverinfo="skip")
+    fall, record = falls[review], records[review]
+    high = (f"made its first record close since {record['prior_high_date']:%B %Y} on "
+            f"{record['first']:%-d %B %Y}" if record["first"] else
+            f"made no record close (the record stays {record['prior_high_date']:%B %Y})")
+    takeaway = (f"In {review} the Russell 2000 fell {abs(fall['depth']):.0%} to its low on "
+                f"{fall['trough']:%-d %B}, rebounded {fall['rebound']:.0%} by year-end and "
+                f"{high}.")
+    data = table.rename(columns={"^RUT": "russell_2000_rebased", "^GSPC": "sp_500_rebased"})
+    return Drawn(fig, data, table.index[-1].date(), takeaway)
+
+
+@figure(
+    id="r2k-year-review-rates",
+    title="Rates and credit over the review year and this year",
+    page=PAGE, sources=RATES,
+    method="Daily FRED series from the last observation before the review year to the latest: "
+           "10-year and 2-year Treasury yields (DGS10, DGS2), the effective federal funds rate "
+           "(DFF) and the ICE BofA US High Yield option-adjusted spread (BAMLH0A0HYM2), all in "
+           "percent. Days a series has no observation are left as gaps.",
+)
+def rates(store: Store) -> Drawn:
+    table = rates_table(store)
+    fig = new_figure(y_title="Percent", y_format=".1f")
+    names = {"DGS10": "10-year Treasury", "DGS2": "2-year Treasury", "DFF": "Fed funds (effective)",
+             "BAMLH0A0HYM2": "High-yield spread"}
+    for sid in RATES:
+        line = table[sid].dropna()
+        fig.add_scatter(x=dates(line.index), y=line.round(3).to_numpy(), name=names[sid],
+                        line={"color": color(sid), "width": 1.6,
+                              "dash": "dot" if sid == "BAMLH0A0HYM2" else "solid"})
+    review, current = years(store)
+    _year_line(fig, current)
+    moves = {sid: rate_move(load_values(store, sid), review) for sid in RATES}
+    def move(sid: str) -> str:
+        """A change in percentage points, signed, with a true minus sign."""
+        return f"{moves[sid]['change']:+.2f}".replace("-", "−")
+
+    takeaway = (f"Over {review} the 10-year yield moved {move('DGS10')} percentage points, "
+                f"the 2-year {move('DGS2')}, fed funds {move('DFF')} and the high-yield spread "
+                f"{move('BAMLH0A0HYM2')} (peaking at "
+                f"{moves['BAMLH0A0HYM2']['high']:.2f}% on "
+                f"{moves['BAMLH0A0HYM2']['high_date']:%-d %B}).")
+    return Drawn(fig, table, table.dropna(how="all").index[-1].date(), takeaway)
