@@ -104,7 +104,7 @@ def build_site(settings: Settings, log: Callable[[str], None] = print,
     """Import (if needed) -> analytics -> figures -> pages -> mkdocs. Never touches the network
     unless the store is empty and there is no snapshot to import."""
     timings = Timings()
-    store = Store(settings.store_dir)
+    store = Store(settings.store_dir, settings.reference_dir)
     docs = settings.docs_dir
     with timings.stage("import"):
         ensure_store(settings, log=log)

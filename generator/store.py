@@ -23,6 +23,9 @@ import pandas as pd
 
 from generator.catalog import Series
 from generator.errors import DataError
+from generator.settings import ROOT
+
+REFERENCE_DIR = ROOT / "data" / "reference"  # hand-kept files, each row with its source
 
 TEMP_SUFFIX = ".tmp"
 
@@ -108,10 +111,17 @@ def series_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 class Store:
-    """The project's data store rooted at `root`."""
+    """The project's data store rooted at `root`, with the hand-kept reference files beside it
+    (`reference_dir`, default the project's ``data/reference``): what topics read comes from
+    here, never from the environment."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, reference_dir: Path | None = None) -> None:
         self.root = root
+        self.reference_dir = reference_dir if reference_dir is not None else REFERENCE_DIR
+
+    def reference_file(self, name: str) -> Path:
+        """A hand-kept reference file by name (e.g. ``expense_ratios.csv``)."""
+        return self.reference_dir / name
 
     def csv_path(self, series: Series) -> Path:
         return self.root / series.source / f"{series.id}.csv"

@@ -33,7 +33,6 @@ from generator.errors import DataError
 from generator.figures.data_table import DataTable
 from generator.figures.spec import FigureResult, FigureSpec
 from generator.fingerprint import code_digest
-from generator.settings import Settings
 from generator.store import Store, atomic_write_bytes, atomic_write_text
 
 FORMAT = 2  # bump when the entry layout or what a FigureResult holds changes
@@ -43,7 +42,7 @@ class RecordingStore(Store):
     """A `Store` that remembers which catalog series a builder read."""
 
     def __init__(self, store: Store) -> None:
-        super().__init__(store.root)
+        super().__init__(store.root, store.reference_dir)
         self.read: set[str] = set()
 
     def read_series(self, series: Series) -> pd.DataFrame:
@@ -66,7 +65,7 @@ def input_checksum(store: Store, name: str) -> str | None:
             return None
     # A reference file named by its project-relative path (e.g. data/reference/x.csv).
     if "/" in name:
-        path = Settings.from_env().root / name
+        path = store.reference_file(Path(name).name)
         return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
     # A store table named `name`: hash every stored file named after it.
     matches = sorted(p for p in store.root.rglob(f"{name}*") if p.is_file())

@@ -20,7 +20,6 @@ from generator.analytics.holding_periods import (
 from generator.analytics.returns import TRADING_DAYS, return_since, simple_returns
 from generator.analytics.risk import annualised_volatility, drawdown_episodes, max_drawdown
 from generator.catalog import get
-from generator.settings import Settings
 from generator.sources.reference import read_expense_ratios
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
@@ -92,7 +91,7 @@ def funds_table(store: Store) -> pd.DataFrame:
     """Small-cap index funds: what each tracks, its expense ratio (``expense_ratio`` a fraction
     per year, ``expense_ratio_pct`` as the issuer prints it), the yearly cost on $10,000 and
     whether its prices are in the store."""
-    ratios = read_expense_ratios(Settings.from_env().reference_dir / "expense_ratios.csv")
+    ratios = read_expense_ratios(store.reference_file("expense_ratios.csv"))
     rows = ratios.loc[[t for t in SMALL_CAP_FUNDS if t in ratios.index]].copy()
     rows["expense_ratio"] = rows["expense_ratio_pct"] / 100
     rows["cost_10k"] = rows["expense_ratio"] * 10_000

@@ -20,7 +20,6 @@ from generator.analytics.returns import (
     years_between,
 )
 from generator.catalog import get
-from generator.settings import Settings
 from generator.sources.reference import read_expense_ratios
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
@@ -45,16 +44,9 @@ SPSM_BENCHMARKS = (
 SPSM_SOURCE = "https://www.etf.com/SPSM"
 
 
-def expense_ratio_file() -> str:
-    """Path of the expense-ratio reference file (under the project's data/reference)."""
-    return str(Settings.from_env().reference_dir / "expense_ratios.csv")
-
-
-def expense_ratios() -> pd.DataFrame:
+def expense_ratios(store: Store) -> pd.DataFrame:
     """The checked expense-ratio table, indexed by ticker (percent a year, as published)."""
-    from pathlib import Path
-
-    return read_expense_ratios(Path(expense_ratio_file()))
+    return read_expense_ratios(store.reference_file("expense_ratios.csv"))
 
 
 def funds_in_store(store: Store) -> list[str]:
@@ -71,7 +63,7 @@ def fund_growth(store: Store) -> dict[str, pd.Series]:
 def fund_table(store: Store) -> pd.DataFrame:
     """One row per fund: name, index tracked, expense ratio (fraction), first and last date,
     growth of $10,000 since its start, CAGR since start and over the common period."""
-    ratios = expense_ratios()
+    ratios = expense_ratios(store)
     prices = {t: load_values(store, t) for t in funds_in_store(store)}
     common = pd.concat(prices, axis=1, join="inner").dropna()
     rows = []
@@ -229,7 +221,7 @@ def two_day_example() -> dict[str, float]:
 @provides
 def etf_facts(store: Store) -> dict[str, Any]:
     """Everything the ETFs page states, under one key: ``etfs``."""
-    ratios = expense_ratios()
+    ratios = expense_ratios(store)
     funds = fund_table(store)
     gap = dividend_gap_table(store)
     rut_iwm = aligned(store, "IWM", "^RUT")

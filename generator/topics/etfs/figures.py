@@ -77,7 +77,7 @@ def etf_growth(store: Store) -> Drawn:
     source_note="issuer fund pages (iShares, Vanguard, State Street, Schwab, Direxion)",
 )
 def etf_costs(store: Store) -> Drawn:
-    ratios = expense_ratios().sort_values("expense_ratio_pct", ascending=False)
+    ratios = expense_ratios(store).sort_values("expense_ratio_pct", ascending=False)
     fig = new_figure(y_title="", x_is_date=False)
     fig.add_bar(
         y=ratios.index.to_list(), x=(ratios["expense_ratio_pct"] / 100).round(6).to_list(),
