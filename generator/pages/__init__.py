@@ -20,7 +20,6 @@ from generator.figures.spec import FigureResult
 from generator.pages import format as fmt
 from generator.pages.embed import EmbedContext
 from generator.pages.glossary import (
-    ABBREVIATIONS,
     GLOSSARY_SOURCE,
     abbreviations_markdown,
     glossary_markdown,
@@ -83,8 +82,9 @@ class GeneratedPage:
 
 
 def render_generated(env: jinja2.Environment, docs_dir: Path, facts: dict[str, Any],
-                     pages: Iterable[GeneratedPage]) -> list[str]:
-    """Render generated pages into `docs_dir` (facts plus each page's own context)."""
+                     pages: Iterable[GeneratedPage], suffix: str = "") -> list[str]:
+    """Render generated pages into `docs_dir` (facts plus each page's own context), each
+    followed by `suffix` (the glossary's abbreviation definitions)."""
     written = []
     for page in pages:
         try:
@@ -94,7 +94,7 @@ def render_generated(env: jinja2.Environment, docs_dir: Path, facts: dict[str, A
             line = getattr(exc, "lineno", None)
             where = f"content/{page.template}" + (f":{line}" if line else "")
             raise BuildError(f"{where} (for {page.target}): {exc}") from None
-        write_text_if_changed(docs_dir / page.target, text)
+        write_text_if_changed(docs_dir / page.target, text + suffix)
         written.append(page.target)
     return written
 
@@ -116,8 +116,10 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
     """
     env = environment(content_dir)
     terms = load_glossary(content_dir / GLOSSARY_SOURCE)
-    # Appended to every page by pymdownx.snippets (mkdocs.yml); kept out of the pages themselves.
-    write_text_if_changed(docs_dir / ABBREVIATIONS, abbreviations_markdown(terms))
+    # The glossary's tooltips: abbreviation definitions appended to every page (the `abbr`
+    # extension turns each term into <abbr title=…>). Written by us, not by an engine plugin, so
+    # any engine that reads mkdocs.yml (Material today, Zensical next) renders them alike.
+    abbreviations = "\n" + abbreviations_markdown(terms)
     placed: dict[str, str] = {}
     written = []
     for rel in page_sources(content_dir):
@@ -131,12 +133,12 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
             line = getattr(exc, "lineno", None)
             where = f"content/{rel.as_posix()}" + (f":{line}" if line else "")
             raise BuildError(f"{where}: {exc}") from None
-        write_text_if_changed(docs_dir / rel, text)
+        write_text_if_changed(docs_dir / rel, text + abbreviations)
         written.append(rel.as_posix())
     unplaced = sorted(set(figures) - set(placed))
     if unplaced:
         raise BuildError(f"figures not placed on any page: {', '.join(unplaced)}")
     from generator.pages.market_update import write_archive
 
-    written += write_archive(env, docs_dir, facts)
+    written += write_archive(env, docs_dir, facts, suffix=abbreviations)
     return written

@@ -14,7 +14,6 @@ import yaml
 from generator.errors import BuildError
 
 GLOSSARY_SOURCE = Path("_includes") / "glossary.yml"
-ABBREVIATIONS = Path("_includes") / "abbreviations.md"  # relative to the docs folder
 _MARKDOWN = re.compile(r"[*_`\[\]<>]")
 
 

@@ -64,10 +64,11 @@ def archive_pages(facts: dict[str, Any]) -> list[GeneratedPage]:
     return pages
 
 
-def write_archive(env: jinja2.Environment, docs_dir: Path, facts: dict[str, Any]) -> list[str]:
+def write_archive(env: jinja2.Environment, docs_dir: Path, facts: dict[str, Any],
+                  suffix: str = "") -> list[str]:
     """Render the archive into `docs_dir` and remove day pages the archive no longer has."""
     pages = archive_pages(facts)
-    written = render_generated(env, docs_dir, facts, pages)
+    written = render_generated(env, docs_dir, facts, pages, suffix)
     keep = {docs_dir / page.target for page in pages}
     folder = docs_dir / ARCHIVE_DIR
     if folder.is_dir():
