@@ -13,6 +13,12 @@
  *   selector or the log toggle (they used to overlap the legend).
  * - Adds a "Log scale" toggle button above long-history growth charts, and re-fits the y axis
  *   to the visible dates when the reader picks 1Y / 5Y / 10Y.
+ * - Says when it is done, for tests and tools (wait on these, never on a timer): each chart gets
+ *   `data-ready="true"` once drawn and themed (`"false"` while a re-theme, resize or axis change
+ *   is in flight, `"error"` if it failed) and `data-scheme` names the colour scheme it is themed
+ *   for; `data-charts-ready="true"` on `<html>` and on the page's `<article>` (new on each
+ *   instant navigation, so never stale) once every chart that is drawing or drawn on the
+ *   current page (those near the viewport, or all after `primerCharts.drawAll()`) is ready.
  */
 (function () {
   "use strict";
@@ -272,7 +278,7 @@
     }
     Object.keys(ticks).forEach(function (k) { update["yaxis." + k] = ticks[k]; });
     el.dataset.fitting = "1";
-    Plotly.relayout(el, update).then(function () { el.dataset.fitting = ""; },
+    settle(el, Plotly.relayout(el, update)).then(function () { el.dataset.fitting = ""; },
       function () { el.dataset.fitting = ""; });
   }
 
@@ -303,7 +309,7 @@
       var update = adapted(el._primerOriginal, el.clientWidth, next);
       update["yaxis.type"] = next;
       update["yaxis.autorange"] = true;
-      Plotly.relayout(el, update).then(function () {
+      settle(el, Plotly.relayout(el, update)).then(function () {
         fitY(el, { "xaxis.range": el._fullLayout.xaxis.range });
         sync();
       });
@@ -324,10 +330,48 @@
     tools.style.top = Math.max(0, Math.round(top)) + "px";
   }
 
+  /* ---- readiness (data-ready / data-charts-ready) ----------------------------------------- */
+
+  var unseen = 0; // charts observed on this page whose first visibility report has not come
+
+  function scheme() {
+    return document.body.getAttribute("data-md-color-scheme") || "default";
+  }
+
+  function pageReady() {
+    var busy = unseen > 0 || Array.prototype.some.call(
+      document.querySelectorAll(".primer-chart[data-src]"), function (el) {
+        return el.dataset.state === "drawing" ||
+          (el.dataset.state === "drawn" && el.dataset.ready !== "true");
+      });
+    var value = busy ? "false" : "true";
+    document.documentElement.dataset.chartsReady = value;
+    // The article is replaced on instant navigation, so its flag is never the last page's.
+    var article = document.querySelector("article.md-content__inner");
+    if (article) { article.dataset.chartsReady = value; }
+  }
+
+  // Mark `el` busy until `work` (a promise of a plotly call) settles, then ready again.
+  function settle(el, work) {
+    el.dataset.ready = "false";
+    pageReady();
+    return Promise.resolve(work).then(function (value) {
+      el.dataset.ready = "true";
+      el.dataset.scheme = scheme();
+      pageReady();
+      return value;
+    }, function (error) {
+      el.dataset.ready = "error";
+      pageReady();
+      throw error;
+    });
+  }
+
   /* ---- drawing ---------------------------------------------------------------------------- */
 
   function fail(el, error) {
     el.dataset.state = "error";
+    el.dataset.ready = "error";
     el.textContent = "This chart could not be loaded (" + error.message + "). " +
       "Its data is in the table and the CSV below.";
   }
@@ -335,6 +379,8 @@
   function draw(el) {
     if (el.dataset.state === "drawing" || el.dataset.state === "drawn") { return; }
     el.dataset.state = "drawing";
+    el.dataset.ready = "false";
+    pageReady();
     Promise.all([loadPlotly(), fetch(el.dataset.src).then(function (response) {
       if (!response.ok) { throw new Error(response.status + " " + el.dataset.src); }
       return response.json();
@@ -352,27 +398,37 @@
         el.on("plotly_relayout", function (event) { fitY(el, event); });
         if (wantsLogToggle(el._primerOriginal)) { addLogToggle(el); }
         el.dataset.state = "drawn";
+        el.dataset.ready = "true";
+        el.dataset.scheme = scheme();
+        pageReady();
       })
-      .catch(function (error) { fail(el, error); });
+      .catch(function (error) { fail(el, error); pageReady(); });
   }
 
   var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
+      if (entry.target.dataset.seen !== "1") {
+        entry.target.dataset.seen = "1";
+        unseen = Math.max(0, unseen - 1);
+      }
       if (entry.isIntersecting) {
         observer.unobserve(entry.target);
         draw(entry.target);
       }
     });
+    pageReady();
   }, { rootMargin: "100px 0px" }) : null; // draw what the reader is about to see, no more
 
   function findCharts() {
     var charts = document.querySelectorAll(".primer-chart[data-src]");
+    unseen = 0;
     charts.forEach(function (el) {
       if (el.dataset.state) { return; }
       el.dataset.state = "pending";
-      if (observer) { observer.observe(el); } else { draw(el); }
+      if (observer) { unseen += 1; observer.observe(el); } else { draw(el); }
     });
     if (charts.length) { prefetchPlotly(); }
+    pageReady();
   }
 
   // Fetch the bundle early at low priority, but run it only when the first chart is drawn.
@@ -390,7 +446,8 @@
 
   function rethemeAll() {
     drawn().forEach(function (el) {
-      Plotly.relayout(el, adapted(el._primerOriginal, el.clientWidth, el._fullLayout.yaxis.type));
+      settle(el, Plotly.relayout(el, adapted(el._primerOriginal, el.clientWidth,
+        el._fullLayout.yaxis.type)));
     });
   }
 
@@ -403,7 +460,7 @@
         if (narrow !== el._primerNarrow) {
           el._primerNarrow = narrow;
           var update = adapted(el._primerOriginal, el.clientWidth, el._fullLayout.yaxis.type);
-          Plotly.react(el, el.data, applyPaths(el.layout, update), chartConfig())
+          settle(el, Plotly.react(el, el.data, applyPaths(el.layout, update), chartConfig()))
             .then(function () { alignTools(el); });
         }
       });
@@ -422,6 +479,10 @@
     drawAll: function () {
       document.querySelectorAll(".primer-chart[data-src]").forEach(function (el) {
         if (observer) { observer.unobserve(el); }
+        if (el.dataset.state === "pending" && el.dataset.seen !== "1") {
+          el.dataset.seen = "1";
+          unseen = Math.max(0, unseen - 1);
+        }
         draw(el);
       });
     }
