@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from generator.errors import BuildError
 from generator.figures.spec import FigureResult
+from generator.pages import escape
 from generator.pages import format as fmt
 from generator.pages.embed import EmbedContext
 from generator.pages.glossary import (
@@ -58,10 +60,15 @@ def copy_assets(docs_dir: Path) -> None:
 
 
 def environment(content_dir: Path) -> jinja2.Environment:
-    """The Jinja environment: strict (a missing fact fails the build) with the site's filters."""
+    """The Jinja environment: strict (a missing fact fails the build) with the site's filters.
+
+    Escaping is on by construction: every ``{{ … }}`` is text, escaped for HTML and Markdown
+    (`generator.pages.escape`), unless our own code returned `Markup` (figures, tables, the desk
+    note, the glossary).
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(content_dir), undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True, autoescape=False,
+        keep_trailing_newline=True, autoescape=True, finalize=escape.finalize,
     )
     env.filters.update(fmt.FILTERS)
     from generator.pages import narrative
@@ -128,7 +135,7 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
             text = env.get_template(rel.as_posix()).render(
                 **facts, figure=embed.figure, table=fmt.table, facts=facts,
                 takeaway=lambda figure_id: figures[figure_id].takeaway,
-                glossary=lambda: glossary_markdown(terms))
+                glossary=lambda: Markup(glossary_markdown(terms)))
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None)
             where = f"content/{rel.as_posix()}" + (f":{line}" if line else "")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
+
+from markupsafe import Markup
 
 from generator.errors import BuildError
 from generator.figures import source_label
 from generator.figures.spec import FigureResult
+from generator.pages.escape import text as escaped
 
 
 def relative_root(page: str) -> str:
@@ -25,7 +27,7 @@ class EmbedContext:
     figures: dict[str, FigureResult]
     placed: dict[str, str]
 
-    def figure(self, figure_id: str) -> str:
+    def figure(self, figure_id: str) -> Markup:
         result = self.figures.get(figure_id)
         if result is None:
             raise BuildError(f"content/{self.page}: unknown figure {figure_id!r}")
@@ -35,7 +37,8 @@ class EmbedContext:
         if figure_id in self.placed:
             raise BuildError(f"content/{self.page}: figure {figure_id!r} placed twice")
         self.placed[figure_id] = self.page
-        return render_figure(result, relative_root(self.page))
+        # Our own HTML, every outside value in it escaped by render_figure.
+        return Markup(render_figure(result, relative_root(self.page)))
 
 
 def render_data_table(result: FigureResult) -> str:
@@ -43,7 +46,7 @@ def render_data_table(result: FigureResult) -> str:
     table = result.table
     if table is None or not table.rows:
         return ""
-    esc = html.escape
+    esc = escaped
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in table.columns)
     body = "\n".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>"
                      for row in table.rows)
@@ -63,7 +66,7 @@ def render_figure(result: FigureResult, root: str) -> str:
     """Chart box + caption ("Source · As of · Method · Data table · Download CSV") + the data
     table that is the chart's text alternative."""
     spec = result.spec
-    esc = html.escape
+    esc = escaped
     sources = "; ".join(source_label(s) for s in spec.sources)
     if spec.source_note:
         sources = f"{sources}; {spec.source_note}"

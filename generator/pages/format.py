@@ -6,8 +6,12 @@ import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
+from markupsafe import Markup
+
+from generator.pages.escape import text as escaped
 
 MISSING = "—"
 
@@ -121,28 +125,43 @@ FILTERS: dict[str, Callable[..., str]] = {
 }
 
 
+def link(url: str) -> Markup:
+    """An http(s) URL as a link named by its host (``www.`` dropped); any other scheme
+    (``javascript:``, ``data:``) or a malformed URL is shown as text, never linked."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return escaped(url)
+    host = parts.hostname.removeprefix("www.")
+    return Markup(f'<a href="{escaped(url.strip())}">{escaped(host)}</a>')
+
+
 def table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]],
-          index: tuple[str, str] | None = None) -> str:
-    """A Markdown table from `frame`.
+          index: tuple[str, str] | None = None) -> Markup:
+    """A Markdown table from `frame`; every header and cell is escaped as text (HTML and
+    Markdown, `|` included), the table itself is markup.
 
     `columns` maps a column to (header, filter name); `index` optionally shows the index first
     as (header, filter name). Filter ``"text"`` prints the value as it is (left-aligned);
+    ``"link"`` links an http(s) URL under its host name (any other URL is shown as text);
     ``"name:N"`` passes N as the filter's digits, e.g. ``"pct_plain:2"``.
     """
     def cell(value: Any, kind: str) -> str:
         if kind == "text":
-            return MISSING if _missing(value) else str(value)
+            return escaped(MISSING if _missing(value) else value)
+        if kind == "link":
+            return MISSING if _missing(value) else link(str(value))
         # "pct_plain:2" passes one integer argument (digits) to the filter.
         name, _, arg = kind.partition(":")
-        return FILTERS[name](value, int(arg)) if arg else FILTERS[name](value)
+        return escaped(FILTERS[name](value, int(arg)) if arg else FILTERS[name](value))
 
-    headers = ([index[0]] if index else []) + [h for h, _ in columns.values()]
+    headers = [escaped(h) for h in
+               ([index[0]] if index else []) + [h for h, _ in columns.values()]]
     # Text columns read left-aligned; numbers right-aligned so their digits line up.
-    aligns = [":--" if kind == "text" else "--:" for _, kind in columns.values()]
+    aligns = [":--" if kind in ("text", "link") else "--:" for _, kind in columns.values()]
     lines = ["| " + " | ".join(headers) + " |",
              "|" + "|".join([":--"] * (1 if index else 0) + aligns) + "|"]
     for key, row in frame.iterrows():
         cells = ([cell(key, index[1])] if index else []) + [
             cell(row[col], kind) for col, (_, kind) in columns.items()]
         lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return Markup("\n".join(lines) + "\n")

@@ -13,9 +13,12 @@ import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.analytics.market_update import flatten
 from generator.analytics.narrative import Fact, Sentence
 from generator.pages import format as fmt
+from generator.pages.escape import text as escaped
 
 KINDS: dict[str, Callable[[Any], str]] = {
     "num": fmt.num,
@@ -52,14 +55,14 @@ def sentence_html(sentence: Sentence) -> str:
             f'data-facts="{" ".join(sentence.keys)}">{body}</span>')
 
 
-def desk_note(sentences: Sequence[Sentence], notes: str | None = None) -> str:
+def desk_note(sentences: Sequence[Sentence], notes: str | None = None) -> Markup:
     """The sentences as one Markdown paragraph of inline HTML; with `notes` (an id prefix),
     each sentence carries a footnote reference ``[^<notes>-<n>]``."""
     parts = []
     for number, sentence in enumerate(sentences, start=1):
         ref = f"[^{notes}-{number}]" if notes else ""
         parts.append(sentence_html(sentence) + ref)
-    return " ".join(parts)
+    return Markup(" ".join(parts))
 
 
 def _raw(value: Any) -> str:
@@ -74,14 +77,14 @@ def _raw(value: Any) -> str:
 
 
 def desk_note_footnotes(sentences: Sequence[Sentence], facts: Mapping[str, Any],
-                        notes: str) -> str:
+                        notes: str) -> Markup:
     """Markdown footnote definitions matching `desk_note(sentences, notes)`: for each sentence,
     its rule, the condition that chose it and every fact key with its value."""
     flat = flatten({k: v for k, v in facts.items() if not k.endswith("_table")
                     and k != "sentences"})
     lines = []
     for number, sentence in enumerate(sentences, start=1):
-        cited = "; ".join(f"`{key}` = {_raw(flat.get(key))}" for key in sentence.keys)
+        cited = "; ".join(f"`{key}` = {escaped(_raw(flat.get(key)))}" for key in sentence.keys)
         lines.append(f"[^{notes}-{number}]: Rule `{sentence.rule}`, chosen because "
-                     f"{sentence.because}. Facts: {cited}.")
-    return "\n".join(lines) + "\n"
+                     f"{escaped(sentence.because)}. Facts: {cited}.")
+    return Markup("\n".join(lines) + "\n")

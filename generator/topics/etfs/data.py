@@ -243,8 +243,6 @@ def etf_facts(store: Store) -> dict[str, Any]:
     costs = ratios.copy()
     costs["expense_ratio"] = costs["expense_ratio_pct"] / 100
     costs["cost_per_10000"] = costs["expense_ratio"] * 10_000
-    costs["source"] = [f"[{u.split('/')[2].removeprefix('www.')}]({u})"
-                       for u in costs["source_url"]]
     costs = costs.sort_values("expense_ratio")
     r2k_trackers = ratios[ratios["index_tracked"] == "Russell 2000 Index"]
     return {"etfs": {
