@@ -159,5 +159,20 @@ MEMBERS_TABLE = Table("members_close", "members' adjusted daily closes",
                       note="Today's members only: history built from it is survivorship-biased.")
 EXCLUSIONS_TABLE = Table("members_exclusions", "Members left out by the single-stock rules",
                          "Small-Cap Primer validation of Yahoo Finance closes", "csv")
-TABLES: tuple[Table, ...] = (HOLDINGS_TABLE, MEMBERS_TABLE, EXCLUSIONS_TABLE)
+# Kenneth R. French Data Library: US stocks by NYSE size buckets since 1926, not the Russell
+# 2000. One table per library file, its monthly sections side by side (``<section>:<column>``,
+# values as the library prints them: returns in percent); see generator/sources/french.py.
+FRENCH_PUBLISHER = "Kenneth R. French Data Library"
+FRENCH_NOTE = "US stocks (NYSE, AMEX, Nasdaq) by NYSE size breakpoints, not the Russell 2000."
+FF_SIZE_TABLE = Table("ff_me_deciles", "US stocks by size decile (NYSE breakpoints)",
+                      FRENCH_PUBLISHER, "parquet", note=FRENCH_NOTE)
+FF_FACTORS_TABLE = Table("ff_factors", "Fama/French factors (SMB, HML, market, T-bill)",
+                         FRENCH_PUBLISHER, "parquet", note=FRENCH_NOTE)
+FF_SIZE_BM_TABLE = Table("ff_me_bm_25", "US stocks by size and book-to-market (5 x 5)",
+                         FRENCH_PUBLISHER, "parquet", note=FRENCH_NOTE)
+FF_SIZE_OP_TABLE = Table("ff_me_op_25", "US stocks by size and operating profitability (5 x 5)",
+                         FRENCH_PUBLISHER, "parquet", note=FRENCH_NOTE)
+FRENCH_TABLES: tuple[Table, ...] = (FF_SIZE_TABLE, FF_FACTORS_TABLE, FF_SIZE_BM_TABLE,
+                                    FF_SIZE_OP_TABLE)
+TABLES: tuple[Table, ...] = (HOLDINGS_TABLE, MEMBERS_TABLE, EXCLUSIONS_TABLE, *FRENCH_TABLES)
 TABLES_BY_ID: dict[str, Table] = {t.id: t for t in TABLES}

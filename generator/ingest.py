@@ -19,10 +19,14 @@ from generator.catalog import (
     HOLDINGS_TABLE,
     MEMBERS_TABLE,
     SERIES,
+    TABLES_BY_ID,
     Series,
 )
 from generator.errors import DataError
 from generator.settings import Settings
+from generator.sources.french import DATASETS as FRENCH_DATASETS
+from generator.sources.french import FrenchFile
+from generator.sources.french import read_snapshot as read_french_snapshot
 from generator.sources.ishares import Holdings, parse_holdings_csv
 from generator.sources.members import SNAPSHOT_FILE as MEMBERS_SNAPSHOT_FILE
 from generator.sources.members import parse_members_csv
@@ -31,6 +35,7 @@ from generator.store import SeriesMeta, Store, TableMeta
 from generator.validate import (
     MemberRules,
     screen_members,
+    validate_french,
     validate_holdings,
     validate_members_frame,
     validate_series,
@@ -64,6 +69,8 @@ def ensure_store(settings: Settings, log: Callable[[str], None] = print,
                           missing_optional=[])
     if tables and settings.snapshot_dir.is_dir():
         report.imported.extend(ensure_tables(settings, store, log))
+    if settings.snapshot_dir.is_dir():
+        report.imported.extend(ensure_french(settings, store, log))
     if not missing:
         return report
     if settings.snapshot_dir.is_dir():
@@ -168,3 +175,38 @@ def ensure_tables(settings: Settings, store: Store,
         log(f"Imported {', '.join(imported)} from the snapshot {snapshot} into {store.root}")
     return imported
 
+
+
+# --- Kenneth R. French Data Library tables -----------------------------------------------------
+
+def store_french(store: Store, file: FrenchFile, origin: str, where: str | None = None,
+                 today: dt.date | None = None) -> TableMeta:
+    """Validate a parsed library file and store its monthly sections as one table (snapshot
+    or live: one path). Values stay in the library's units (returns in percent)."""
+    validate_french(file, path=where, today=today)
+    dataset = file.dataset
+    table = TABLES_BY_ID[dataset.id]
+    frame = file.monthly()
+    units = "; ".join(f"{s.key}: {s.kind}" for s in dataset.sections if s.frequency == "monthly")
+    notes = {"dataset": dataset.name, "sections": units,
+             "vintage": next((line for line in file.description if "CRSP" in line), "")}
+    return store.write_table(dataset.id, frame, title=table.title, publisher=table.publisher,
+                             origin=origin, as_of=pd.Timestamp(frame.index[-1]).date(),
+                             fmt=table.format, notes=notes)
+
+
+def ensure_french(settings: Settings, store: Store,
+                  log: Callable[[str], None] = print) -> list[str]:
+    """Import each library file the store lacks from the snapshot (`french/<name>.csv`)."""
+    imported = []
+    for dataset in FRENCH_DATASETS:
+        if store.has_table(dataset.id):
+            continue
+        path = settings.snapshot_dir / dataset.snapshot_file
+        store_french(store, read_french_snapshot(settings.snapshot_dir, dataset),
+                     origin=f"snapshot:{dataset.snapshot_file}", where=str(path))
+        imported.append(dataset.id)
+    if imported:
+        log(f"Imported {', '.join(imported)} from the snapshot {settings.snapshot_dir} "
+            f"into {store.root}")
+    return imported

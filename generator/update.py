@@ -297,7 +297,8 @@ def table_outcomes(settings: Settings, today: dt.date, tables: TableRun,
             series=str(row["series"]), status="updated" if status == "partial" else status,
             reason=str(row["reason"]), rows_added=int(row["rows_added"]),  # type: ignore[call-overload]
             last_date=str(row["last_date"]) or None, required=False,
-            source="ishares" if "holdings" in str(row["series"]) else "yahoo")
+            source=("ishares" if "holdings" in str(row["series"]) else
+                    "french" if str(row["series"]).startswith("French") else "yahoo"))
         if status == "partial":
             outcome.warnings.append(f"{row['series']}: {row['reason']}")
         outcomes.append(outcome)

@@ -33,6 +33,7 @@ from generator.sources.ishares import (
     yahoo_symbol,
 )
 from generator.sources.members import Downloader, RecordedMembers, download_members
+from generator.sources.replay import french_zip as recorded_french_zip
 from generator.store import Store
 
 HISTORY_START = "2021-01-01"  # where a new member's history starts (as the snapshot's)
@@ -218,4 +219,10 @@ def run_table_updates(settings: Settings, today: dt.date, log: Log = print,
         policy = dataclasses.replace(policy or MembersPolicy(), pause_seconds=0.0)
     rows = [update_holdings(store, today, sleep=sleep, fetch_text=fetch_text)]
     rows.append(update_members(store, today, log, policy, sleep, downloader))
+    from generator.update_french import update_french
+
+    french_zip = None
+    if replay is not None:
+        french_zip = lambda dataset: recorded_french_zip(replay, dataset.name)  # noqa: E731
+    rows.extend(update_french(store, today, fetch=french_zip))
     return rows

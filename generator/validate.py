@@ -15,6 +15,8 @@ import pandas as pd
 
 from generator.catalog import Series
 from generator.errors import ValidationError
+from generator.sources.french import FrenchFile
+from generator.sources.french import Section as FrenchSection
 
 
 def _dates(index: pd.Index) -> list[str]:
@@ -473,3 +475,139 @@ def excluded_between(exclusions: pd.DataFrame, start: pd.Timestamp | None = None
     if end is not None:
         keep &= (first <= end).to_numpy()
     return exclusions[keep]
+
+
+# --- Kenneth R. French Data Library files (generator/sources/french.py) -------------------------
+
+# Plausible values by kind, in the library's units (returns in percent).
+FRENCH_RETURN_RANGE = (-100.0, 1000.0)
+# The median absolute return of a section, in percent: a file in fractions (0.0125 for 1.25 %)
+# falls far below it, one scaled by 100 far above.
+FRENCH_MEDIAN_ABS_RETURN = {"monthly": (0.3, 30.0), "annual": (2.0, 200.0)}
+FRENCH_RATIO_BOUND = 1000.0
+# A portfolio's annual return is its monthly returns compounded (the library rounds each to the
+# hundredth): a larger gap means a section was mis-read (shifted columns, swapped sections).
+FRENCH_ANNUAL_TOLERANCE_PP = 0.5
+
+
+def validate_french(file: FrenchFile, path: Path | str | None = None,
+                    today: dt.date | None = None) -> FrenchFile:
+    """Check a parsed library file; return it unchanged if it passes.
+
+    Rules, per section: not empty; dates unique, in order, consecutive (no missing month or
+    year) and not in the future; the dataset's key columns complete (the library's -99.99/-999
+    only where the pages do not look); values plausible for their kind (returns above -100 % and
+    in percent units, firm counts whole and non-negative, sizes and BE/ME positive). Across
+    sections: every monthly section ends in the same month, and each annual portfolio return
+    equals its monthly returns compounded.
+    """
+    dataset = file.dataset
+    where = str(path) if path else None
+    today = today or dt.date.today()
+
+    def fail(rule: str, section: str, detail: str, index: pd.Index | None = None
+             ) -> ValidationError:
+        dates = ([str(i) for i in index] if index is not None and not isinstance(
+            index, pd.DatetimeIndex) else _months(index) if index is not None else None)
+        return ValidationError(dataset.name, rule, f"section {section!r}: {detail}", dates,
+                               path=where)
+
+    ends = set()
+    for spec in dataset.sections:
+        frame = file.sections.get(spec.key)
+        if frame is None or frame.empty:
+            raise fail("section missing", spec.title, "no rows")
+        index = frame.index
+        dup = index[index.duplicated()]
+        if len(dup):
+            raise fail("duplicate date", spec.title, "a date appears more than once", dup)
+        if spec.frequency == "monthly":
+            months = pd.DatetimeIndex(index).to_period("M").asi8
+            if np.any(np.diff(months) < 0):
+                raise fail("dates out of order", spec.title, "a month precedes the one above it")
+            gaps = np.flatnonzero(np.diff(months) != 1)
+            if len(gaps):
+                raise fail("gap", spec.title, "months missing after the dates shown",
+                           index[gaps])
+            first_days = pd.DatetimeIndex(index).to_period("M").start_time
+            future = index[first_days.date > today]
+            if len(future):
+                raise fail("future date", spec.title, f"months after today ({today})", future)
+            ends.add(pd.Timestamp(index[-1]))
+        else:
+            years = np.asarray(index, dtype="int64")
+            if np.any(np.diff(years) != 1):
+                raise fail("gap", spec.title, "years missing or out of order",
+                           index[1:][np.diff(years) != 1])
+            if years[-1] > today.year:
+                raise fail("future date", spec.title, f"years after {today.year}", index[-1:])
+        key = frame[list(dataset.key_columns)]
+        holes = key.isna().any(axis=1)
+        if holes.any():
+            column = key.columns[key.loc[holes].isna().any().to_numpy()][0]
+            raise fail("missing value", spec.title,
+                       f"column {column!r} is marked missing (-99.99 or -999)", index[holes])
+        _check_french_values(frame, spec, fail)
+    if len(ends) > 1:
+        raise fail("sections disagree", "all monthly", "monthly sections end in different "
+                   f"months: {sorted(e.strftime('%Y-%m') for e in ends)}")
+    for monthly, annual in (("vw", "vw_annual"), ("ew", "ew_annual")):
+        if monthly in file.sections and annual in file.sections:
+            _check_annual(file.sections[monthly], file.sections[annual],
+                          dict((s.key, s.title) for s in dataset.sections)[annual], fail)
+    return file
+
+
+def _months(index: pd.Index) -> list[str]:
+    return [d.strftime("%Y-%m") for d in pd.DatetimeIndex(index)]
+
+
+def _check_french_values(frame: pd.DataFrame, spec: FrenchSection, fail) -> None:
+    values = frame.to_numpy(dtype="float64")
+    present = ~np.isnan(values)
+
+    def rows_where(mask: np.ndarray) -> pd.Index:
+        return frame.index[mask.any(axis=1)]
+
+    if spec.kind == "return":
+        low, high = FRENCH_RETURN_RANGE
+        bad = present & ((values <= low) | (values > high))
+        if bad.any():
+            raise fail("implausible value", spec.title, f"a return outside {low:g}..{high:g} "
+                       "percent", rows_where(bad))
+        lo, hi = FRENCH_MEDIAN_ABS_RETURN[spec.frequency]
+        median = float(np.nanmedian(np.abs(values)))
+        if not lo <= median <= hi:
+            raise fail("unit change", spec.title, f"median absolute return {median:.4g} is "
+                       f"outside {lo:g}..{hi:g}: percent expected (1.25 means 1.25%)")
+    elif spec.kind == "count":
+        bad = present & ((values < 0) | (values != np.round(values)))
+        if bad.any():
+            raise fail("implausible value", spec.title, "a firm count that is negative or not "
+                       "a whole number", rows_where(bad))
+    elif spec.kind == "size" or spec.key.startswith("beme"):
+        bad = present & (values <= 0)
+        if bad.any():
+            raise fail("implausible value", spec.title, "a size or BE/ME that is not positive",
+                       rows_where(bad))
+    else:
+        bad = present & (np.abs(values) > FRENCH_RATIO_BOUND)
+        if bad.any():
+            raise fail("implausible value", spec.title,
+                       f"a ratio beyond ±{FRENCH_RATIO_BOUND:g}", rows_where(bad))
+
+
+def _check_annual(monthly: pd.DataFrame, annual: pd.DataFrame, title: str, fail) -> None:
+    growth = (monthly / 100.0 + 1.0)
+    counts = growth.groupby(growth.index.year).size()
+    compounded = (growth.groupby(growth.index.year).prod() - 1.0) * 100.0
+    whole = counts.index[counts.to_numpy() == 12]
+    shared = annual.index.intersection(whole)
+    gap = (compounded.loc[shared] - annual.loc[shared]).abs()
+    bad = gap.max(axis=1) > FRENCH_ANNUAL_TOLERANCE_PP
+    if bad.any():
+        worst = gap.loc[bad].stack().idxmax()
+        raise fail("sections disagree", title,
+                   f"{worst[1]!r} annual return differs from its monthly returns compounded by "
+                   f"{gap.loc[worst]:.2f} percentage points (more than "
+                   f"{FRENCH_ANNUAL_TOLERANCE_PP:g})", shared[bad.to_numpy()])

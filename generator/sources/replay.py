@@ -101,3 +101,45 @@ def fred_session(snapshot_dir: Path) -> requests.Session:
     session = requests.Session()
     session.mount(FRED_HOST, RecordedFredAdapter(snapshot_dir))
     return session
+
+
+# The description lines the library's zips carry above the first header (the snapshot copies
+# dropped them), and the first section's title: a replayed zip reads exactly like a live one.
+FRENCH_PREAMBLE = {
+    "Portfolios_Formed_on_ME": (
+        "This file was created by CMPT_ME_RETS using the 202412 CRSP database.",
+        "It contains value- and equal-weighted returns for size portfolios.",
+        "Each record contains returns for:",
+        "Negative (not used)  30%  40%  30%     5 Quintiles    10 Deciles",
+        "The portfolios are constructed at the end of June.",
+        "Missing data are indicated by -99.99 or -999.", "", "",
+        "  Value Weight Returns -- Monthly"),
+    "F-F_Research_Data_Factors": (
+        "This file was created by CMPT_ME_BEME_RETS using the 202412 CRSP database.",
+        "The 1-month TBill rate data until 202405 are from Ibbotson Associates.", ""),
+    "25_Portfolios_5x5": (
+        "This file was created by CMPT_ME_BEME_RETS using the 202412 CRSP database.",
+        "The portfolios are constructed at the end of each June.",
+        "Missing data are indicated by -99.99 or -999.", "", "",
+        "  Average Value Weighted Returns -- Monthly"),
+    "25_Portfolios_ME_OP_5x5": (
+        "This file was created by CMPT_ME_OP_RETS using the 202412 CRSP database.",
+        "The portfolios are constructed at the end of each June.",
+        "Missing data are indicated by -99.99 or -999.", "", "",
+        "  Average Value Weighted Returns -- Monthly"),
+}
+
+
+def french_zip(snapshot_dir: Path, name: str, text: str | None = None) -> bytes:
+    """The library's zip for file `name`, rebuilt from the snapshot copy (or `text`): the
+    description lines and first title put back, CRLF line ends, one member ``<name>.CSV``."""
+    import io
+    import zipfile
+
+    body = text if text is not None else (snapshot_dir / "french" / f"{name}.csv").read_text(
+        encoding="latin-1")
+    lines = [*FRENCH_PREAMBLE.get(name, ()), *body.splitlines()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{name}.CSV", ("\r\n".join(lines) + "\r\n").encode("latin-1"))
+    return out.getvalue()
