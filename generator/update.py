@@ -281,6 +281,19 @@ class TableRun:
     replay: Path | None = None
 
 
+def french_rows(settings: Settings, today: dt.date, replay: Path | None = None
+                ) -> list[dict[str, object]]:
+    """Refresh the Kenneth R. French Data Library tables (`generator.update_french`): live, or
+    from the snapshot's copies rebuilt as the library's zips in replay mode."""
+    from generator.sources.replay import french_zip
+    from generator.update_french import update_french
+
+    fetch = None
+    if replay is not None:
+        fetch = lambda dataset: french_zip(replay, dataset.name)  # noqa: E731
+    return update_french(Store(settings.store_dir), today, fetch=fetch)
+
+
 def table_outcomes(settings: Settings, today: dt.date, tables: TableRun,
                    console: Console) -> list[SeriesOutcome]:
     """The table updates as summary rows. A members run where some tickers failed and kept
@@ -290,6 +303,7 @@ def table_outcomes(settings: Settings, today: dt.date, tables: TableRun,
 
     rows = run_table_updates(settings, today, log=lambda line: console.print(line, markup=False),
                              replay=tables.replay)
+    rows += french_rows(settings, today, tables.replay)
     outcomes = []
     for row in rows:
         status = str(row["status"])

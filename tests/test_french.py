@@ -263,3 +263,13 @@ def test_zip_without_a_csv_is_refused():
         archive.writestr("readme.txt", "moved")
     with pytest.raises(DataError, match="expected one CSV"):
         read_zip(out.getvalue(), SIZE, SIZE.url)
+
+
+def test_replayed_update_reads_the_recorded_zips(filled, tmp_settings, snapshot_dir):
+    """`publish-dry-run` (PRIMER_REPLAY_FEEDS): the tables come back unchanged from the
+    snapshot's copies served as the library's zips."""
+    from generator.update import french_rows
+
+    rows = french_rows(tmp_settings, TODAY, replay=snapshot_dir)
+    assert [r["status"] for r in rows] == ["unchanged"] * len(DATASETS)
+    assert [r["last_date"] for r in rows] == ["2024-12-31"] * len(DATASETS)
