@@ -42,6 +42,5 @@ def test_event_study_anchors_stay_stable(built_site):
     for anchor in ("rates", "credit", "the-cycle", "recession-troughs", "first-rate-cuts",
                    "r2k-event-study-recessions", "r2k-event-study-first-cuts"):
         assert f'id="{anchor}"' in html, anchor
-    for name in ("r2k-event-study-recessions", "r2k-event-study-first-cuts",
-                 "r2k-fed-rate-decreases"):
+    for name in ("r2k-event-study-recessions", "r2k-event-study-first-cuts"):
         assert (built_site.site_dir / "figures" / f"{name}.csv").is_file()

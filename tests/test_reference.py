@@ -8,7 +8,12 @@ import pytest
 
 from generator.errors import DataError
 from generator.settings import Settings
-from generator.sources.reference import EXPENSE_RATIO_COLUMNS, read_expense_ratios
+from generator.sources.reference import (
+    EXPENSE_RATIO_COLUMNS,
+    FOMC_COLUMNS,
+    read_expense_ratios,
+    read_fomc_first_cuts,
+)
 
 REAL = Settings.from_env().reference_dir / "expense_ratios.csv"
 HEADER = ",".join(EXPENSE_RATIO_COLUMNS)
@@ -61,3 +66,34 @@ def test_rejects_a_malformed_file_with_a_clear_message(tmp_path: Path, lines: tu
 def test_missing_file_is_a_data_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="file not found"):
         read_expense_ratios(tmp_path / "nope.csv")
+
+
+# --- FOMC first cuts -----------------------------------------------------------------------
+
+FOMC_REAL = Settings.from_env().reference_dir / "fomc_first_cuts.csv"
+FOMC_HEADER = ",".join(FOMC_COLUMNS)
+FOMC_ROW = ("2007-09-18,5.25,4.75,2003-06-25,yes,"
+            "https://www.federalreserve.gov/newsevents/pressreleases/monetary20070918a.htm,x")
+
+
+def test_reads_the_real_fomc_file() -> None:
+    table = read_fomc_first_cuts(FOMC_REAL, 12)
+    assert table["decision_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "1989-06-06", "1995-07-06", "1998-09-29", "2001-01-03", "2007-09-18", "2019-07-31",
+        "2024-09-18"]
+    assert table.loc[5, "target_before"] == 2.50 and table.loc[5, "target_after"] == 2.25
+    assert table["announced"].tolist() == [False] + [True] * 6
+
+
+@pytest.mark.parametrize(("row", "column", "detail"), [
+    (FOMC_ROW.replace("2003-06-25", "2007-01-31"), "previous_cut", "within 12 months"),
+    (FOMC_ROW.replace("5.25,4.75", "4.75,5.25"), "target_after", "not a cut"),
+    (FOMC_ROW.replace("https://www.federalreserve.gov/", "https://example.com/"), "source_url",
+     "federalreserve.gov"),
+    (FOMC_ROW.replace("2007-09-18", "2007-9-18"), "decision_date", "not a date"),
+])
+def test_fomc_rejects_a_bad_row(tmp_path: Path, row: str, column: str, detail: str) -> None:
+    path = tmp_path / "fomc_first_cuts.csv"
+    path.write_text(f"{FOMC_HEADER}\n{row}\n")
+    with pytest.raises(DataError, match=f"line 2, column {column}: .*{detail}"):
+        read_fomc_first_cuts(path, 12)

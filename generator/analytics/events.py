@@ -4,30 +4,18 @@ Two kinds of event, both read from the data rather than typed in:
 
 - **Recession troughs** from USREC (monthly 0/1). USREC flags the months from the one after an
   NBER peak through the trough, so the trough is the last month of each run of 1s.
-- **First cuts of Fed easing cycles** from the fed funds rate: every day the rate was lowered
-  (the target range's upper limit DFEDTARU where it exists, since December 2008; before that a
-  step detector on the daily effective rate DFF), then the first decrease after at least
-  `quiet_months` months with no decrease.
+- **First cuts of Fed easing cycles** from a policy target: every day the target was lowered,
+  then the first decrease after at least `quiet_months` months with no decrease. (The pages
+  date first cuts by the Fed's recorded decisions, a reference file; the target series checks
+  them. The daily effective rate is not used: its quarter- and year-end swings look like cuts.)
 
 Rates are in percent; changes in percentage points; returns are simple fractions.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-# Effective-rate step detector (daily DFF, business days). The values are rules, explained in
-# `effective_rate_decreases`; they are tuned to tell a policy move (a lasting step of a quarter
-# point or more) from the effective rate's everyday noise, not to hit any particular date.
-PRE_WINDOW = 10  # business days whose median is the level before a day
-POST_WINDOW = 10  # business days whose median is the level after it
-CONFIRM_DAYS = 3  # the day itself and the next two must all be lower...
-CONFIRM_DROP = 0.10  # ...by more than this (percentage points)
-STEP = 0.15  # the median of the next two weeks is lower by at least this
-HOLD_DAYS = 30  # for six weeks...
-HOLD_MARGIN = 0.10  # ...the 5-day median never climbs back to within this of the old level
-SMOOTH_DAYS = 5
 EPS = 1e-9  # rates are printed to 0.01: compare with a tolerance, not exact floats
 
 
@@ -58,66 +46,6 @@ def target_decreases(target: pd.Series) -> pd.DataFrame:
     })
 
 
-def effective_rate_decreases(effective: pd.Series) -> pd.DataFrame:
-    """The daily effective fed funds rate (percent) -> the days the policy level stepped down.
-
-    Weekend rows (FRED's DFF repeats Friday's rate) are dropped. Day t is a decrease when:
-
-    1. the rate on t and the next two business days is each more than ``CONFIRM_DROP`` below
-       the median of the previous ``PRE_WINDOW`` days (a one-day dip at a month or year end,
-       which reverses the next day, does not count);
-    2. the median of the ``POST_WINDOW`` days from t is at least ``STEP`` lower than before
-       (the size of most of a quarter-point move);
-    3. for ``HOLD_DAYS`` business days the rolling ``SMOOTH_DAYS``-day median never climbs back
-       to within ``HOLD_MARGIN`` of the old level (a liquidity dip that fades while the target
-       is unchanged, as in August 2007, does not count).
-
-    After a detected step the next ``POST_WINDOW`` days are skipped (one date per step). Days too
-    close to the end of the data to check are not tested. Columns as in `target_decreases`,
-    with ``before`` and ``after`` the two medians.
-    """
-    rates = effective.dropna()
-    rates = rates[rates.index.day_of_week < 5]
-    # Each test as a whole column (day t in row t), then one pass to keep one date per step.
-    before = rates.rolling(PRE_WINDOW).median().shift(1)
-    after = rates.rolling(POST_WINDOW).median().shift(-(POST_WINDOW - 1))
-    highest_next = rates.rolling(CONFIRM_DAYS).max().shift(-(CONFIRM_DAYS - 1))
-    smooth = rates.rolling(SMOOTH_DAYS).median()
-    # The 5-day medians that use only day t onwards: those ending on t+4 .. t+HOLD_DAYS-1.
-    span = HOLD_DAYS - SMOOTH_DAYS + 1
-    highest_smooth = smooth.rolling(span).max().shift(-(HOLD_DAYS - 1))
-    confirmed = before - highest_next > CONFIRM_DROP + EPS
-    stepped = before - after >= STEP - EPS
-    held = highest_smooth <= before - HOLD_MARGIN + EPS
-    candidate = (confirmed & stepped & held).to_numpy()
-    rows = []
-    next_allowed = 0
-    for i in np.flatnonzero(candidate):
-        if i < next_allowed:
-            continue
-        rows.append({"date": rates.index[i], "before": float(before.iloc[i]),
-                     "after": float(after.iloc[i]),
-                     "change": float(after.iloc[i] - before.iloc[i])})
-        next_allowed = i + POST_WINDOW
-    return pd.DataFrame(rows, columns=["date", "before", "after", "change"])
-
-
-def policy_rate_decreases(effective: pd.Series, target: pd.Series) -> pd.DataFrame:
-    """Every decrease of the fed funds rate: from the target (`target`, e.g. DFEDTARU) from its
-    first date on, from the effective rate (`effective`, DFF) before it.
-
-    Adds a ``source`` column naming the series each date came from.
-    """
-    target = target.dropna()
-    switch = target.index[0]
-    # Detect on data past the switch so the last weeks before it can be confirmed too.
-    early = effective_rate_decreases(effective.loc[:switch + pd.DateOffset(months=3)])
-    early = early[early["date"] < switch].assign(source=str(effective.name or "effective"))
-    late = target_decreases(target).assign(source=str(target.name or "target"))
-    frame = pd.concat([early, late], ignore_index=True)
-    return frame.sort_values("date", kind="stable").reset_index(drop=True)
-
-
 def first_cuts(decreases: pd.DatetimeIndex, quiet_months: int,
                covered_from: pd.Timestamp) -> pd.DatetimeIndex:
     """Decrease dates -> the first decrease of each easing cycle.
@@ -138,24 +66,6 @@ def first_cuts(decreases: pd.DatetimeIndex, quiet_months: int,
             chosen.append(when)
         previous = when
     return pd.DatetimeIndex(chosen, name="first_cut")
-
-
-def stable_quiet_range(decreases: pd.DatetimeIndex, quiet_months: int,
-                       covered_from: pd.Timestamp, since: pd.Timestamp,
-                       search: range = range(1, 121)) -> tuple[int, int]:
-    """The range of quiet periods (months, inclusive) that give exactly the same first cuts on
-    or after `since` as `quiet_months` does: how sensitive the event list is to the choice."""
-    def listed(months: int) -> list[pd.Timestamp]:
-        cuts = first_cuts(decreases, months, covered_from)
-        return list(cuts[cuts >= since])
-
-    reference = listed(quiet_months)
-    low = high = quiet_months
-    while low - 1 in search and listed(low - 1) == reference:
-        low -= 1
-    while high + 1 in search and listed(high + 1) == reference:
-        high += 1
-    return low, high
 
 
 def close_on_or_before(prices: pd.Series, when: pd.Timestamp) -> pd.Timestamp | None:

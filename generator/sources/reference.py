@@ -80,3 +80,66 @@ def read_expense_ratios(path: Path) -> pd.DataFrame:
     frame = raw.set_index("ticker")
     frame["expense_ratio_pct"] = frame["expense_ratio_pct"].astype("float64")
     return frame
+
+
+FOMC_COLUMNS = ("decision_date", "target_before", "target_after", "previous_cut", "announced",
+                "source_url", "note")
+_DAY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+def read_fomc_first_cuts(path: Path, quiet_months: int) -> pd.DataFrame:
+    """Read and check `fomc_first_cuts.csv`: the first cut of each Fed easing cycle, as the
+    Federal Reserve recorded the decision; one row per cycle, in date order.
+
+    Columns: ``decision_date`` and ``previous_cut`` (Timestamps: the day the FOMC decided, and
+    its last decrease before it), ``target_before`` / ``target_after`` (percent; the range's
+    upper limit since December 2008), ``announced`` (bool: the FOMC announced target changes
+    only from 1994), ``source_url`` (https, federalreserve.gov) and ``note``. Each row must be a
+    decrease that follows at least `quiet_months` months with no decrease, or this raises
+    `DataError` naming the file, line and column.
+    """
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise DataError(f"FOMC first cuts: file not found: {path}") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"FOMC first cuts: cannot parse {path}: {exc}") from None
+    if tuple(raw.columns) != FOMC_COLUMNS:
+        raise DataError(f"FOMC first cuts: unexpected columns in {path}: {list(raw.columns)} "
+                        f"(expected {list(FOMC_COLUMNS)})")
+    if raw.empty:
+        raise DataError(f"FOMC first cuts: no rows in {path}")
+
+    def fail(row: int, column: str, detail: str) -> DataError:
+        return DataError(f"FOMC first cuts: {path} line {row + 2}, column {column}: {detail}")
+
+    for row, record in raw.iterrows():
+        for column in ("decision_date", "previous_cut"):
+            if not _DAY.match(record[column]):
+                raise fail(int(row), column, f"{record[column]!r} is not a date (YYYY-MM-DD)")
+        for column in ("target_before", "target_after"):
+            try:
+                float(record[column])
+            except ValueError:
+                raise fail(int(row), column, f"not a number: {record[column]!r}") from None
+        if float(record["target_after"]) >= float(record["target_before"]):
+            raise fail(int(row), "target_after", "not below target_before: not a cut")
+        if record["announced"] not in ("yes", "no"):
+            raise fail(int(row), "announced", f"{record['announced']!r} is not yes or no")
+        if not record["source_url"].startswith("https://www.federalreserve.gov/"):
+            raise fail(int(row), "source_url", "not a federalreserve.gov https URL")
+        decided, previous = pd.Timestamp(record["decision_date"]), pd.Timestamp(
+            record["previous_cut"])
+        if previous > decided - pd.DateOffset(months=quiet_months):
+            raise fail(int(row), "previous_cut",
+                       f"{record['previous_cut']} is within {quiet_months} months of "
+                       f"{record['decision_date']}: not the first cut of a cycle")
+    frame = raw.assign(
+        decision_date=pd.to_datetime(raw["decision_date"]),
+        previous_cut=pd.to_datetime(raw["previous_cut"]),
+        target_before=raw["target_before"].astype("float64"),
+        target_after=raw["target_after"].astype("float64"),
+        announced=raw["announced"] == "yes")
+    if not frame["decision_date"].is_monotonic_increasing:
+        raise DataError(f"FOMC first cuts: {path}: rows are not in date order")
+    return frame.reset_index(drop=True)

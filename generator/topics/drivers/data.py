@@ -1,7 +1,8 @@
 """Facts for What drives small caps, namespaced under ``drivers``: rates, credit and the cycle.
 
-The event lists (recession troughs, first Fed cuts) are derived here from FRED series and
-published as facts and as figure CSVs, so other pages can cite the same events.
+The event lists are published as facts and as figure CSVs, so other pages can cite the same
+events: recession troughs derived from FRED's USREC, and first Fed cuts as the Federal Reserve
+recorded the decisions (a dated reference file), checked against the stored target range.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ import pandas as pd
 from generator.analytics import events
 from generator.analytics.relative import period_end_prices, relative_line, returns_by_regime
 from generator.analytics.risk import drawdown
+from generator.settings import Settings
+from generator.sources.reference import read_fomc_first_cuts
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
 
 HORIZONS = (3, 6, 12)  # months after each event
 QUIET_MONTHS = 12  # a first cut follows at least a year with no cut
+FOMC_FILE = "fomc_first_cuts.csv"
 REGIME_THRESHOLD = 0.5  # percentage points over 12 months: "rising" / "falling"
 SPREAD_BANDS = (0.0, 4.0, 6.0, 8.0, float("inf"))  # high-yield spread bands, percent
 
@@ -62,7 +66,9 @@ def regime_summary(store: Store) -> pd.DataFrame:
     for series_id, name in (("FEDFUNDS", "Fed funds rate"), ("DGS10", "10-year yield")):
         level = month_end_values(store, series_id)
         table = returns_by_regime(rel, level.diff(12), REGIME_THRESHOLD)
-        table["annualised_mean"] = table["mean"] * 12
+        # Annualised by compounding the average month, (1 + mean) ** 12 − 1, like every other
+        # annual rate on the site (geometric, not mean × 12).
+        table["annualised_mean"] = (1.0 + table["mean"]) ** 12 - 1.0
         table.index = [f"{name} {regime}" for regime in table.index]
         blocks.append(table)
     frame = pd.concat(blocks)
@@ -131,38 +137,49 @@ def recession_events(store: Store) -> pd.DataFrame:
     return table
 
 
-def rate_decreases(store: Store) -> pd.DataFrame:
-    """Every detected fed funds decrease (DFF step detector before DFEDTARU exists, DFEDTARU
-    after), with the rate before and after (percent) and the series it came from."""
-    return events.policy_rate_decreases(load_values(store, "DFF"), load_values(store, "DFEDTARU"))
+def fomc_first_cuts() -> pd.DataFrame:
+    """The Fed's first cut of each easing cycle, as the Federal Reserve recorded the decision
+    (`data/reference/fomc_first_cuts.csv`, each row with its federalreserve.gov source)."""
+    return read_fomc_first_cuts(Settings.from_env().reference_dir / FOMC_FILE, QUIET_MONTHS)
+
+
+def target_first_cuts(store: Store) -> pd.DatetimeIndex:
+    """First cuts read from the stored target range (DFEDTARU, since December 2008): the first
+    day at a lower upper limit after at least `QUIET_MONTHS` months with no decrease. Used to
+    check the reference file and to catch a new cycle before the file lists it."""
+    target = load_values(store, "DFEDTARU")
+    drops = pd.DatetimeIndex(events.target_decreases(target)["date"])
+    return events.first_cuts(drops, QUIET_MONTHS, target.index[0])
 
 
 def first_cut_events(store: Store) -> pd.DataFrame:
-    """One row per first cut of a Fed easing cycle since the Russell 2000 data begins, with the
-    rate before and after and both indexes' price returns 3, 6 and 12 months after."""
+    """One row per first cut of a Fed easing cycle since the Russell 2000 data begins, dated by
+    the FOMC's decision, with the target before and after and both indexes' price returns 3, 6
+    and 12 months after the close on the decision day.
+
+    A first cut the stored target range shows but the reference file does not yet list (a new
+    cycle after the file was last edited) is added, dated the day before the target took effect,
+    with ``source`` saying so.
+    """
     rut, spx = load_values(store, "^RUT"), load_values(store, "^GSPC")
-    decreases = rate_decreases(store)
-    covered = load_values(store, "DFF").index[0]
-    cuts = events.first_cuts(pd.DatetimeIndex(decreases["date"]), QUIET_MONTHS, covered)
-    cuts = cuts[cuts >= rut.index[0]]
-    table = rename_event_columns(events.event_study(rut, spx, cuts, HORIZONS))
-    detail = decreases.set_index("date").loc[cuts, ["before", "after", "source"]]
-    table["rate_before"] = detail["before"].to_numpy()
-    table["rate_after"] = detail["after"].to_numpy()
-    table["source"] = detail["source"].to_numpy()
-    return table
-
-
-def detector_check(store: Store) -> dict[str, Any]:
-    """The effective-rate detector run where the target is also known (since DFEDTARU starts):
-    how many target decreases it finds on the same day, and within a week."""
+    reference = fomc_first_cuts()
+    reference = reference[reference["decision_date"] >= rut.index[0]]
+    rows = reference[["decision_date", "target_before", "target_after", "source_url"]].copy()
     target = load_values(store, "DFEDTARU")
-    truth = pd.DatetimeIndex(events.target_decreases(target)["date"])
-    found = pd.DatetimeIndex(
-        events.effective_rate_decreases(load_values(store, "DFF").loc[target.index[0]:])["date"])
-    near = sum(bool(((found - day).days.to_series().abs() <= 7).any()) for day in truth)
-    return {"target_decreases": len(truth), "same_day": len(truth.intersection(found)),
-            "within_week": near, "detected": len(found)}
+    for effective in target_first_cuts(store):
+        near = (reference["decision_date"] - effective).abs() <= pd.Timedelta(days=2)
+        if not near.any():
+            before = float(target.loc[:effective].iloc[-2])
+            rows.loc[len(rows)] = [effective - pd.Timedelta(days=1), before,
+                                   float(target.loc[effective]),
+                                   "not yet in the reference file: read from the target range"]
+    rows = rows.sort_values("decision_date").reset_index(drop=True)
+    cuts = pd.DatetimeIndex(rows["decision_date"])
+    table = rename_event_columns(events.event_study(rut, spx, cuts, HORIZONS))
+    table["rate_before"] = rows["target_before"].to_numpy()
+    table["rate_after"] = rows["target_after"].to_numpy()
+    table["source"] = rows["source_url"].to_numpy()
+    return table
 
 
 def event_summary(table: pd.DataFrame) -> dict[str, Any]:
@@ -186,10 +203,7 @@ def drivers_facts(store: Store) -> dict[str, Any]:
     credit = credit_table(store)
     troughs = recession_events(store)
     cuts = first_cut_events(store)
-    decreases = rate_decreases(store)
-    rut = load_values(store, "^RUT")
-    low, high = events.stable_quiet_range(pd.DatetimeIndex(decreases["date"]), QUIET_MONTHS,
-                                          load_values(store, "DFF").index[0], rut.index[0])
+    reference = fomc_first_cuts()
     target_first = load_values(store, "DFEDTARU").index[0]
     peak_day = credit["high_yield_spread"].idxmax()
     return {"drivers": {
@@ -209,10 +223,9 @@ def drivers_facts(store: Store) -> dict[str, Any]:
         "recessions": event_summary(troughs),
         "first_cut_events": cuts,
         "first_cuts": event_summary(cuts),
-        "first_cuts_from_effective": int((cuts["source"] == "DFF").sum()),
-        "quiet_months": QUIET_MONTHS, "quiet_low": low, "quiet_high": high,
+        "first_cuts_unannounced": int((~reference["announced"]).sum()),
+        "first_cuts_unlisted": int(cuts["source"].str.startswith("not yet").sum()),
+        "quiet_months": QUIET_MONTHS,
         "target_first_date": target_first.date(),
-        "decreases": len(decreases),
-        "detector": detector_check(store),
         "horizons": list(HORIZONS),
     }}

@@ -23,7 +23,6 @@ from generator.topics.drivers.data import (
     credit_table,
     event_summary,
     first_cut_events,
-    rate_decreases,
     rates_table,
     recession_events,
 )
@@ -151,18 +150,18 @@ def event_study_recessions(store: Store) -> Drawn:
 @figure(
     id="r2k-event-study-first-cuts",
     title="After the Fed's first rate cut: Russell 2000 minus S&P 500",
-    page=PAGE, sources=("DFEDTARU", "DFF", "^RUT", "^GSPC"),
+    page=PAGE, sources=("data/reference/fomc_first_cuts.csv", "DFEDTARU", "^RUT", "^GSPC"),
+    source_note="Federal Reserve (FOMC decisions, federalreserve.gov)",
     method="Events: the first cut of each Fed easing cycle since the Russell 2000 data "
-           f"begins, i.e. a decrease in the fed funds rate with no other decrease in the "
-           f"{QUIET_MONTHS} months before it. Decreases come from the target range's upper "
-           "limit (DFEDTARU) since it exists, and before that from a step detector on the "
-           "daily effective rate (DFF): the rate is more than 0.10 points below its median of "
-           "the previous two weeks on the day and the two days after, the next two weeks' "
-           "median is at least 0.15 points lower, and the five-day median stays at least 0.10 "
-           "points below the old level for six weeks. Returns run from the close on the event "
-           "day (the first day at the lower rate) to the last close on or before 3, 6 and 12 "
-           "calendar months later, from index levels (price return); bars show the Russell "
-           "2000's return minus the S&P 500's.",
+           f"begins, i.e. a decrease in the fed funds target with no other decrease in the "
+           f"{QUIET_MONTHS} months before it, dated by the FOMC's decision as the Federal "
+           "Reserve recorded it (data/reference/fomc_first_cuts.csv, one federalreserve.gov "
+           "source per row; before 1994 the FOMC did not announce its target, so the 1989 "
+           "date is the recorded intermeeting decision). Since December 2008 each date is "
+           "checked against the target range's upper limit (FRED DFEDTARU): it fell within "
+           "two days. Returns run from the close on the decision day to the last close on or "
+           "before 3, 6 and 12 calendar months later, from index levels (price return); bars "
+           "show the Russell 2000's return minus the S&P 500's.",
 )
 def event_study_first_cuts(store: Store) -> Drawn:
     table = first_cut_events(store)
@@ -170,10 +169,6 @@ def event_study_first_cuts(store: Store) -> Drawn:
     fig = event_chart(table, "label")
     # Every event up to the last close was looked for, so the study is as of that close.
     last = load_values(store, "^RUT").index[-1].date()
-    decreases = rate_decreases(store)
-    audit = decreases.assign(date=decreases["date"].dt.strftime("%Y-%m-%d")).set_index("date")
-    notes = (f"{len(table)} events, from {len(decreases)} detected decreases (all listed in "
-             "r2k-fed-rate-decreases.csv).")
+    notes = f"{len(table)} events; the CSV gives each decision's source."
     return Drawn(fig, event_csv(table.drop(columns="label")), last,
-                 event_takeaway(table, "first cuts"), notes=notes,
-                 extra_csv={"r2k-fed-rate-decreases": audit})
+                 event_takeaway(table, "first cuts"), notes=notes)
