@@ -10,10 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.analytics.holding_periods import (
-    annualised_without_best_days,
-    rolling_annualised_returns,
-)
+from generator.analytics.holding_periods import annualised_without_best_days
+from generator.analytics.periods import rolling_window_returns
 from generator.pages import format as fmt
 from generator.topics.checklist.data import checklist_facts
 from tests.snapshot_raw import raw_close, raw_fred
@@ -72,7 +70,9 @@ def test_holding_period_helpers_on_a_tiny_series():
     # Month-end closes doubling over exactly ten years: 10-year annualised 2 ** (1/10) − 1.
     months = pd.date_range("2000-01-31", periods=121, freq="ME")
     prices = pd.Series(np.geomspace(100, 200, 121), index=months)
-    rolling = rolling_annualised_returns(prices, 10)
+    # A close in the next month: that month is not over, so no window ends in it.
+    prices[pd.Timestamp("2010-02-01")] = 999.0
+    rolling = rolling_window_returns(prices, 10)
     assert len(rolling) == 1 and rolling.iloc[0] == pytest.approx(2 ** 0.1 - 1, rel=1e-12)
     # Five daily closes: +10 %, −10 %, +20 %, 0 %; without the best day the +20 % is gone.
     days = pd.Series([100.0, 110.0, 99.0, 118.8, 118.8],
@@ -82,6 +82,16 @@ def test_holding_period_helpers_on_a_tiny_series():
     years = 730 / 365.25  # 2001-01-01 to 2003-01-01
     assert every == pytest.approx(1.188 ** (1 / years) - 1, rel=1e-12)
     assert without == pytest.approx(0.99 ** (1 / years) - 1, rel=1e-12)
+
+
+def test_checklist_and_history_count_the_same_ten_year_windows(built_site, store):
+    """One function, one number: the checklist's windows are History's (complete months)."""
+    from generator.topics.history.data import rolling_wins_table
+    checklist = checklist_facts(store)["checklist"]["horizon"]
+    history = rolling_wins_table(store)["russell_2000"].dropna()
+    assert checklist["years"] == 10
+    assert checklist["windows"] == len(history) == 347
+    assert history.index[-1] == pd.Timestamp("2026-07-31")
 
 
 def test_sector_weights_appear_only_when_holdings_facts_exist(built_site, store):

@@ -61,3 +61,29 @@ def test_vix_vs_realised_csv(built_site, both, snapshot_dir):
     assert table.loc["2020-03-31", "russell_2000_realised"] == pytest.approx(realised, rel=1e-9)
     page = (built_site.docs_dir / "volatility.md").read_text()
     assert "RVX is not in our data" in page
+
+
+def test_the_horizon_claim_follows_the_numbers():
+    from generator.topics.volatility.data import horizon_claim
+    # Monthly above daily for small caps: daily returns understate the risk.
+    assert horizon_claim(0.20, 0.15, 0.22, 0.15)["rule"] == "monthly-higher"
+    # Monthly below daily for both, but the ratio widens (the snapshot's case).
+    claim = horizon_claim(0.215, 0.184, 0.198, 0.151)
+    assert claim["rule"] == "ratio-wider"
+    assert claim["ratio_daily"] == pytest.approx(0.215 / 0.184)
+    assert claim["ratio_monthly"] == pytest.approx(0.198 / 0.151)
+    assert horizon_claim(0.20, 0.10, 0.18, 0.10)["rule"] == "agree"
+
+
+def test_volatility_page_makes_the_claim_the_data_supports(built_site, store):
+    from generator.topics.volatility.data import volatility_facts
+    vol = volatility_facts(store)["vol"]
+    # The snapshot: 19.8 % monthly < 21.5 % daily for the Russell 2000; ratio 1.17 -> 1.31.
+    assert vol["monthly_annualised_small"] == pytest.approx(0.198, abs=5e-4)
+    assert vol["full_small"] == pytest.approx(0.215, abs=5e-4)
+    assert vol["horizon"]["rule"] == "ratio-wider"
+    assert round(vol["horizon"]["ratio_daily"], 2) == 1.17
+    assert round(vol["horizon"]["ratio_monthly"], 2) == 1.31
+    text = (built_site.docs_dir / "volatility.md").read_text()
+    assert "Daily volatility understates small-cap risk" not in text
+    assert "small caps look relatively riskier" in text

@@ -7,19 +7,9 @@ import pandas as pd
 
 from generator.analytics.returns import (
     calendar_year_returns,
-    period_end_prices,
     simple_returns,
     years_between,
 )
-
-
-def rolling_annualised_returns(prices: pd.Series, years: int) -> pd.Series:
-    """Prices -> annualised price return over every `years`-long window between month-end
-    closes, indexed by the window's last month end (fractions per year)."""
-    ends = period_end_prices(prices, "ME")
-    months = 12 * years
-    growth = (ends / ends.shift(months)).dropna()
-    return growth ** (1.0 / years) - 1.0
 
 
 def annualised_without_best_days(prices: pd.Series, days: int) -> tuple[float, float]:

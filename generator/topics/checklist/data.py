@@ -12,11 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from generator.analytics.holding_periods import (
-    annualised_without_best_days,
-    down_shares,
-    rolling_annualised_returns,
-)
+from generator.analytics.holding_periods import annualised_without_best_days, down_shares
+from generator.analytics.periods import rolling_window_returns
 from generator.analytics.returns import TRADING_DAYS, return_since, simple_returns
 from generator.analytics.risk import annualised_volatility, drawdown_episodes, max_drawdown
 from generator.catalog import get
@@ -58,8 +55,9 @@ def longest_underwater(prices: pd.Series) -> dict[str, Any]:
 
 
 def horizon_facts(prices: pd.Series, years: int) -> dict[str, Any]:
-    """Rolling `years`-year annualised price returns: share positive, worst, best."""
-    rolling = rolling_annualised_returns(prices, years)
+    """Rolling `years`-year annualised price returns (complete months only, the same windows as
+    History's): share positive, worst, best."""
+    rolling = rolling_window_returns(prices, years)
     return {"years": years, "windows": len(rolling), "share_positive": float((rolling > 0).mean()),
             "worst": float(rolling.min()), "worst_end": rolling.idxmin().date(),
             "best": float(rolling.max()), "best_end": rolling.idxmax().date()}
