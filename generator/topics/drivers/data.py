@@ -15,7 +15,6 @@ import pandas as pd
 from generator.analytics import events
 from generator.analytics.relative import period_end_prices, relative_line, returns_by_regime
 from generator.analytics.risk import drawdown
-from generator.settings import Settings
 from generator.sources.reference import read_fomc_first_cuts
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
@@ -137,10 +136,10 @@ def recession_events(store: Store) -> pd.DataFrame:
     return table
 
 
-def fomc_first_cuts() -> pd.DataFrame:
+def fomc_first_cuts(store: Store) -> pd.DataFrame:
     """The Fed's first cut of each easing cycle, as the Federal Reserve recorded the decision
     (`data/reference/fomc_first_cuts.csv`, each row with its federalreserve.gov source)."""
-    return read_fomc_first_cuts(Settings.from_env().reference_dir / FOMC_FILE, QUIET_MONTHS)
+    return read_fomc_first_cuts(store.reference_file(FOMC_FILE), QUIET_MONTHS)
 
 
 def target_first_cuts(store: Store) -> pd.DatetimeIndex:
@@ -162,7 +161,7 @@ def first_cut_events(store: Store) -> pd.DataFrame:
     with ``source`` saying so.
     """
     rut, spx = load_values(store, "^RUT"), load_values(store, "^GSPC")
-    reference = fomc_first_cuts()
+    reference = fomc_first_cuts(store)
     reference = reference[reference["decision_date"] >= rut.index[0]]
     rows = reference[["decision_date", "target_before", "target_after", "source_url"]].copy()
     target = load_values(store, "DFEDTARU")
@@ -203,7 +202,7 @@ def drivers_facts(store: Store) -> dict[str, Any]:
     credit = credit_table(store)
     troughs = recession_events(store)
     cuts = first_cut_events(store)
-    reference = fomc_first_cuts()
+    reference = fomc_first_cuts(store)
     target_first = load_values(store, "DFEDTARU").index[0]
     peak_day = credit["high_yield_spread"].idxmax()
     return {"drivers": {
