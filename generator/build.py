@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.errors import BuildError
 from generator.figures import build_figures
@@ -99,13 +100,13 @@ def render_site(settings: Settings) -> bool:
     return True
 
 
-def build_site(settings: Settings, log: Callable[[str], None] = print,
-               mkdocs: bool = True) -> Timings:
-    """Import (if needed) -> analytics -> figures -> pages -> mkdocs. Never touches the network
+def generate_docs(settings: Settings, timings: Timings | None = None,
+                  log: Callable[[str], None] = print) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Import (if needed) -> analytics -> figures -> pages: the docs folder mkdocs renders.
+    Returns the facts and figures the pages were rendered from. Never touches the network
     unless the store is empty and there is no snapshot to import."""
-    timings = Timings()
+    timings = timings if timings is not None else Timings()
     store = Store(settings.store_dir, settings.reference_dir)
-    docs = settings.docs_dir
     with timings.stage("import"):
         ensure_store(settings, log=log)
     with timings.stage("analytics"):
@@ -113,11 +114,24 @@ def build_site(settings: Settings, log: Callable[[str], None] = print,
         facts, _ = cached_facts(store, settings.cache_dir, settings.reference_dir)
         facts.update(data_freshness(store, settings.build_date))  # depends on the build day
     with timings.stage("figures"):
-        figures = build_figures(store, docs, cache_dir=settings.cache_dir)
+        figures = build_figures(store, settings.docs_dir, cache_dir=settings.cache_dir)
     with timings.stage("pages"):
-        copy_assets(docs)
-        render_pages(settings.content_dir, docs, facts, figures)
-        write_feed(docs, facts, settings.site_url)
+        write_pages(settings, facts, figures)
+    return facts, figures
+
+
+def write_pages(settings: Settings, facts: dict[str, Any], figures: dict[str, Any]) -> None:
+    """The pages stage: assets, every page and generated page, the feed."""
+    copy_assets(settings.docs_dir)
+    render_pages(settings.content_dir, settings.docs_dir, facts, figures)
+    write_feed(settings.docs_dir, facts, settings.site_url)
+
+
+def build_site(settings: Settings, log: Callable[[str], None] = print,
+               mkdocs: bool = True) -> Timings:
+    """The whole build: `generate_docs`, then mkdocs renders the docs folder to the site."""
+    timings = Timings()
+    generate_docs(settings, timings, log)
     if mkdocs:
         with timings.stage("mkdocs"):
             if not render_site(settings):

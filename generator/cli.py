@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import traceback
 from pathlib import Path
@@ -18,11 +17,15 @@ from generator.settings import Settings
 def cmd_site(settings: Settings, args: argparse.Namespace) -> int:
     from generator.build import build_site, site_index
 
-    timings = build_site(settings)
+    render = not getattr(args, "no_mkdocs", False)
+    timings = build_site(settings, mkdocs=render)
     for name, seconds in timings.stages.items():
         print(f"  {name:<10} {seconds:6.2f} s")
     print(f"  {'total':<10} {timings.total:6.2f} s")
-    print(f"Site built: {site_index(settings)}  (preview with `make serve`)")
+    if render:
+        print(f"Site built: {site_index(settings)}  (preview with `make serve`)")
+    else:
+        print(f"Docs written: {settings.docs_dir} (not rendered)")
     return 0
 
 
@@ -33,18 +36,10 @@ def cmd_update(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    """Serve the built site (build it first if missing) on localhost."""
-    from generator.build import site_index
+    """Live preview on localhost: rebuilds on every change and reloads the browser."""
+    from generator.serve import serve
 
-    if not site_index(settings).exists():
-        cmd_site(settings, args)
-    print(f"Serving {settings.site_dir} at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)")
-    command = [sys.executable, "-m", "http.server", str(args.port), "--bind", "127.0.0.1",
-               "--directory", str(settings.site_dir)]
-    try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 0
+    return serve(settings, args.port)
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
@@ -104,10 +99,12 @@ def cmd_publish_dry_run(settings: Settings, args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
-    sub.add_parser("site", help="build the whole site offline from the store")
+    site = sub.add_parser("site", help="build the whole site offline from the store")
+    site.add_argument("--no-mkdocs", action="store_true",
+                      help="write the docs folder only (make serve renders it live)")
     update = sub.add_parser("update", help="refresh the store from the live feeds")
     update.add_argument("series", nargs="*", help="only these series ids (default: all)")
-    serve = sub.add_parser("serve", help="serve the built site on localhost")
+    serve = sub.add_parser("serve", help="live preview on localhost, rebuilt on every change")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     bench = sub.add_parser("bench", help="measure build time, page weight and Lighthouse")
     bench.add_argument("--no-lighthouse", action="store_true",
