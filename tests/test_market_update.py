@@ -341,6 +341,11 @@ def test_a_rejected_series_in_the_report_makes_the_data_stale(store, tmp_path):
     assert not fresh["behind"] and fresh["stale"]
     assert [p["series"] for p in fresh["problems"]] == ["BAMLH0A0HYM2"]
     assert fresh["last_checked"] == "2026-08-24T22:01:00Z"
+    assert fresh["checked_on"] == dt.date(2026, 8, 24)
+    # Pages get publishers and counts, never the report's reasons.
+    assert fresh["failed_sources"] == [{"name": "FRED", "count": 1}]
+    assert "reason" not in fresh["problems"][0]
+    assert fresh["problems"][0]["last_date"] == dt.date(2026, 8, 20)
     # Nothing rejected, but a feed the update reads has not moved on: still stale.
     report[1] = {"series": "DGS10", "status": "unchanged", "reason": "", "stale": True,
                  "last_date": "2026-08-13", "checked_at": "2026-08-24T22:01:00Z"}
@@ -354,6 +359,19 @@ def test_a_rejected_series_in_the_report_makes_the_data_stale(store, tmp_path):
     path.write_text("{not json")
     with pytest.raises(DataError, match=r"_update_report\.json"):
         data_freshness(small, dt.date(2026, 8, 24))
+
+
+def test_failures_are_grouped_by_publisher_in_a_fixed_order():
+    from generator.topics.market_update.data import _reader_entry, by_publisher
+
+    entries = [{"series": s, "status": "unreachable", "reason": "curl: (6) …"}
+               for s in ("DGS10", "^RUT", "DFF", "IWM")]
+    entries += [{"series": "IWM holdings", "status": "rejected", "source": "ishares"},
+                {"series": "members' closes", "status": "unreachable", "source": "yahoo"},
+                {"series": "mystery", "status": "failed", "last_date": "not a date"}]
+    groups = by_publisher([_reader_entry(e) for e in entries])
+    assert groups == [{"name": "Yahoo Finance", "count": 3}, {"name": "FRED", "count": 2},
+                      {"name": "iShares", "count": 1}, {"name": "another source", "count": 1}]
 
 
 def test_business_days_and_archive_days():

@@ -21,7 +21,7 @@ from generator.analytics.market_update import (
     trading_days_for_archive,
 )
 from generator.analytics.narrative import desk_note
-from generator.catalog import get
+from generator.catalog import BY_ID, get
 from generator.errors import DataError
 from generator.store import Store, load_values
 from generator.topics import provides
@@ -115,30 +115,75 @@ def read_update_report(store: Store) -> list[dict[str, Any]] | None:
     return entries
 
 
+# Who publishes each source, as readers know them (report entries name a source; a series id
+# from the catalog or a table name is enough for older reports).
+PUBLISHERS: dict[str, str] = {"yahoo": "Yahoo Finance", "fred": "FRED", "ishares": "iShares"}
+
+
+def publisher_of(entry: dict[str, Any]) -> str:
+    """The publisher a run-report entry's data comes from, by the name readers know."""
+    source = entry.get("source")
+    if source not in PUBLISHERS:
+        series = BY_ID.get(str(entry.get("series")))
+        source = series.source if series else (
+            "ishares" if "holdings" in str(entry.get("series", "")).lower() else None)
+    return PUBLISHERS.get(str(source), "another source")
+
+
+def by_publisher(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Reader entries (`_reader_entry`) grouped by publisher, in a fixed order:
+    ``[{name, count}]``."""
+    order = [*PUBLISHERS.values(), "another source"]
+    counts: dict[str, int] = {}
+    for entry in entries:
+        name = entry["publisher"]
+        counts[name] = counts.get(name, 0) + 1
+    return [{"name": name, "count": counts[name]} for name in order if name in counts]
+
+
+def _reader_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """What a page may know of a report entry: no `reason` (library and network messages stay
+    in the report and the logs), the last date only if it is a date."""
+    try:
+        last = dt.date.fromisoformat(str(entry.get("last_date"))[:10])
+    except ValueError:
+        last = None
+    title = BY_ID[entry["series"]].title if entry.get("series") in BY_ID else None
+    return {"series": str(entry["series"]), "title": title, "status": str(entry["status"]),
+            "last_date": last, "publisher": publisher_of(entry)}
+
+
 def data_freshness(store: Store, build_date: dt.date) -> dict[str, Any]:
     """How old the data is on `build_date` and whether the last update rejected anything.
 
     Stale when the last Russell 2000 close is more than the catalog's `stale_business_days`
     weekdays before the build date, when the last update report lists a series whose status is
     not "updated" or "unchanged" (rejected, unreachable, failed), or when it flags a series the
-    market update reads as a stale feed.
+    market update reads as a stale feed. Pages get the failures grouped by publisher
+    (`failed_sources`, `lagging_sources`), never the report's reasons.
     """
     rut = get("^RUT")
     meta = store.read_meta(rut)
     as_of = meta.last_date
     behind = business_days_after(as_of, build_date)
     report = read_update_report(store)
-    problems = [e for e in (report or []) if e["status"] not in OK_STATUSES]
+    problems = [_reader_entry(e) for e in (report or []) if e["status"] not in OK_STATUSES]
     # Fetched fine but the feed itself has not moved on (the update flags it `stale`).
-    lagging = [e for e in (report or []) if e["status"] in OK_STATUSES and e.get("stale")
-               and e["series"] in ROLES.values()]
+    lagging = [_reader_entry(e) for e in (report or []) if e["status"] in OK_STATUSES
+               and e.get("stale") and e["series"] in ROLES.values()]
     checked = sorted(str(e["checked_at"]) for e in (report or []) if e.get("checked_at"))
+    try:
+        checked_on = dt.date.fromisoformat(checked[-1][:10]) if checked else None
+    except ValueError:
+        checked_on = None
     return {"freshness": {
         "as_of": as_of, "build_date": build_date,
         "business_days_behind": behind, "calendar_days_behind": (build_date - as_of).days,
         "limit": rut.stale_business_days, "behind": behind > rut.stale_business_days,
         "problems": problems, "lagging": lagging,
+        "failed_sources": by_publisher(problems), "lagging_sources": by_publisher(lagging),
         "stale": behind > rut.stale_business_days or bool(problems) or bool(lagging),
-        "report": report, "last_checked": checked[-1] if checked else None,
+        "report": None if report is None else len(report),
+        "last_checked": checked[-1] if checked else None, "checked_on": checked_on,
         "from_snapshot": meta.origin.startswith("snapshot:"),
     }}
