@@ -119,3 +119,25 @@ def test_figure_caption_and_data_table_escape_outside_text() -> None:
     assert soup.find_all(["img", "script"]) == []
     assert [a.get("href") for a in soup.find_all("a")] == ["#f-data", "figures/f.csv"]
     assert "<script>alert(3)</script>" in soup.get_text()
+
+
+def test_csv_downloads_make_formulas_inert_and_keep_numbers() -> None:
+    from generator.figures.spec import csv_bytes
+
+    frame = pd.DataFrame(
+        {"name": ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1)", "\tTab",
+                  "\rCR", "-2.5", "Plain, with comma", "-"],
+         "weight": [-0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]},
+        index=pd.Index(["=1+1", "b", "c", "d", "e", "f", "g", "-"], name="ticker"))
+    lines = csv_bytes(frame).decode().split("\n")
+    assert lines[0] == "ticker,name,weight"
+    assert lines[1] == "'=1+1,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-0.5"
+    assert lines[2] == "b,'+cmd|' /C calc'!A0,1.0"
+    assert lines[3] == "c,'@SUM(A1),2.0"
+    assert lines[4] == "d,'\tTab,3.0"
+    assert lines[5] == "e,'\rCR,4.0"
+    assert lines[6] == "f,-2.5,5.0"  # text that is a number stays as it is
+    assert lines[7] == 'g,"Plain, with comma",6.0'
+    assert lines[8] == "-,-,7.0"  # a lone sign is no formula (iShares' unlisted ticker)
+    dated = pd.DataFrame({"=x": [-1.0]}, index=pd.DatetimeIndex(["2026-08-21"], name="date"))
+    assert csv_bytes(dated).decode() == "date,'=x\n2026-08-21,-1.0\n"

@@ -83,8 +83,42 @@ def figure(id: str, title: str, page: str, sources: tuple[str, ...], method: str
     return register
 
 
+# A text cell that starts with one of these is a formula to a spreadsheet (=HYPERLINK(…),
+# =cmd|…): OWASP's CSV-injection advice is to make it plain text with a leading apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def csv_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, made inert (``'=…``); numbers,
+    a lone sign (iShares writes ``-`` for an unlisted line's ticker) and other values unchanged."""
+    if isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_START) \
+            and not _is_number(value):
+        return "'" + value
+    return value
+
+
 def csv_bytes(data: pd.DataFrame) -> bytes:
-    """CSV of a figure's data: dates as YYYY-MM-DD, full float precision."""
+    """CSV of a figure's data: dates as YYYY-MM-DD, full float precision; text cells (and
+    headers) that a spreadsheet would run as formulas are prefixed with an apostrophe."""
+    data = data.rename(columns=csv_safe)
+    if not pd.api.types.is_numeric_dtype(data.index) and \
+            not pd.api.types.is_datetime64_any_dtype(data.index):
+        data = data.set_axis(data.index.map(csv_safe), axis=0)
+    text_columns = [i for i, c in enumerate(data.columns)
+                    if not pd.api.types.is_numeric_dtype(data.iloc[:, i])
+                    and not pd.api.types.is_datetime64_any_dtype(data.iloc[:, i])]
+    if text_columns:
+        data = data.copy()
+        for i in text_columns:
+            data.isetitem(i, data.iloc[:, i].map(csv_safe))
     out = io.StringIO()
     data.to_csv(out, index=data.index.name is not None, date_format="%Y-%m-%d",
                 lineterminator="\n")
