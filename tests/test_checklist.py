@@ -249,3 +249,32 @@ def test_market_update_page_shows_stale_notice_and_traces_sentences(browser, sit
     page.screenshot(path=str(artifacts / "market-update-1280-light.png"), full_page=True)
     assert errors == []
     context.close()
+
+
+def test_low_priced_members_by_hand(facts, store):
+    """Members under $5 on the last day, counted straight from the stored tables: closes on the
+    last row, less the members whose single-stock flags reach that day."""
+    tables = store.root / "tables"
+    closes = pd.read_parquet(tables / "members_close.parquet")
+    flags = pd.read_csv(tables / "members_exclusions.csv", parse_dates=["first_date", "last_date"])
+    last_day = closes.index[-1]
+    flagged = set(flags.loc[(flags["first_date"] <= last_day) & (flags["last_date"] >= last_day),
+                            "ticker"])
+    last = closes.iloc[-1].drop(labels=sorted(flagged & set(closes.columns))).dropna()
+    low = facts["low_priced"]
+    assert low["as_of"] == last_day.date()
+    assert low["members"] == len(last)
+    assert low["count"] == int((last < 5.0).sum()) > 0
+    assert low["share"] == pytest.approx(low["count"] / len(last))
+    assert 0 < low["weight"] < low["share"]  # low-priced members are small ones
+
+
+def test_every_kind_of_buyer_has_its_section(built_site):
+    html = (built_site.site_dir / "checklist" / "index.html").read_text(encoding="utf-8")
+    for section in ("if-you-buy-single-small-cap-stocks", "if-you-buy-a-fund"):
+        assert f'id="{section}"' in html
+    for item in ("stock-profits", "stock-debt", "stock-dilution", "stock-liquidity",
+                 "stock-owners", "fund-tracking", "fund-trading", "fund-size", "fund-wrapper",
+                 "fund-active"):
+        assert f'data-item="{item}"' in html
+    assert html.count("Check it yourself:") >= 8

@@ -20,6 +20,7 @@ from generator.catalog import get
 from generator.sources.reference import read_expense_ratios
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
+from generator.topics.inside.data import members_panel, usable_closes
 
 # Examples and conventions the items use (rules, not data).
 ALLOCATION_EXAMPLE = 0.10  # a 10 % small-cap slice of a portfolio
@@ -27,6 +28,9 @@ HORIZON_YEARS = 10
 BEST_DAYS = 10
 SMALL_CAP_FUNDS = ("IWM", "VTWO", "IJR", "SPSM", "VB", "SCHA", "IWC")  # plain index funds
 LEVERAGED_FUND = "TNA"
+# A share price under $5: the usual line below which quoted spreads, in percent of the price,
+# widen and many institutions may not buy (SEC "penny stock" rules start there too).
+LOW_PRICE = 5.0
 
 
 def worst_drawdown(prices: pd.Series) -> dict[str, Any]:
@@ -109,6 +113,20 @@ def leverage_facts(store: Store) -> dict[str, Any]:
             "iwm_return": float(iwm.iloc[-1] / iwm.iloc[0] - 1)}
 
 
+def low_priced_members(store: Store) -> dict[str, Any]:
+    """Members of the index fund whose close on the data's last day is under `LOW_PRICE`: how
+    many, their share of the members with a close that day (members flagged by the single-stock
+    checks on that day left out), and their combined weight in the fund's stocks."""
+    panel = members_panel(store)
+    end = pd.Timestamp(panel.closes.index[-1])
+    last = usable_closes(panel, end, end).iloc[-1].dropna()
+    low = last[last < LOW_PRICE]
+    weights = panel.equities.groupby("ticker")["weight"].sum()
+    return {"threshold": LOW_PRICE, "count": len(low), "members": len(last),
+            "share": len(low) / len(last), "as_of": panel.closes_as_of,
+            "weight": float(weights.reindex(low.index).fillna(0.0).sum())}
+
+
 @provides
 def checklist_facts(store: Store) -> dict[str, Any]:
     """Everything the checklist shows beside its items, under one key."""
@@ -137,4 +155,5 @@ def checklist_facts(store: Store) -> dict[str, Any]:
         "best_days": {"days": BEST_DAYS, "every_day": every, "without": without},
         "down": down_shares(rut),
         "daily_returns": len(simple_returns(rut)),
+        "low_priced": low_priced_members(store),
     }}
