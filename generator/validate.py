@@ -331,6 +331,12 @@ class MemberRules:
     (×10: a listed stock almost never does that without a corporate action, so it is far more
     often an unadjusted split than news).
     `stale_days`: the same close on this many consecutive sessions (a dead quote).
+    `large_up` / `large_down`: a one-day move to at least `large_up` times (+80 %) or at most
+    `large_down` times (−80 %) the previous close, even one that holds: an unadjusted split or
+    a bad print more often than news, though real news does it too (the pages show how much
+    screening these out changes a result).
+    `split_tolerance`: a one-day move within this of a split ratio (×2, 3, 4, 5, 8, 10, 20 or
+    ÷ the same: 0.5 is a 2-for-1 split) is a likely unadjusted split, whatever its size.
     """
 
     spike_factor: float = 1.8
@@ -338,14 +344,21 @@ class MemberRules:
     revert_tolerance: float = 0.15
     extreme_factor: float = 10.0
     stale_days: int = 15
+    large_up: float = 1.8
+    large_down: float = 0.2
+    split_tolerance: float = 0.005
 
     def describe(self) -> str:
         return (f"a close ≤ 0; a one-day move of ×{self.spike_factor:g} or more (either way) "
                 f"undone within {self.revert_days} sessions by an opposite move of the same "
                 f"size, back within {self.revert_tolerance:.0%} of the earlier close (bad tick "
                 f"or a split applied late); a one-day move of ×{self.extreme_factor:g} or more "
-                f"either way (most likely an unadjusted split); the same close on "
-                f"{self.stale_days} or more consecutive sessions (stale quote)")
+                f"either way (most likely an unadjusted split); a one-day move by a split ratio "
+                f"(×2, ×3, ÷2, ÷3 … within {self.split_tolerance:.1%}: a likely unadjusted "
+                f"split); a one-day move of {self.large_up - 1:+.0%} or more or "
+                f"{self.large_down - 1:+.0%} or less that holds (an unadjusted split or a bad "
+                f"print, sometimes real news); the same close on {self.stale_days} or more "
+                f"consecutive sessions (stale quote)")
 
 
 EXCLUSION_COLUMNS = ("ticker", "rule", "first_date", "last_date", "days", "detail")
@@ -353,6 +366,9 @@ RULE_NON_POSITIVE = "non-positive close"
 RULE_SPIKE = "move that reverses"
 RULE_EXTREME = "extreme move"
 RULE_STALE = "stale run"
+RULE_LARGE = "large move"
+RULE_SPLIT = "split-ratio move"
+SPLIT_RATIOS = (2.0, 3.0, 4.0, 5.0, 8.0, 10.0, 20.0)
 
 
 def _flag_rows(mask: np.ndarray, index: pd.DatetimeIndex, columns: pd.Index,
@@ -445,6 +461,28 @@ def screen_members(closes: pd.DataFrame, rules: MemberRules | None = None) -> pd
         part["detail"] = [f"×{f:.3g} on {d:%Y-%m-%d}"
                           for f, d in zip(first["factor"], first["date"], strict=True)]
     parts.append(part)
+
+    # Moves by a split ratio (a 2-for-1 split halves the price), and other large one-day moves
+    # that hold (those that reverse are flagged above as spikes).
+    with np.errstate(invalid="ignore"):
+        near = np.log1p(rules.split_tolerance)
+        split = np.zeros_like(jump)
+        for ratio in SPLIT_RATIOS:
+            split |= np.abs(np.abs(step) - np.log(ratio)) <= near
+        split &= ~(spike | spike_end)
+        large = ((step >= np.log(rules.large_up)) | (step <= np.log(rules.large_down))) & ~(
+            spike | spike_end | split)
+    for mask, rule in ((split, RULE_SPLIT), (large, RULE_LARGE)):
+        part = _flag_rows(mask, index, closes.columns, rule)
+        if len(part):
+            rows, cols = np.nonzero(mask)
+            first = pd.DataFrame({"ticker": closes.columns[cols],
+                                  "factor": np.exp(step[rows, cols]),
+                                  "date": index[rows]}).groupby("ticker").first()
+            first = first.reindex(part["ticker"])
+            part["detail"] = [f"×{f:.3g} on {d:%Y-%m-%d}"
+                              for f, d in zip(first["factor"], first["date"], strict=True)]
+        parts.append(part)
 
     with np.errstate(invalid="ignore"):
         repeat = present & np.vstack([np.zeros((1, values.shape[1]), dtype=bool),

@@ -109,13 +109,22 @@ def histogram(values: pd.Series, edges: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "count": counts})
 
 
-def rebalanced_monthly(closes: pd.DataFrame, weights: pd.Series | None = None) -> pd.Series:
+def rebalanced_monthly(closes: pd.DataFrame, weights: pd.Series | None = None,
+                       point_in_time: bool = False) -> pd.Series:
     """Closes -> value of 1 invested in a portfolio reset to target weights at each month-end.
 
     Targets are `weights` (per ticker, any positive scale; default equal) renormalised each
     month over the members with a close on the previous month-end; within the month each
     holding drifts with its price (a member without a later close is carried at its last one).
     The first month starts on the first row.
+
+    With `point_in_time`, `weights` are end-of-data weights (market values on the last row) and
+    each month's target is what they imply at the month's start: weight × close at the previous
+    month-end / last close (the market value then, if the share count did not change). That
+    removes the hindsight of weighting the past by today's sizes. A member whose implied
+    weight that month is above the largest weight on the last row is left out that month: it
+    was bigger, relative to the others, than any member today, so it was not a small company
+    then (a large company that has since shrunk, or a price not adjusted for a split).
     """
     filled = closes.ffill()
     month = pd.DatetimeIndex(closes.index).to_period("M")
@@ -128,7 +137,14 @@ def rebalanced_monthly(closes: pd.DataFrame, weights: pd.Series | None = None) -
     relative = filled.to_numpy() / base_rows  # NaN where the member had no base close
     target = (np.ones(closes.shape[1]) if weights is None
               else weights.reindex(closes.columns).fillna(0.0).to_numpy(dtype="float64"))
+    if point_in_time:
+        largest = np.nanmax(target) / np.nansum(target)
+        implied = target * base_rows / filled.iloc[-1].to_numpy()
+        with np.errstate(invalid="ignore"):
+            share = implied / np.nansum(implied, axis=1, keepdims=True)
+            target = np.where(share > largest, 0.0, implied)
     held = np.where(np.isnan(base_rows), 0.0, target)  # renormalised over members held
+    held = np.nan_to_num(held)
     growth = pd.Series(np.nansum(relative * held, axis=1) / held.sum(axis=1),
                        index=closes.index)
     month_end_growth = growth.groupby(month).transform("last")

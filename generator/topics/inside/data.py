@@ -240,30 +240,95 @@ def dispersion(panel: MembersPanel) -> dict[str, Any]:
     return out
 
 
+# Screens for the sensitivity check: the rules each one leaves out (cumulative).
+SCREENS = {
+    "basic": ("non-positive close", "stale run"),
+    "reversals": ("non-positive close", "stale run", "move that reverses", "extreme move"),
+    "full": None,  # every rule
+}
+
+
+def screened_closes(panel: MembersPanel, screen: str) -> pd.DataFrame:
+    """Members' closes without the members flagged by the screen's rules (any date)."""
+    rules = SCREENS[screen]
+    flagged = panel.exclusions if rules is None else panel.exclusions[
+        panel.exclusions["rule"].isin(rules)]
+    drop = set(flagged["ticker"])
+    return panel.closes[[t for t in panel.closes.columns if t not in drop]]
+
+
+def survivor_backtests(panel: MembersPanel, closes: pd.DataFrame) -> pd.DataFrame:
+    """Growth of 1 from the first row: today's members equal-weighted, at today's weights, at
+    the weights of the time (today's weights scaled back by each member's price), and IWM."""
+    weights = panel.equities.groupby("ticker")["weight"].sum().reindex(closes.columns)
+    iwm = load_values(panel.store, "IWM").reindex(closes.index).ffill()
+    return pd.DataFrame({
+        "equal_weight_members": rebalanced_monthly(closes),
+        "cap_weight_members": rebalanced_monthly(closes, weights),
+        "point_in_time_members": rebalanced_monthly(closes, weights, point_in_time=True),
+        "iwm_total_return": iwm / iwm.iloc[0]})
+
+
+def gap_parts(cagr: dict[str, float]) -> dict[str, float]:
+    """Annual rates -> the survivorship gap split into named parts (fractions a year).
+
+    ``survivorship``: today's members at the weights of the time minus IWM (the companies that
+    left the index, and fund costs); ``weighting``: equal weight minus weights of the time;
+    ``look_ahead``: today's weights minus weights of the time (hindsight in the weights). So
+    equal-weight gap = survivorship + weighting and today's-weights gap = survivorship +
+    look_ahead, exactly.
+    """
+    base = cagr["point_in_time_members"]
+    return {"survivorship": base - cagr["iwm_total_return"],
+            "weighting": cagr["equal_weight_members"] - base,
+            "look_ahead": cagr["cap_weight_members"] - base}
+
+
+def yearly_returns(table: pd.DataFrame) -> pd.DataFrame:
+    """Growth table -> each calendar year's return, with the dates it runs from and to and
+    whether it is a whole year (the first and last years of the data may be partial)."""
+    ends = table.groupby(table.index.year).tail(1)
+    starts = pd.concat([table.iloc[[0]], ends.iloc[:-1]])
+    yearly = pd.DataFrame(ends.to_numpy() / starts.to_numpy() - 1.0, columns=table.columns,
+                          index=pd.Index(ends.index.year, name="year"))
+    yearly.insert(0, "from", [d.date() for d in starts.index])
+    yearly.insert(1, "to", [d.date() for d in ends.index])
+    yearly.insert(2, "whole_year", [f.month == 12 and f.day >= 28 and t.month == 12
+                                    and t.day >= 28 for f, t in zip(starts.index, ends.index,
+                                                                   strict=True)])
+    return yearly
+
+
 @functools.cache
 def survivorship(panel: MembersPanel) -> dict[str, Any]:
     """Backtests of today's members since the first close in the data against IWM's actual
-    total return: equal weight and today's cap weights, both reset monthly."""
-    store = panel.store
+    total return (equal weight, today's cap weights and the weights of the time, all reset
+    monthly), the gap split into its parts, and how the gap moves with the single-stock screen."""
     closes = usable_closes(panel, None, None)
-    weights = panel.equities.groupby("ticker")["weight"].sum().reindex(closes.columns)
-    equal = rebalanced_monthly(closes)
-    capped = rebalanced_monthly(closes, weights)
-    iwm = load_values(store, "IWM").reindex(closes.index).ffill()
+    table = survivor_backtests(panel, closes)
     start, end = closes.index[0], closes.index[-1]
-    table = pd.DataFrame({"equal_weight_members": equal, "cap_weight_members": capped,
-                          "iwm_total_return": iwm / iwm.iloc[0]})
-    cagr = {col: annualised(float(table[col].iloc[-1] / table[col].iloc[0]), start, end)
-            for col in table.columns}
-    yearly = table.groupby(table.index.year).last()
-    yearly = yearly / pd.concat([table.iloc[[0]], yearly.iloc[:-1]]).to_numpy() - 1.0
-    yearly.index.name = "year"
+
+    def rates(frame: pd.DataFrame) -> dict[str, float]:
+        return {col: annualised(float(frame[col].iloc[-1] / frame[col].iloc[0]), start, end)
+                for col in frame.columns}
+
+    cagr = rates(table)
+    sensitivity = {}
+    for screen in SCREENS:
+        used = screened_closes(panel, screen)
+        c = rates(survivor_backtests(panel, used))
+        sensitivity[screen] = {"members": used.shape[1],
+                               "gap_equal": c["equal_weight_members"] - c["iwm_total_return"],
+                               "gap_cap": c["cap_weight_members"] - c["iwm_total_return"],
+                               **gap_parts(c)}
+    weights = panel.equities.groupby("ticker")["weight"].sum().reindex(closes.columns)
     return {
         "table": table, "start": start.date(), "end": end.date(), "cagr": cagr,
         "gap_equal": cagr["equal_weight_members"] - cagr["iwm_total_return"],
         "gap_cap": cagr["cap_weight_members"] - cagr["iwm_total_return"],
+        "parts": gap_parts(cagr), "sensitivity": sensitivity,
         "growth": {col: float(table[col].iloc[-1]) for col in table.columns},
-        "yearly": yearly, "used": closes.shape[1],
+        "yearly": yearly_returns(table), "used": closes.shape[1],
         "weight_used": float(weights.sum()),
         "first_close_count": int(panel.closes.iloc[0].notna().sum()),
         "excluded": left_out(panel, None, None),
@@ -305,6 +370,7 @@ def inside_facts(store: Store) -> dict[str, Any]:
                         "first": pd.Timestamp(panel.closes.index[0]).date(),
                         "flagged": int(panel.exclusions["ticker"].nunique()),
                         "rules": panel.rules.describe(),
+                        "large_move": panel.rules.large_up - 1.0,
                         "started_later": int(panel.closes.iloc[0].isna().sum())},
             "breadth": _breadth_facts(panel),
             "dispersion": {"end": disp["end"], "windows": windows,

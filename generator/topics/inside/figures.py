@@ -279,10 +279,15 @@ def dispersion_figure(store: Store) -> Drawn:
     id="r2k-survivorship-gap",
     title="Survivorship bias: backtests of today's members vs what IWM actually returned",
     page=PAGE, sources=(*MEMBERS, "IWM"),
-    method="Two backtests of today's members (IWM's equity holdings on the holdings date) from "
-           "the first day of the members' data, reset to their target weights at each month-end: "
-           "equal weight, and today's holdings weights (cap weight). A member joins at the first "
-           "month-end after its first close. Both use adjusted closes (total return, no costs). "
+    method="Three backtests of today's members (IWM's equity holdings on the holdings date) "
+           "from the first day of the members' data, reset to their target weights at each "
+           "month-end: equal weight; today's holdings weights (cap weight); and the weights of "
+           "the time, estimated as today's weight × the member's close at the previous month-end "
+           "÷ its last close (share counts assumed unchanged), leaving out in a month any member "
+           "whose estimated weight exceeds today's largest weight (not a small company then). A "
+           "member joins at the first month-end after its first close. All use adjusted closes "
+           "(total return, no costs). Members flagged by any single-stock check are left out; "
+           "the page shows the gaps with lighter screens. "
            "Against them, IWM's adjusted close (total return after fees), the fund that actually "
            "held the index's members of each day. Gap = annualised backtest return − annualised "
            "IWM return over the same dates. Drawn weekly, CSV daily.",
@@ -294,12 +299,15 @@ def survivorship_figure(store: Store) -> Drawn:
     shown = weekly(table)
     fig = new_figure(y_title="Value of $10,000", y_format="$,.0f")
     fig.update_layout(yaxis={"automargin": True})
-    labels = {"cap_weight_members": ("Today's members, today's weights", "members_cap"),
-              "equal_weight_members": ("Today's members, equal weight", "members_equal"),
-              "iwm_total_return": ("IWM, what investors got", "IWM")}
-    for col, (label, key) in labels.items():
+    labels = {"cap_weight_members": ("Today's members, today's weights", "members_cap", None),
+              "equal_weight_members": ("Today's members, equal weight", "members_equal", None),
+              "point_in_time_members": ("Today's members, weights of the time",
+                                        "members_cap", "dot"),
+              "iwm_total_return": ("IWM, what investors got", "IWM", None)}
+    for col, (label, key, dash) in labels.items():
         fig.add_scatter(x=dates(shown.index), y=shown[col].round(1).to_numpy(), name=label,
-                        line={"color": color(key), "width": 2 if key == "IWM" else 1.5})
+                        line={"color": color(key), "width": 2 if key == "IWM" else 1.5,
+                              "dash": dash})
     cagr = surv["cagr"]
     takeaway = (f"Since {surv['start']:%B %Y}, today's members equal-weighted return "
                 f"{cagr['equal_weight_members']:.1%} a year and at today's weights "
