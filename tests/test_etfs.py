@@ -21,13 +21,16 @@ def figure_csv(settings: Settings, figure_id: str, index: str | None = None) -> 
 
 def test_growth_of_10000_matches_raw_closes(built_site: Settings, snapshot_dir: Path) -> None:
     data = figure_csv(built_site, "r2k-etf-growth", "date")
+    # One common start for every line: SPSM's first close (2013-07-09), the youngest fund's.
+    start = raw_close(snapshot_dir, "SPSM").index[0]
+    assert start == pd.Timestamp("2013-07-09") and data.index[0] == start
+    assert (data.iloc[0] == 10_000).all()
     iwm = raw_close(snapshot_dir, "IWM")
-    expected = 10_000 * iwm.loc["2020-03-23"] / iwm.iloc[0]
+    expected = 10_000 * iwm.loc["2020-03-23"] / iwm.loc[start]
     assert data.loc["2020-03-23", "iwm_usd"] == pytest.approx(expected, rel=1e-12)
     scha = raw_close(snapshot_dir, "SCHA")
-    assert data["scha_usd"].first_valid_index() == scha.index[0]
     assert data.loc["2019-12-31", "scha_usd"] == pytest.approx(
-        10_000 * scha.loc["2019-12-31"] / scha.iloc[0], rel=1e-12)
+        10_000 * scha.loc["2019-12-31"] / scha.loc[start], rel=1e-12)
     assert "vtwo_usd" not in data.columns  # the snapshot has no VTWO
 
 
@@ -121,6 +124,7 @@ def test_vtwo_is_shown_once_the_store_has_it(built_site: Settings, tmp_path: Pat
     growth = etf_growth(store)
     assert "vtwo_usd" in growth.data.columns
     assert growth.notes == ""
+    assert growth.data.index[0] == pd.Timestamp("2013-07-09")  # SPSM still starts last
     pair = same_index(store)
     assert "vtwo_vs_iwm" in pair.data.columns
     # Same prices up to scale: no gap at all between the two "funds".

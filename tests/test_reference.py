@@ -32,7 +32,9 @@ def test_reads_the_real_file() -> None:
     assert {"IWM", "VTWO", "IJR", "SPSM", "VB", "SCHA", "IWC", "IWN", "IWO", "TNA"} <= set(
         table.index)
     assert table.loc["IWM", "expense_ratio_pct"] == pytest.approx(0.19)
-    assert table.loc["VTWO", "expense_ratio_pct"] == pytest.approx(0.06)
+    assert table.loc["VTWO", "expense_ratio_pct"] == pytest.approx(0.07)
+    assert table.loc["SCHA", "expense_ratio_pct"] == pytest.approx(0.04)
+    assert table.loc["VB", "index_tracked"] == "CRSP US Small Cap Index"
     assert table.loc["SPY", "expense_ratio_pct"] == pytest.approx(0.0945)
     assert table.loc["IWC", "as_of"] == "2026-01"  # month-precision dates stay as published
     assert table.loc["IJR", "index_tracked"] == "S&P SmallCap 600 Index"

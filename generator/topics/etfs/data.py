@@ -55,9 +55,12 @@ def funds_in_store(store: Store) -> list[str]:
 
 
 def fund_growth(store: Store) -> dict[str, pd.Series]:
-    """Each fund's adjusted closes (total return after costs) as growth of $10,000 from its own
-    first close."""
-    return {t: growth_of(load_values(store, t)) for t in funds_in_store(store)}
+    """Each fund's adjusted closes (total return after costs) as growth of $10,000 from one
+    common start: the first day every fund has a close, so the lines race over the same dates
+    (each to its own last close)."""
+    prices = {t: load_values(store, t) for t in funds_in_store(store)}
+    start = max(series.index[0] for series in prices.values())
+    return {t: growth_of(series.loc[start:]) for t, series in prices.items()}
 
 
 def fund_table(store: Store) -> pd.DataFrame:

@@ -41,12 +41,14 @@ def _year_end(store: Store, series_id: str, year: int) -> dt.date:
 
 
 @figure(
-    id="r2k-etf-growth", title="Growth of $10,000 in small-cap ETFs, each from its first day",
+    id="r2k-etf-growth", title="Growth of $10,000 in small-cap ETFs, all from the same day",
     page=PAGE, sources=("IWM", "IJR", "SPSM", "VB", "SCHA", "IWC", "IWN", "IWO"),
     method="Dividend-adjusted closes (total return after each fund's costs, at market prices) "
-           "rebased to $10,000 on each fund's own first trading day in the data, so the lines "
-           "start on different dates and are not a like-for-like race; log scale; drawn weekly, "
-           "CSV daily. VTWO is drawn only when the store holds it (the snapshot does not).",
+           "rebased to $10,000 on one common start, the first day every fund shown has a close "
+           "(the youngest fund's first day), so the lines race over the same dates; each runs "
+           "to its own last close. Each fund's return since its own launch is in the table "
+           "above the chart. Log scale; drawn weekly, CSV daily. Vanguard's VTWO is drawn once "
+           "our data has its prices (the data this site was first built from does not).",
 )
 def etf_growth(store: Store) -> Drawn:
     growth = pd.concat(fund_growth(store), axis=1)
@@ -59,10 +61,12 @@ def etf_growth(store: Store) -> Drawn:
     range_buttons(fig)
     last = growth.ffill().iloc[-1]
     best = last.idxmax()
-    takeaway = (f"$10,000 in IWM on its first day ({growth['IWM'].first_valid_index():%B %Y}) "
-                f"grew to ${last['IWM']:,.0f} with dividends; the largest end value here is "
-                f"{best}'s ${last[best]:,.0f} (from {growth[best].first_valid_index():%B %Y}).")
-    notes = "" if "VTWO" in growth.columns else "VTWO is not in the store, so it is not drawn."
+    start = growth.index[0]
+    takeaway = (f"$10,000 put in each fund on {start:%-d %B %Y} grew to ${last['IWM']:,.0f} in "
+                f"IWM with dividends; the largest end value here is {best}'s "
+                f"${last[best]:,.0f}.")
+    notes = ("" if "VTWO" in growth.columns
+             else "Vanguard's VTWO is not drawn: our data does not have its prices yet.")
     data = growth.rename(columns=lambda t: f"{t.lower()}_usd")
     return Drawn(fig, data, _as_of(growth).date(), takeaway, notes=notes)
 
@@ -143,8 +147,8 @@ def dividend_gap(store: Store) -> Drawn:
            "fund's value relative to the other (its growth / the other's − 1). With the same "
            "index, the gap "
            "is a true tracking difference between the two funds: costs, sampling, cash and "
-           "market-price noise. IWM vs VTWO (both Russell 2000) is added when the store holds "
-           "VTWO.",
+           "market-price noise. IWM vs VTWO (both Russell 2000) is added once our data "
+           "has VTWO's prices.",
 )
 def same_index(store: Store) -> Drawn:
     fig = new_figure(y_title="Ahead (+) or behind (−) the other fund", y_format="+.1%")
