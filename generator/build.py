@@ -24,6 +24,7 @@ from generator.store import Store, atomic_write_text
 from generator.topics import discover
 from generator.topics.facts_cache import cached_facts
 from generator.topics.market_update.data import data_freshness
+from generator.verify import verify_store
 
 
 @dataclass
@@ -109,6 +110,10 @@ def generate_docs(settings: Settings, timings: Timings | None = None,
     store = Store(settings.store_dir, settings.reference_dir)
     with timings.stage("import"):
         ensure_store(settings, log=log)
+    with timings.stage("verify"):
+        # Every stored series and table passes validate.py's rules again before anything is
+        # rendered (caches would otherwise skip reading data they have seen).
+        verify_store(store, settings.build_date)
     with timings.stage("analytics"):
         discover()  # every topic's providers and figures register themselves
         facts, _ = cached_facts(store, settings.cache_dir, settings.reference_dir)

@@ -191,13 +191,16 @@ class Store:
     # --- tables (see TableMeta below) ---
 
     def has_table(self, name: str) -> bool:
+        """Whether the table is stored. Metadata that cannot be read is an error, not
+        "absent": absent would re-import an older snapshot table over the stored one."""
         meta = _table_meta_path(self.root, name)
         if not meta.is_file():
             return False
         try:
             fmt = json.loads(meta.read_text())["format"]
-        except (ValueError, KeyError):
-            return False
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DataError(f"table {name}: unreadable metadata {meta}: {exc}; restore the "
+                            "store (or delete the table's files to re-import it)") from None
         return table_path(self.root, name, fmt).is_file()
 
     def write_table(self, name: str, frame: pd.DataFrame, *, title: str, publisher: str,

@@ -312,7 +312,7 @@ def validate_members_frame(frame: pd.DataFrame, path: Path | str | None = None,
     if len(future):
         raise ValidationError(MEMBERS, "future date", f"dates after today ({today})",
                               _dates(future), path=where)
-    not_float = [c for c in frame.columns if frame[c].dtype != "float64"]
+    not_float = [c for c, kind in frame.dtypes.items() if kind != "float64"]
     if not_float:
         raise ValidationError(MEMBERS, "non-numeric", f"columns {not_float[:5]} are not float",
                               path=where)

@@ -5,9 +5,11 @@ on whole sites built from altered copies of the session's store."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from generator.catalog import SERIES
@@ -88,3 +90,82 @@ def test_a_failed_night_shows_one_short_plain_notice(built_site: Settings,
             for needle in LIBRARY_TEXT:
                 assert needle not in body, f"{needle!r} in {path.relative_to(failed)}"
 
+
+
+# --- the build re-checks the store it publishes --------------------------------------------------
+
+def rewrite(path: Path, data: bytes) -> None:
+    """Replace a linked file of a store copy with new bytes (never write through the link)."""
+    path.unlink()
+    path.write_bytes(data)
+
+
+def tampered_build(built_site: Settings, tmp_path: Path, change) -> tuple[str, Path]:
+    """Build from a store copy altered by `change(store_dir)`; return the error and site dir."""
+    from generator.errors import DataError
+
+    store_dir = store_copy(built_site.store_dir, tmp_path / "store")
+    change(store_dir)
+    site = tmp_path / "site"
+    with pytest.raises(DataError) as failure:
+        build_variant(built_site, tmp_path, store_dir)
+    return str(failure.value), site
+
+
+def test_a_jump_with_a_recomputed_checksum_fails_the_build(built_site: Settings,
+                                                           tmp_path: Path) -> None:
+    def jump(store_dir: Path) -> None:
+        csv, meta = store_dir / "yahoo" / "^RUT.csv", store_dir / "yahoo" / "^RUT.meta.json"
+        lines = csv.read_text().split("\n")
+        assert lines[-2].startswith("2026-08-21,")
+        cells = lines[-2].split(",")
+        cells[1:5] = [repr(float(c) * 1.6) for c in cells[1:5]]  # open, high, low, close +60 %
+        lines[-2] = ",".join(cells)
+        data = "\n".join(lines).encode()
+        record = json.loads(meta.read_text())
+        record["sha256"] = hashlib.sha256(data).hexdigest()
+        rewrite(csv, data)
+        rewrite(meta, json.dumps(record).encode())
+
+    message, site = tampered_build(built_site, tmp_path, jump)
+    assert message.startswith("^RUT in ")
+    assert "implausible move on 2026-08-21" in message or "on 2026-08-21" in message
+    assert not site.exists()  # nothing rendered
+
+
+def test_a_truncated_csv_fails_the_build_with_warm_caches(built_site: Settings,
+                                                          tmp_path: Path) -> None:
+    def truncate(store_dir: Path) -> None:
+        csv = store_dir / "fred" / "DGS10.csv"
+        rewrite(csv, csv.read_bytes()[:-5000])
+
+    message, site = tampered_build(built_site, tmp_path, truncate)
+    assert "DGS10" in message and "does not match its checksum" in message
+    assert not site.exists()
+
+
+def test_garbage_table_metadata_is_an_error_not_a_reimport(built_site: Settings,
+                                                           tmp_path: Path) -> None:
+    def garbage(store_dir: Path) -> None:
+        rewrite(store_dir / "tables" / "iwm_holdings.meta.json", b"\x00garbage{")
+
+    message, site = tampered_build(built_site, tmp_path, garbage)
+    assert "iwm_holdings" in message and "unreadable metadata" in message
+    # The stored table is still the one that was there (a link), nothing re-imported over it.
+    assert (tmp_path / "store" / "tables" / "iwm_holdings.csv").is_symlink()
+    assert not site.exists()
+
+
+def test_verify_store_reads_every_series_and_table(store) -> None:
+    import datetime as dt
+
+    from generator.verify import verify_store
+
+    check = verify_store(store, dt.date(2026, 12, 2))
+    assert {"^RUT", "^GSPC", "DGS10", "USREC"} <= set(check.series)
+    assert {"iwm_holdings", "members_close", "members_exclusions"} <= set(check.tables)
+    # Data in the future of the build date is refused: the snapshot ends 2026-08-21.
+    from generator.errors import ValidationError
+
+    with pytest.raises(ValidationError, match=r"\^RUT.*future date"):
+        verify_store(store, dt.date(2026, 8, 20))
