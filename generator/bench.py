@@ -15,7 +15,6 @@ naive embedding, Lighthouse performance ≥ 95 and CLS ≤ 0.1.
 
 from __future__ import annotations
 
-import argparse
 import functools
 import gzip
 import http.server
@@ -324,8 +323,8 @@ def verdict(ok: bool, miss: str = "") -> str:
     return "yes" if ok else f"NO {miss}".strip()
 
 
-def main(settings: Settings, args: argparse.Namespace) -> int:
-    lighthouse = not getattr(args, "no_lighthouse", False)
+def main(settings: Settings, lighthouse: bool = True) -> int:
+    """`make bench`: print the table; `lighthouse=False` skips the Lighthouse runs."""
     report = Report()
     log = functools.partial(print, file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="primer-bench-") as tmp:

@@ -16,7 +16,7 @@ from typing import Any
 
 from generator.errors import BuildError
 from generator.figures import build_figures
-from generator.ingest import ensure_store
+from generator.fill import fill_store
 from generator.pages import copy_assets, render_pages
 from generator.pages.market_update import write_feed
 from generator.settings import Settings
@@ -109,7 +109,7 @@ def generate_docs(settings: Settings, timings: Timings | None = None,
     timings = timings if timings is not None else Timings()
     store = Store(settings.store_dir, settings.reference_dir)
     with timings.stage("import"):
-        ensure_store(settings, log=log)
+        fill_store(settings, log=log)
     with timings.stage("verify"):
         # Every stored series and table passes validate.py's rules again before anything is
         # rendered (caches would otherwise skip reading data they have seen).

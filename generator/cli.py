@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
-import traceback
 from pathlib import Path
 
-from generator.errors import EXIT_UNEXPECTED, PrimerError
+from generator.errors import run_command
 from generator.settings import Settings
 
 
@@ -32,7 +30,7 @@ def cmd_site(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_update(settings: Settings, args: argparse.Namespace) -> int:
     from generator.update import main as update_main
 
-    return update_main(settings, args)
+    return update_main(settings, args.series, replay=args.replay)
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -45,7 +43,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     from generator.bench import main as bench_main
 
-    return bench_main(settings, args)
+    return bench_main(settings, lighthouse=not args.no_lighthouse)
 
 
 def cmd_linkcheck(settings: Settings, args: argparse.Namespace) -> int:
@@ -65,7 +63,7 @@ def cmd_linkcheck(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_nightly_update(settings: Settings, args: argparse.Namespace) -> int:
     from generator.publish import nightly_update
 
-    return nightly_update(args.series)
+    return nightly_update(settings, args.series)
 
 
 def cmd_store_branch(settings: Settings, args: argparse.Namespace) -> int:
@@ -104,6 +102,8 @@ def parser() -> argparse.ArgumentParser:
                       help="write the docs folder only (make serve renders it live)")
     update = sub.add_parser("update", help="refresh the store from the live feeds")
     update.add_argument("series", nargs="*", help="only these series ids (default: all)")
+    update.add_argument("--replay", type=Path, metavar="FOLDER",
+                        help="answer every feed from this snapshot folder (no network)")
     serve = sub.add_parser("serve", help="live preview on localhost, rebuilt on every change")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     bench = sub.add_parser("bench", help="measure build time, page weight and Lighthouse")
@@ -134,16 +134,4 @@ COMMANDS = {"site": cmd_site, "update": cmd_update, "serve": cmd_serve, "bench":
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings.from_env()
-    try:
-        return COMMANDS[args.command](settings, args)
-    except PrimerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except Exception:  # a bug: show where, and never exit 1 (that means "series rejected")
-        traceback.print_exc()
-        print(f"error: unexpected failure in `{args.command}` (exit {EXIT_UNEXPECTED})",
-              file=sys.stderr)
-        return EXIT_UNEXPECTED
+    return run_command(args.command, lambda: COMMANDS[args.command](settings, args))

@@ -10,12 +10,11 @@ Any failing step stops the run before the deploy, so the site published last sta
 
 from __future__ import annotations
 
-import importlib
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,13 +23,10 @@ from generator.errors import (
     EXIT_OK,
     EXIT_SERIES_REJECTED,
     PrimerError,
+    nightly_proceeds,
+    run_command,
 )
 from generator.settings import Settings
-
-# `generator.update` names, in this attribute, the environment variable that makes its feeds
-# replay recorded responses (from the snapshot folder given as its value) instead of the network.
-# The dry run uses it when present; without it the dry run skips the update and says so.
-REPLAY_ATTRIBUTE = "REPLAY_ENV"
 
 
 @dataclass(frozen=True)
@@ -48,10 +44,10 @@ def judge_update(status: int) -> UpdateOutcome:
     if status == EXIT_OK:
         return UpdateOutcome(status, True, "update OK: every series updated or unchanged")
     if status == EXIT_SERIES_REJECTED:
-        return UpdateOutcome(status, True, (
+        return UpdateOutcome(status, nightly_proceeds(status), (
             "update finished with rejected or unreachable series: they keep their last good "
             "version and the site shows their last date; the build goes on"))
-    return UpdateOutcome(status, False, (
+    return UpdateOutcome(status, nightly_proceeds(status), (
         f"update failed with exit status {status} (an error, not a rejected series): "
         "the build stops and the published site stays as it was"))
 
@@ -66,22 +62,24 @@ def github_output(**values: object) -> None:
             handle.write(f"{key}={value}\n")
 
 
-def update_in_process(series: list[str]) -> UpdateOutcome:
-    """Run `python -m generator update` in this process and judge its exit status.
+def update_in_process(settings: Settings, series: Sequence[str] = (),
+                      replay: Path | None = None) -> UpdateOutcome:
+    """Run the update (`generator.update.main`) in this process and judge its exit status.
 
     In-process on purpose: a child Python that crashes before our CLI starts exits 1, which
     would read as "a series was rejected"; here any unexpected exception becomes EXIT_UNEXPECTED.
     """
-    from generator.cli import main as cli_main  # the CLI turns errors into exit statuses
+    from generator.update import main as update_main
 
-    return judge_update(cli_main(["update", *series]))
+    return judge_update(run_command("update", lambda: update_main(settings, series,
+                                                                  replay=replay)))
 
 
-def nightly_update(series: list[str]) -> int:
+def nightly_update(settings: Settings, series: Sequence[str] = ()) -> int:
     """The nightly's update step: 0 when the build should go on (also when some series were
     rejected), the update's exit status otherwise. Sets the step output ``status`` to the
     update's own exit status (the data-branch commit message mentions rejections)."""
-    outcome = update_in_process(series)
+    outcome = update_in_process(settings, series)
     print(outcome.message)
     github_output(status=outcome.status)
     if os.environ.get("GITHUB_ACTIONS") == "true" and outcome.status == EXIT_SERIES_REJECTED:
@@ -135,7 +133,7 @@ def dry_run(settings: Settings, run_tests: bool = True,
             log: Callable[[str], None] = print) -> int:
     """Every nightly step except upload and deploy, offline; leaves a deployable site."""
     from generator.build import build_site, site_index
-    from generator.ingest import ensure_store
+    from generator.fill import fill_store
     from generator.linkcheck import check_site
     from generator.store_branch import commit_message, read_metas
 
@@ -143,39 +141,23 @@ def dry_run(settings: Settings, run_tests: bool = True,
     state: dict[str, int] = {}
 
     def restore() -> tuple[str, str]:
-        ensure_store(settings, log=lambda _: None)  # imports the snapshot into an empty store
+        fill_store(settings, log=lambda _: None)  # imports the snapshot into an empty store
         before.update(read_metas(settings.store_dir))
         lasts = sorted(str(m.get("last")) for m in before.values())
         return "OK", (f"offline: the local store ({settings.store_dir}) stands in for the data "
                       f"branch: {len(before)} series, latest date {lasts[-1] if lasts else '-'}")
 
     def update() -> tuple[str, str]:
-        try:
-            module = importlib.import_module("generator.update")
-        except ModuleNotFoundError:
-            return "SKIPPED", ("offline: feeds skipped (generator.update is not on this "
-                               "branch yet); the nightly runs `python -m generator "
+        if not settings.snapshot_dir.is_dir():
+            return "SKIPPED", (f"offline: no snapshot at {settings.snapshot_dir} to replay the "
+                               "feeds from; the nightly runs `python -m generator "
                                "nightly-update` here")
-        replay_env = getattr(module, REPLAY_ATTRIBUTE, None)
-        if not replay_env:
-            return "SKIPPED", (f"offline: feeds skipped (generator.update has no "
-                               f"{REPLAY_ATTRIBUTE} replay switch); the nightly runs "
-                               "`python -m generator nightly-update` here")
-        previous = os.environ.get(replay_env)
-        os.environ[replay_env] = str(settings.snapshot_dir)
-        try:
-            outcome = update_in_process([])
-        finally:
-            if previous is None:
-                os.environ.pop(replay_env, None)
-            else:
-                os.environ[replay_env] = previous
+        outcome = update_in_process(settings, replay=settings.snapshot_dir)
         state["update"] = outcome.status
         if not outcome.proceed:
             raise PrimerError(outcome.message)
         status = "OK" if outcome.status == EXIT_OK else "WARNING"
-        return status, f"feeds replayed from {settings.snapshot_dir} ({replay_env}): " + \
-            outcome.message
+        return status, f"feeds replayed from {settings.snapshot_dir}: " + outcome.message
 
     def save() -> tuple[str, str]:
         after = read_metas(settings.store_dir)

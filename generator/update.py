@@ -13,7 +13,6 @@ Exit code 0 when every series is updated or unchanged (a stale-feed warning is n
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
 import fcntl
@@ -34,25 +33,18 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from generator.catalog import SERIES, Series, get
-from generator.errors import (
-    EXIT_OK,
-    EXIT_SERIES_REJECTED,
-    DataError,
-    FeedError,
-    ValidationError,
-)
+from generator.errors import DataError, FeedError, ValidationError, update_exit_code
+from generator.load import import_snapshot, load_update
 from generator.settings import Settings
 from generator.sources.fred import fetch_fred, fred_csv_url
 from generator.sources.replay import RecordedYahoo, fred_session
 from generator.sources.retry import RetryPolicy
 from generator.sources.yahoo import fetch_bars
 from generator.store import Store, atomic_write_text
-from generator.validate import overlap_days, plan_update, stale_warning
+from generator.update_tables import run_table_updates
+from generator.validate import overlap_days, stale_warning
 
 REPORT_NAME = "_update_report.json"
-# Set to a snapshot folder, this environment variable makes `update` replay recorded responses
-# (generator/sources/replay.py) instead of calling the network; `publish-dry-run` uses it.
-REPLAY_ENV = "PRIMER_REPLAY_FEEDS"
 Status = Literal["updated", "unchanged", "rejected", "unreachable", "failed"]
 STEPS = 3  # fetch, check, store: the length of each series' progress bar
 
@@ -80,7 +72,7 @@ class SeriesOutcome:
 
 @dataclass
 class UpdateResult:
-    """The whole run; `updated` and `failed_required` are what `ingest.ensure_store` reads."""
+    """The whole run; `updated` and `failed_required` are what `fill.fill_store` reads."""
 
     outcomes: list[SeriesOutcome]
     checked_at: str
@@ -97,8 +89,7 @@ class UpdateResult:
 
     @property
     def exit_code(self) -> int:
-        ok = all(o.ok for o in self.outcomes) and not self.report_error
-        return EXIT_OK if ok else EXIT_SERIES_REJECTED
+        return update_exit_code(all(o.ok for o in self.outcomes) and not self.report_error)
 
 
 @dataclass(frozen=True)
@@ -155,8 +146,8 @@ def update_series(store: Store, series: Series, today: dt.date, feeds: Feeds,
     try:
         fetched = fetch(series, start, today, feeds)
         step("checking")
-        plan = plan_update(series, stored, fetched, today=today,
-                           where=f"{series.source} feed")
+        plan = load_update(store, series, stored, fetched, origin=origin(series), today=today,
+                           where=f"{series.source} feed", fetched_at=now)
     except ValidationError as exc:  # includes ResponseError: empty, HTML, truncated, columns
         outcome.status, outcome.reason = "rejected", str(exc)
         outcome.rule, outcome.dates = exc.rule, exc.dates
@@ -167,19 +158,17 @@ def update_series(store: Store, series: Series, today: dt.date, feeds: Feeds,
     except DataError as exc:
         outcome.status, outcome.reason, outcome.rule = "rejected", str(exc), "unparseable response"
         return _with_staleness(outcome, series, today)
+    except OSError as exc:  # the atomic write failed: the old files stay
+        outcome.status = "failed"
+        outcome.reason = (f"{series.id}: could not write {store.csv_path(series)}: "
+                          f"{exc.strerror or exc}; the stored copy is unchanged")
+        return _with_staleness(outcome, series, today)
 
     step("storing")
     last = f"{plan.merged.index[-1]:%Y-%m-%d}"
     if not plan.changed:
         outcome.reason = f"no new data after {last}"
     else:
-        try:
-            store.write_series(series, plan.merged, origin=origin(series), fetched_at=now)
-        except OSError as exc:
-            outcome.status = "failed"
-            outcome.reason = (f"{series.id}: could not write {store.csv_path(series)}: "
-                              f"{exc.strerror or exc}; the stored copy is unchanged")
-            return _with_staleness(outcome, series, today)
         outcome.status, outcome.rows_added = "updated", len(plan.added)
         outcome.reason = "; ".join(plan.notes)
     outcome.last_date = last
@@ -214,19 +203,20 @@ def _update_lock(store_dir: Path) -> Iterator[None]:
 
 
 def replay_feeds(snapshot_dir: Path, policy: RetryPolicy | None = None) -> Feeds:
-    """Feeds that answer from a snapshot folder (`REPLAY_ENV`), through the real fetch code."""
+    """Feeds that answer from a snapshot folder (`--replay`), through the real fetch code."""
     if not snapshot_dir.is_dir():
-        raise DataError(f"{REPLAY_ENV}={snapshot_dir}: no such snapshot folder to replay")
+        raise DataError(f"--replay {snapshot_dir}: no such snapshot folder to replay")
     return Feeds(policy=policy or RetryPolicy(), yahoo_download=RecordedYahoo(snapshot_dir),
                  http=fred_session(snapshot_dir))
 
 
 def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
                today: dt.date | None = None, feeds: Feeds | None = None,
-               console: Console | None = None,
-               tables: TableRun | None = None) -> UpdateResult:
+               console: Console | None = None, tables: bool = False,
+               replay: Path | None = None) -> UpdateResult:
     """Update `series_ids` (default: every catalog series), showing progress on `console`;
-    then, when `tables` is given, the stored tables (IWM holdings, members' closes)."""
+    then, with `tables`, the stored tables (IWM holdings, members' closes), answered from the
+    snapshot folder `replay` when given."""
     chosen = [get(i) for i in series_ids] if series_ids else list(SERIES)
     today = today or default_today()
     feeds = feeds or Feeds()
@@ -261,8 +251,8 @@ def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
                     down.discard(series.source)
                 progress.update(task, completed=STEPS, state=outcome.status)
                 outcomes.append(outcome)
-        if tables is not None:
-            outcomes.extend(table_outcomes(settings, today, tables, console))
+        if tables:
+            outcomes.extend(table_outcomes(settings, today, feeds.policy, console, replay))
         result = UpdateResult(outcomes, checked_at=f"{now:%Y-%m-%dT%H:%M:%SZ}",
                               report_path=settings.store_dir / REPORT_NAME)
         try:
@@ -273,37 +263,13 @@ def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
     return result
 
 
-@dataclass(frozen=True)
-class TableRun:
-    """Refresh the stored tables too (`generator.update_tables`): live, or from a snapshot
-    folder in replay mode."""
-
-    replay: Path | None = None
-
-
-def french_rows(settings: Settings, today: dt.date, replay: Path | None = None
-                ) -> list[dict[str, object]]:
-    """Refresh the Kenneth R. French Data Library tables (`generator.update_french`): live, or
-    from the snapshot's copies rebuilt as the library's zips in replay mode."""
-    from generator.sources.replay import french_zip
-    from generator.update_french import update_french
-
-    fetch = None
-    if replay is not None:
-        fetch = lambda dataset: french_zip(replay, dataset.name)  # noqa: E731
-    return update_french(Store(settings.store_dir), today, fetch=fetch)
-
-
-def table_outcomes(settings: Settings, today: dt.date, tables: TableRun,
-                   console: Console) -> list[SeriesOutcome]:
+def table_outcomes(settings: Settings, today: dt.date, policy: RetryPolicy, console: Console,
+                   replay: Path | None = None) -> list[SeriesOutcome]:
     """The table updates as summary rows. A members run where some tickers failed and kept
     their last good data is "updated" with a warning naming them; a refused holdings file or an
     unusable members run is "rejected" (the stored table stays) and fails the run."""
-    from generator.update_tables import run_table_updates
-
     rows = run_table_updates(settings, today, log=lambda line: console.print(line, markup=False),
-                             replay=tables.replay)
-    rows += french_rows(settings, today, tables.replay)
+                             retry=policy, replay=replay)
     outcomes = []
     for row in rows:
         status = str(row["status"])
@@ -401,34 +367,29 @@ def print_summary(result: UpdateResult, console: Console) -> None:
                       + f"; report: {result.report_path}", highlight=False)
 
 
-def main(settings: Settings, args: argparse.Namespace, *, today: dt.date | None = None,
-         feeds: Feeds | None = None, console: Console | None = None) -> int:
-    """`python -m generator update [series...]`: returns the exit code (0 ok, 1 any failure)."""
-    ids = list(getattr(args, "series", None) or [])
+def main(settings: Settings, series: Sequence[str] = (), *, replay: Path | None = None,
+         today: dt.date | None = None, feeds: Feeds | None = None,
+         console: Console | None = None) -> int:
+    """`python -m generator update [--replay FOLDER] [series...]`: returns the exit code (0 ok,
+    1 any series not updated or unchanged). `replay` answers every feed from a snapshot folder
+    (no network); `feeds` replaces the network layer (tests) and then covers the series only."""
+    ids = list(series)
     try:
         for series_id in ids:
             get(series_id)
     except KeyError as exc:
         raise DataError(str(exc.args[0])) from None
     console = console or Console()
-    replay = os.environ.get(REPLAY_ENV)
-    if replay and feeds is None:
-        feeds = replay_feeds(Path(replay))
-        console.print(f"Replaying recorded feeds from {replay} ({REPLAY_ENV}); no network.",
-                      markup=False)
+    if replay is not None and feeds is None:
+        feeds = replay_feeds(replay)
+        console.print(f"Replaying recorded feeds from {replay}; no network.", markup=False)
     # The stored tables (holdings, ~1,900 members' closes) refresh on a full run of the real
     # feeds or of the replayed ones; a run given its own feeds (tests) covers the series only.
-    tables = None
-    if not ids and (feeds is None or replay):
-        tables = TableRun(replay=Path(replay) if replay else None)
-    if settings.snapshot_dir.is_dir():
-        # Import what the store lacks from the snapshot first: the feeds serve less history
-        # than it holds (FRED gives ~3 years of the ICE BofA spreads), so fetch only the rest.
-        from generator.ingest import ensure_store
-
-        ensure_store(settings, log=lambda line: console.print(line, markup=False),
-                     tables=tables is not None)
+    tables = not ids and (feeds is None or replay is not None)
+    # Import what the store lacks from the snapshot first: the feeds serve less history than it
+    # holds (FRED gives ~3 years of the ICE BofA spreads), so fetch only the rest.
+    import_snapshot(settings, log=lambda line: console.print(line, markup=False), tables=tables)
     result = run_update(settings, ids or None, today=today, feeds=feeds, console=console,
-                        tables=tables)
+                        tables=tables, replay=replay)
     print_summary(result, console)
     return result.exit_code

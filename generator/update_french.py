@@ -19,7 +19,7 @@ import pandas as pd
 import requests
 
 from generator.errors import DataError, FeedError
-from generator.ingest import store_french
+from generator.load import load_french
 from generator.sources.french import (
     DATASETS,
     Dataset,
@@ -101,7 +101,7 @@ def update_dataset(store: Store, dataset: Dataset, today: dt.date, fetch: FetchZ
     added = len(fresh.index.difference(stored.index)) if stored is not None else len(fresh)
     try:
         before = store.read_table_meta(dataset.id).sha256 if stored is not None else None
-        meta = store_french(store, file, origin=f"live:{dataset.url}", where=dataset.url,
+        meta = load_french(store, file, origin=f"live:{dataset.url}", where=dataset.url,
                             today=today)
     except DataError as exc:
         return _row(name, "rejected", str(exc))

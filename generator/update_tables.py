@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ import pandas as pd
 
 from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE
 from generator.errors import DataError, FeedError
-from generator.ingest import HOLDINGS_SNAPSHOT_FILE, store_holdings, store_members
+from generator.load import HOLDINGS_SNAPSHOT_FILE, load_holdings, load_members
 from generator.settings import Settings
 from generator.sources.ishares import (
     HOLDINGS_URL,
@@ -34,7 +33,9 @@ from generator.sources.ishares import (
 )
 from generator.sources.members import Downloader, RecordedMembers, download_members
 from generator.sources.replay import french_zip as recorded_french_zip
+from generator.sources.retry import RetryPolicy
 from generator.store import Store
+from generator.update_french import update_french
 
 HISTORY_START = "2021-01-01"  # where a new member's history starts (as the snapshot's)
 
@@ -52,7 +53,6 @@ class MembersPolicy:
 
     chunk_size: int = 100
     pause_seconds: float = 2.0
-    attempts: int = 4
     max_tickers: int = 800
     overlap_days: int = 7
     adjust_tolerance: float = 1e-4
@@ -69,16 +69,16 @@ def _row(series: str, status: str, reason: str = "", rows_added: int = 0,
             "last_date": str(last_date) if last_date else "", "status": status, "reason": reason}
 
 
-def update_holdings(store: Store, today: dt.date, url: str = HOLDINGS_URL,
-                    sleep: Callable[[float], None] = time.sleep,
-                    fetch_text: Callable[[], str] | None = None) -> Row:
+def update_holdings(store: Store, today: dt.date, policy: RetryPolicy | None = None,
+                    url: str = HOLDINGS_URL, fetch_text: Callable[[], str] | None = None) -> Row:
     """Fetch, parse, validate and store IWM's holdings; the stored file stays on any failure.
 
-    `fetch_text` replaces the download (replay mode); by default iShares is asked, with retries.
+    `fetch_text` replaces the download (replay mode); by default iShares is asked under
+    `policy` (the feeds' retry policy).
     """
     name = "IWM holdings"
     try:
-        text = fetch_text() if fetch_text else fetch_holdings_text(url, sleep=sleep)
+        text = fetch_text() if fetch_text else fetch_holdings_text(url, policy)
         holdings = parse_holdings_csv(text, where=url)
     except (FeedError, DataError) as exc:
         return _row(name, "rejected", str(exc))
@@ -91,7 +91,7 @@ def update_holdings(store: Store, today: dt.date, url: str = HOLDINGS_URL,
     else:
         stored_meta, before = None, set()
     try:
-        meta = store_holdings(store, holdings, origin=f"live:{url}", where=url, today=today)
+        meta = load_holdings(store, holdings, origin=f"live:{url}", where=url, today=today)
     except DataError as exc:
         return _row(name, "rejected", str(exc))
     except OSError as exc:  # disk full, permissions: the atomic write left the old file
@@ -118,13 +118,13 @@ def _changed_adjustment(stored: pd.DataFrame, fresh: pd.DataFrame, tolerance: fl
 
 
 def update_members(store: Store, today: dt.date, log: Log = print,
-                   policy: MembersPolicy | None = None,
-                   sleep: Callable[[float], None] = time.sleep,
+                   policy: MembersPolicy | None = None, retry: RetryPolicy | None = None,
                    downloader: Downloader | None = None) -> Row:
     """Extend the members' closes for today's holdings: new members whole, known members from a
     few sessions before their last close; members that fail keep their last good data."""
     name = "members' closes"
     policy = policy or MembersPolicy()
+    retry = retry or members_retry_policy()
     if not store.has_table(HOLDINGS_TABLE.id):
         return _row(name, "rejected", "no holdings in the store: the members are unknown")
     held = equities(store.read_table(HOLDINGS_TABLE.id))["ticker"]
@@ -142,10 +142,9 @@ def update_members(store: Store, today: dt.date, log: Log = print,
     def fetch(group: list[str], start: str) -> tuple[pd.DataFrame, dict[str, str]]:
         if not group:
             return pd.DataFrame(index=pd.DatetimeIndex([], name="date")), {}
-        got = download_members([symbols[t] for t in group], start,
+        got = download_members([symbols[t] for t in group], start, policy=retry,
                                chunk_size=policy.chunk_size, pause_seconds=policy.pause_seconds,
-                               attempts=policy.attempts, progress=policy.progress, sleep=sleep,
-                               downloader=downloader)
+                               progress=policy.progress, downloader=downloader)
         return (got.closes.rename(columns=back),
                 {back.get(s, s): why for s, why in got.failed.items()})
 
@@ -186,7 +185,7 @@ def update_members(store: Store, today: dt.date, log: Log = print,
         return _row(name, "partial" if kept else "unchanged", detail,
                     last_date=pd.Timestamp(stored.index[-1]).date())
     try:
-        meta = store_members(store, combined, origin="live:yfinance.download", today=today,
+        meta = load_members(store, combined, origin="live:yfinance.download", today=today,
                              notes={"last_run_failed": ",".join(kept)})
     except DataError as exc:
         return _row(name, "rejected", f"{exc} ({detail})")
@@ -202,13 +201,31 @@ def _names(tickers: list[str], shown: int = 8) -> str:
     return ", ".join(tickers[:shown]) + (" …" if len(tickers) > shown else "")
 
 
-def run_table_updates(settings: Settings, today: dt.date, log: Log = print,
-                      policy: MembersPolicy | None = None,
-                      sleep: Callable[[float], None] = time.sleep,
-                      replay: Path | None = None) -> list[Row]:
-    """Refresh the holdings, then the members' closes; one summary row each.
+def members_retry_policy(base: RetryPolicy | None = None) -> RetryPolicy:
+    """The feeds' policy as the members' batch uses it: fewer attempts per chunk, longer waits
+    (Yahoo rate-limits bulk downloads), and room for a chunk of 100 tickers per attempt."""
+    return dataclasses.replace(base or RetryPolicy(), attempts=4, max_wait=60.0,
+                               max_seconds=240.0, attempt_seconds=180.0)
 
-    `replay`: a snapshot folder to answer from instead of the network (publish-dry-run).
+
+def french_rows(store: Store, today: dt.date, retry: RetryPolicy | None = None,
+                replay: Path | None = None) -> list[Row]:
+    """Refresh the Kenneth R. French Data Library tables (`generator.update_french`): live
+    under `retry`, or from the snapshot's copies rebuilt as the library's zips (`replay`)."""
+    fetch = None
+    if replay is not None:
+        fetch = lambda dataset: recorded_french_zip(replay, dataset.name)  # noqa: E731
+    return update_french(store, today, fetch=fetch, policy=retry)
+
+
+def run_table_updates(settings: Settings, today: dt.date, log: Log = print,
+                      policy: MembersPolicy | None = None, retry: RetryPolicy | None = None,
+                      replay: Path | None = None) -> list[Row]:
+    """Refresh the holdings, the members' closes, then the French library tables; one summary
+    row each.
+
+    `retry`: the feeds' retry policy (its sleep and deadline); `replay`: a snapshot folder to
+    answer from instead of the network (publish-dry-run).
     """
     store = Store(settings.store_dir)
     fetch_text = downloader = None
@@ -217,12 +234,9 @@ def run_table_updates(settings: Settings, today: dt.date, log: Log = print,
         fetch_text = lambda: holdings_file.read_text(encoding="utf-8-sig")  # noqa: E731
         downloader = RecordedMembers(replay)
         policy = dataclasses.replace(policy or MembersPolicy(), pause_seconds=0.0)
-    rows = [update_holdings(store, today, sleep=sleep, fetch_text=fetch_text)]
-    rows.append(update_members(store, today, log, policy, sleep, downloader))
-    from generator.update_french import update_french
-
-    french_zip = None
-    if replay is not None:
-        french_zip = lambda dataset: recorded_french_zip(replay, dataset.name)  # noqa: E731
-    rows.extend(update_french(store, today, fetch=french_zip))
+    retry = retry or RetryPolicy()
+    rows = [update_holdings(store, today, retry, fetch_text=fetch_text)]
+    rows.append(update_members(store, today, log, policy, members_retry_policy(retry),
+                               downloader))
+    rows.extend(french_rows(store, today, retry, replay))
     return rows

@@ -100,11 +100,6 @@ def business_days_behind(last: dt.date, today: dt.date) -> int:
     return int(np.busday_count(last + dt.timedelta(days=1), today + dt.timedelta(days=1)))
 
 
-def is_stale(series: Series, last: dt.date, today: dt.date) -> bool:
-    """True when the series' last observation is older than its staleness allowance."""
-    return business_days_behind(last, today) > series.stale_business_days
-
-
 # --- Live updates: rules that compare what a feed sends with what is stored ----------------------
 
 # Re-downloads of the same Yahoo bar differ in the last float digits (~1e-7); FRED prints fixed

@@ -57,7 +57,7 @@ def verify_store(store: Store, today: dt.date) -> StoreCheck:
     for series in SERIES:
         csv, meta_path = store.csv_path(series), store.meta_path(series)
         if not csv.exists() and not meta_path.exists():
-            continue  # not stored (ingest already required what is required)
+            continue  # not stored (fill_store already required what is required)
         frame = store.read_series(series)  # both files present, checksum matches
         meta = store.read_meta(series)
         validate_series(series, frame, path=csv, today=today)

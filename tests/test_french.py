@@ -13,7 +13,7 @@ import pytest
 import responses
 
 from generator.errors import DataError, ValidationError
-from generator.ingest import ensure_french
+from generator.load import import_french
 from generator.sources.french import (
     DATASETS,
     FACTORS,
@@ -130,8 +130,8 @@ def test_fractions_instead_of_percent_and_a_missing_month_are_refused(snapshot_d
 
 def test_import_stores_each_file_once_as_published(tmp_settings, snapshot_dir):
     store = Store(tmp_settings.store_dir)
-    assert ensure_french(tmp_settings, store, log=lambda _: None) == [d.id for d in DATASETS]
-    assert ensure_french(tmp_settings, store, log=lambda _: None) == []
+    assert import_french(tmp_settings, store, log=lambda _: None) == [d.id for d in DATASETS]
+    assert import_french(tmp_settings, store, log=lambda _: None) == []
     table = store.read_table("ff_me_deciles")
     assert table.at[pd.Timestamp("2024-12-31"), "vw:Lo 10"] == -3.22
     assert table.at[pd.Timestamp("1926-07-31"), "firms:Lo 10"] == float(
@@ -157,7 +157,7 @@ def _appended_month(text: str) -> str:
 @pytest.fixture()
 def filled(tmp_settings):
     store = Store(tmp_settings.store_dir)
-    ensure_french(tmp_settings, store, log=lambda _: None)
+    import_french(tmp_settings, store, log=lambda _: None)
     return store
 
 
@@ -266,10 +266,10 @@ def test_zip_without_a_csv_is_refused():
 
 
 def test_replayed_update_reads_the_recorded_zips(filled, tmp_settings, snapshot_dir):
-    """`publish-dry-run` (PRIMER_REPLAY_FEEDS): the tables come back unchanged from the
+    """`publish-dry-run` (update --replay): the tables come back unchanged from the
     snapshot's copies served as the library's zips."""
-    from generator.update import french_rows
+    from generator.update_tables import french_rows
 
-    rows = french_rows(tmp_settings, TODAY, replay=snapshot_dir)
+    rows = french_rows(filled, TODAY, replay=snapshot_dir)
     assert [r["status"] for r in rows] == ["unchanged"] * len(DATASETS)
     assert [r["last_date"] for r in rows] == ["2024-12-31"] * len(DATASETS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from generator.errors import (
 )
 from generator.linkcheck import check_site
 from generator.publish import dry_run, judge_update, nightly_update, run_steps
+from generator.settings import Settings
 
 
 @pytest.mark.parametrize(("status", "proceed"), [
@@ -34,14 +34,17 @@ def test_exit_codes_are_distinct_and_errors_never_use_1() -> None:
     assert BuildError("x").exit_code == EXIT_ERROR
 
 
-def _fake_update(monkeypatch: pytest.MonkeyPatch, behaviour) -> list[list[str]]:
-    calls: list[list[str]] = []
+def _fake_update(monkeypatch: pytest.MonkeyPatch, behaviour) -> list[tuple]:
+    """Replace `generator.update.main` (called as a function, with arguments)."""
+    from generator import update
 
-    def fake(settings, args):
-        calls.append(list(args.series))
+    calls: list[tuple] = []
+
+    def fake(settings, series, *, replay=None):
+        calls.append((list(series), replay))
         return behaviour()
 
-    monkeypatch.setitem(cli.COMMANDS, "update", fake)
+    monkeypatch.setattr(update, "main", fake)
     return calls
 
 
@@ -57,8 +60,8 @@ def test_nightly_update_goes_on_only_for_rejected_series(
     monkeypatch.setenv("GITHUB_OUTPUT", str(output))
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     calls = _fake_update(monkeypatch, behaviour)
-    assert nightly_update(["^RUT"]) == step_status
-    assert calls == [["^RUT"]]
+    assert nightly_update(Settings.from_env(), ["^RUT"]) == step_status
+    assert calls == [(["^RUT"], None)]
     assert output.read_text() == f"status={update_status}\n"
     out = capsys.readouterr().out
     assert ("::warning title=Series rejected::" in out) is (update_status == 1)
@@ -69,14 +72,6 @@ def test_nightly_update_through_the_cli(monkeypatch, capsys) -> None:
     _fake_update(monkeypatch, lambda: EXIT_SERIES_REJECTED)
     assert cli.main(["nightly-update"]) == 0
     assert "the build goes on" in capsys.readouterr().out
-
-
-def test_missing_update_module_is_an_error_not_a_rejection(monkeypatch, capsys) -> None:
-    """Until generator/update.py exists, `update` fails as a bug would: exit 3, never 1."""
-    monkeypatch.setitem(sys.modules, "generator.update", None)  # import raises ImportError
-    assert cli.main(["update"]) == EXIT_UNEXPECTED
-    assert "unexpected failure in `update`" in capsys.readouterr().err
-    assert nightly_update([]) == EXIT_UNEXPECTED
 
 
 def test_run_steps_reports_each_step_and_stops_at_the_first_failure() -> None:
@@ -111,14 +106,16 @@ def filled_settings(tmp_settings, store):
 
 def test_dry_run_leaves_a_deployable_site(filled_settings, monkeypatch) -> None:
     tmp_settings = filled_settings
-    monkeypatch.setitem(sys.modules, "generator.update", None)  # as on main before it lands
+    calls = _fake_update(monkeypatch, lambda: EXIT_SERIES_REJECTED)
     lines: list[str] = []
     assert dry_run(tmp_settings, run_tests=False, log=lines.append) == 0
     text = "\n".join(lines)
     for number, name in enumerate(["restore store", "update", "save store (data branch)",
                                    "test", "site", "linkcheck", "upload + deploy"], start=1):
         assert f"[{number}/7] {name} …" in text
-    assert "offline: feeds skipped" in text
+    # The update is called as a function, its feeds replayed from the snapshot folder.
+    assert calls == [([], tmp_settings.snapshot_dir)]
+    assert "WARNING" in text and f"feeds replayed from {tmp_settings.snapshot_dir}" in text
     assert "no series changed: no commit" in text
     assert (tmp_settings.site_dir / "index.html").is_file()
     assert check_site(tmp_settings.site_dir).ok
@@ -127,7 +124,7 @@ def test_dry_run_leaves_a_deployable_site(filled_settings, monkeypatch) -> None:
 
 def test_dry_run_stops_before_deploy_when_a_step_fails(filled_settings, monkeypatch) -> None:
     tmp_settings = filled_settings
-    monkeypatch.setitem(sys.modules, "generator.update", None)
+    _fake_update(monkeypatch, lambda: 0)
     monkeypatch.setattr("generator.build.build_site",
                         lambda settings, log: (_ for _ in ()).throw(BuildError("mkdocs broke")))
     lines: list[str] = []

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from generator.errors import DataError
-from generator.ingest import ensure_tables, screen_stored_members
+from generator.load import import_tables, screen_stored_members
 from generator.store import Store
 from generator.validate import MemberRules
 
@@ -54,11 +54,11 @@ def test_tampered_table_fails_its_checksum(tmp_path):
 
 
 def test_import_from_snapshot_then_rules_change_rescreens(tmp_settings):
-    imported = ensure_tables(tmp_settings, Store(tmp_settings.store_dir), log=lambda _: None)
+    imported = import_tables(tmp_settings, Store(tmp_settings.store_dir), log=lambda _: None)
     assert imported == ["iwm_holdings", "members_close"]
     store = Store(tmp_settings.store_dir)
     first = store.read_table_meta("members_exclusions")
-    assert ensure_tables(tmp_settings, store, log=lambda _: None) == []
+    assert import_tables(tmp_settings, store, log=lambda _: None) == []
     assert store.read_table_meta("members_exclusions") == first
     stricter = dataclasses.replace(MemberRules(), stale_days=10)
     screened = screen_stored_members(store, stricter)
@@ -87,4 +87,4 @@ def test_missing_snapshot_holdings_names_the_file(tmp_settings, tmp_path):
     settings = dataclasses.replace(tmp_settings, snapshot_dir=tmp_path / "empty")
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match=r"file not found: .*IWM_holdings\.csv"):
-        ensure_tables(settings, Store(settings.store_dir), log=lambda _: None)
+        import_tables(settings, Store(settings.store_dir), log=lambda _: None)

@@ -9,7 +9,6 @@ the recorded feeds then serve the real rows that were cut, exactly as yfinance a
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
 import errno
@@ -96,9 +95,8 @@ class Run:
 
     def __call__(self, *series_ids: str, today: dt.date = TODAY) -> int:
         console = Console(width=200, record=True, force_terminal=False, color_system=None)
-        args = argparse.Namespace(series=list(series_ids))
         policy = RetryPolicy(sleep=self.sleeps.append)
-        code = update.main(self.settings, args, today=today,
+        code = update.main(self.settings, series_ids, today=today,
                            feeds=update.Feeds(policy=policy), console=console)
         self.output = console.export_text()
         return code
@@ -220,12 +218,10 @@ def test_after_a_feed_is_unreachable_its_other_series_get_one_attempt_each(run):
     assert report["T10Y2Y"]["status"] == "unreachable"  # its one attempt hit the 503
 
 
-def test_the_replay_switch_runs_the_real_fetch_code_on_recorded_responses(run, snapshot_dir,
-                                                                         monkeypatch):
-    """`PRIMER_REPLAY_FEEDS=<snapshot>` (what publish-dry-run sets): no network, same result."""
-    monkeypatch.setenv(update.REPLAY_ENV, str(snapshot_dir))
+def test_the_replay_switch_runs_the_real_fetch_code_on_recorded_responses(run, snapshot_dir):
+    """`update --replay <snapshot>` (what publish-dry-run runs): no network, same result."""
     console = Console(width=200, record=True, force_terminal=False, color_system=None)
-    code = update.main(run.settings, argparse.Namespace(series=["^RUT", "IWB", "DGS10", "VTWO"]),
+    code = update.main(run.settings, ["^RUT", "IWB", "DGS10", "VTWO"], replay=snapshot_dir,
                        today=TODAY, console=console)
     output = console.export_text()
     assert code == 1, output
@@ -272,14 +268,14 @@ def test_a_temp_file_left_by_a_killed_writer_is_removed_by_the_next_update(run):
 
 def test_without_a_snapshot_the_first_build_fills_the_store_from_the_feeds(
         run, tmp_path, monkeypatch):
-    from generator import ingest
+    from generator import fill
 
     subset = tuple(get(i) for i in ("^RUT", "DGS10", "VTWO"))
-    monkeypatch.setattr(ingest, "SERIES", subset)
+    monkeypatch.setattr(fill, "SERIES", subset)
     settings = dataclasses.replace(run.settings, snapshot_dir=tmp_path / "no-snapshot",
                                    store_dir=tmp_path / "fresh")
     messages: list[str] = []
-    report = ingest.ensure_store(settings, log=messages.append)
+    report = fill.fill_store(settings, log=messages.append, tables=False)
     assert sorted(report.imported) == ["DGS10", "VTWO", "^RUT"]
     assert "filling the store from the live feeds" in messages[0]
     assert Store(settings.store_dir).read_meta(get("^RUT")).first == "1987-09-10"

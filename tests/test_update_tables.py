@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 import responses
 
-from generator.ingest import store_holdings, store_members
+from generator.load import load_holdings, load_members
 from generator.sources.ishares import HOLDINGS_URL, parse_holdings_csv
 from generator.sources.members import download_members, read_snapshot_members
+from generator.sources.retry import RetryPolicy
 from generator.store import Store
 from generator.update_tables import MembersPolicy, run_table_updates, update_holdings
 
@@ -27,8 +28,8 @@ def _no_sleep(_: float) -> None:
     return None
 
 
-POLICY = MembersPolicy(chunk_size=400, pause_seconds=0.0, attempts=2, max_tickers=5000,
-                       progress=False)
+NO_WAIT = RetryPolicy(sleep=_no_sleep)
+POLICY = MembersPolicy(chunk_size=400, pause_seconds=0.0, max_tickers=5000, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +72,8 @@ def fake_download(truth: pd.DataFrame, calls: list[dict], broken: frozenset[str]
 def _seed(settings, holdings_bytes, closes: pd.DataFrame) -> Store:
     store = Store(settings.store_dir)
     holdings = parse_holdings_csv(holdings_bytes, where="snapshot")
-    store_holdings(store, holdings, origin="test", today=TODAY)
-    store_members(store, closes, origin="test", today=TODAY)
+    load_holdings(store, holdings, origin="test", today=TODAY)
+    load_members(store, closes, origin="test", today=TODAY)
     return store
 
 
@@ -85,12 +86,12 @@ def _digests(store: Store) -> dict[str, str]:
 def test_holdings_from_the_recorded_response_then_unchanged(tmp_settings, holdings_bytes):
     responses.get(HOLDINGS_URL, body=holdings_bytes, content_type="text/csv")
     store = Store(tmp_settings.store_dir)
-    row = update_holdings(store, TODAY, sleep=_no_sleep)
+    row = update_holdings(store, TODAY, NO_WAIT)
     assert row["status"] == "updated"
     assert row["last_date"] == "2026-05-05"
     assert row["rows_added"] == 1929
     before = _digests(store)
-    again = update_holdings(store, TODAY, sleep=_no_sleep)
+    again = update_holdings(store, TODAY, NO_WAIT)
     assert again["status"] == "unchanged"
     assert _digests(store) == before
 
@@ -100,7 +101,7 @@ def test_holdings_retry_after_server_errors(tmp_settings, holdings_bytes):
     responses.get(HOLDINGS_URL, status=503)
     responses.get(HOLDINGS_URL, status=429)
     responses.get(HOLDINGS_URL, body=holdings_bytes)
-    row = update_holdings(Store(tmp_settings.store_dir), TODAY, sleep=_no_sleep)
+    row = update_holdings(Store(tmp_settings.store_dir), TODAY, NO_WAIT)
     assert row["status"] == "updated"
     assert len(responses.calls) == 3
 
@@ -109,24 +110,24 @@ def test_holdings_retry_after_server_errors(tmp_settings, holdings_bytes):
 def test_holdings_gives_up_after_bounded_retries_and_keeps_the_store(tmp_settings,
                                                                       holdings_bytes):
     store = Store(tmp_settings.store_dir)
-    store_holdings(store, parse_holdings_csv(holdings_bytes), origin="test", today=TODAY)
+    load_holdings(store, parse_holdings_csv(holdings_bytes), origin="test", today=TODAY)
     before = _digests(store)
     responses.get(HOLDINGS_URL, status=500)
-    row = update_holdings(store, TODAY, sleep=_no_sleep)
+    row = update_holdings(store, TODAY, NO_WAIT)
     assert row["status"] == "rejected"
-    assert "gave up after 4 attempts" in row["reason"] and "HTTP 500" in row["reason"]
-    assert len(responses.calls) == 4
+    assert "unreachable after 5 attempt(s)" in row["reason"] and "HTTP 500" in row["reason"]
+    assert len(responses.calls) == 5
     assert _digests(store) == before
 
 
 @responses.activate
 def test_holdings_with_a_changed_layout_is_rejected_clearly(tmp_settings, holdings_bytes):
     store = Store(tmp_settings.store_dir)
-    store_holdings(store, parse_holdings_csv(holdings_bytes), origin="test", today=TODAY)
+    load_holdings(store, parse_holdings_csv(holdings_bytes), origin="test", today=TODAY)
     before = _digests(store)
     changed = holdings_bytes.replace(b"Fund Holdings as of", b"Holdings as at")
     responses.get(HOLDINGS_URL, body=changed)
-    row = update_holdings(store, TODAY, sleep=_no_sleep)
+    row = update_holdings(store, TODAY, NO_WAIT)
     assert row["status"] == "rejected"
     assert "no 'Fund Holdings as of' line" in row["reason"]
     assert HOLDINGS_URL in row["reason"]
@@ -136,10 +137,10 @@ def test_holdings_with_a_changed_layout_is_rejected_clearly(tmp_settings, holdin
 @responses.activate
 def test_holdings_older_than_stored_are_rejected(tmp_settings, holdings_bytes):
     store = Store(tmp_settings.store_dir)
-    store_holdings(store, parse_holdings_csv(holdings_bytes), origin="test", today=TODAY)
+    load_holdings(store, parse_holdings_csv(holdings_bytes), origin="test", today=TODAY)
     older = holdings_bytes.replace(b'"May 05, 2026"', b'"Apr 30, 2026"', 1)
     responses.get(HOLDINGS_URL, body=older)
-    row = update_holdings(store, TODAY, sleep=_no_sleep)
+    row = update_holdings(store, TODAY, NO_WAIT)
     assert row["status"] == "rejected" and "older than the stored" in row["reason"]
 
 
@@ -154,7 +155,7 @@ def test_members_extend_incrementally_and_a_failed_member_keeps_its_data(
                         fake_download(snapshot_closes, calls, broken=frozenset({"BE"})))
     responses.get(HOLDINGS_URL, body=holdings_bytes)
     rows = run_table_updates(tmp_settings, TODAY, log=lambda _: None, policy=POLICY,
-                             sleep=_no_sleep)
+                             retry=NO_WAIT)
     holdings_row, members_row = rows
     assert holdings_row["status"] == "unchanged"
     assert members_row["status"] == "partial"
@@ -190,7 +191,7 @@ def test_members_with_changed_adjustment_are_refetched_whole(tmp_settings, holdi
     monkeypatch.setattr(yfinance, "download",
                         fake_download(snapshot_closes, calls, scale={"CRDO": 0.98}))
     rows = run_table_updates(tmp_settings, TODAY, log=lambda _: None, policy=POLICY,
-                             sleep=_no_sleep)
+                             retry=NO_WAIT)
     assert "1 re-fetched whole (adjustment changed)" in rows[1]["reason"]
     stored = store.read_table("members_close")
     expected = snapshot_closes["CRDO"] * 0.98
@@ -208,7 +209,7 @@ def test_per_run_cap_leaves_the_rest_for_the_next_run(tmp_settings, holdings_byt
     monkeypatch.setattr(yfinance, "download", fake_download(snapshot_closes, calls))
     policy = MembersPolicy(chunk_size=50, pause_seconds=0.0, max_tickers=120, progress=False)
     rows = run_table_updates(tmp_settings, TODAY, log=lambda _: None, policy=policy,
-                             sleep=_no_sleep)
+                             retry=NO_WAIT)
     assert sum(len(c["tickers"]) for c in calls) == 120
     assert max(len(c["tickers"]) for c in calls) == 50
     assert "left for the next run (per-run cap 120)" in rows[1]["reason"]
@@ -226,7 +227,7 @@ def test_no_new_data_leaves_the_store_byte_identical(tmp_settings, holdings_byte
     before = _digests(store)
     monkeypatch.setattr(yfinance, "download", fake_download(snapshot_closes, []))
     rows = run_table_updates(tmp_settings, TODAY, log=lambda _: None, policy=POLICY,
-                             sleep=_no_sleep)
+                             retry=NO_WAIT)
     assert rows[1]["status"] == "unchanged"
     assert _digests(store) == before
 
@@ -241,8 +242,8 @@ def test_download_retries_a_rate_limited_chunk(snapshot_closes):
             raise RuntimeError("YFRateLimitError: Too Many Requests")
         return good(tickers, **kw)
 
-    got = download_members(["BE", "CRDO"], "2026-07-01", downloader=flaky, attempts=4,
-                           progress=False, sleep=_no_sleep)
+    got = download_members(["BE", "CRDO"], "2026-07-01", downloader=flaky, policy=NO_WAIT,
+                           progress=False)
     assert len(attempts) == 3
     assert got.failed == {}
     assert list(got.closes.columns) == ["BE", "CRDO"]
@@ -254,7 +255,7 @@ def test_download_that_keeps_failing_marks_its_chunk_failed(snapshot_closes):
         raise TimeoutError("read timed out")
 
     got = download_members(["BE", "CRDO", "FN"], "2026-07-01", downloader=down, chunk_size=2,
-                           attempts=2, progress=False, sleep=_no_sleep)
+                           policy=RetryPolicy(attempts=2, sleep=_no_sleep), progress=False)
     assert set(got.failed) == {"BE", "CRDO", "FN"}
     assert "TimeoutError" in got.failed["BE"]
     assert got.chunks == 2
@@ -263,18 +264,15 @@ def test_download_that_keeps_failing_marks_its_chunk_failed(snapshot_closes):
 def test_make_update_refreshes_the_tables_in_replay_mode(tmp_settings, holdings_bytes,
                                                          snapshot_closes, snapshot_dir,
                                                          monkeypatch):
-    """`python -m generator update` (here with PRIMER_REPLAY_FEEDS) runs the table updates
-    after the series and lists them in its summary and run report."""
-    import argparse
-
+    """`python -m generator update --replay FOLDER` runs the table updates after the series
+    and lists them in its summary and run report."""
     from rich.console import Console
 
     from generator import update
 
     store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
-    monkeypatch.setenv(update.REPLAY_ENV, str(snapshot_dir))
     console = Console(width=200, record=True, force_terminal=False, color_system=None)
-    update.main(tmp_settings, argparse.Namespace(series=[]), today=TODAY, console=console)
+    update.main(tmp_settings, [], replay=snapshot_dir, today=TODAY, console=console)
     report = update.read_report(tmp_settings.store_dir)
     assert report["IWM holdings"]["status"] == "unchanged"
     members = report["members' closes"]
@@ -297,14 +295,11 @@ def test_update_with_its_own_feeds_leaves_the_tables_alone(tmp_settings, holding
     store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
     before = _digests(store)
     calls: list[str] = []
-    monkeypatch.setattr("generator.update_tables.run_table_updates",
+    monkeypatch.setattr(update, "run_table_updates",
                         lambda *a, **k: calls.append("tables") or [])
     monkeypatch.setattr(update, "run_update", lambda *a, **k: _Result(k.get("tables")))
-    import argparse
-
-    update.main(tmp_settings, argparse.Namespace(series=[]), today=TODAY,
-                feeds=update.Feeds(), console=None)
-    assert _Result.seen == [None]
+    update.main(tmp_settings, [], today=TODAY, feeds=update.Feeds(), console=None)
+    assert _Result.seen == [False]
     assert calls == [] and _digests(store) == before
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,26 +20,15 @@ from generator.figures.spec import FigureResult
 from generator.pages import escape
 from generator.pages import format as fmt
 from generator.pages.embed import EmbedContext
+from generator.pages.generated import write_text_if_changed
 from generator.pages.glossary import (
     GLOSSARY_SOURCE,
     abbreviations_markdown,
     glossary_markdown,
     load_glossary,
 )
-from generator.store import atomic_write_text
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-
-
-def write_text_if_changed(path: Path, text: str) -> None:
-    """Atomic write, skipped when the file already holds `text` (a rebuild with unchanged
-    data then rewrites nothing, and its fsyncs cost nothing)."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except (FileNotFoundError, UnicodeDecodeError):
-        pass
-    atomic_write_text(path, text)
 
 
 # plotly.js ships once per site, as the vendored "basic" bundle (scatter, bar, pie: every trace
@@ -76,34 +64,6 @@ def environment(content_dir: Path) -> jinja2.Environment:
     env.globals.update(desk_note=narrative.desk_note,
                        desk_note_footnotes=narrative.desk_note_footnotes)
     return env
-
-
-@dataclass(frozen=True)
-class GeneratedPage:
-    """A page the generator makes from a template (``content/_templates/…``) rather than from a
-    page source: `target` is its path in the docs folder, `context` what it adds to the facts."""
-
-    template: str
-    target: str
-    context: dict[str, Any] = field(default_factory=dict)
-
-
-def render_generated(env: jinja2.Environment, docs_dir: Path, facts: dict[str, Any],
-                     pages: Iterable[GeneratedPage], suffix: str = "") -> list[str]:
-    """Render generated pages into `docs_dir` (facts plus each page's own context), each
-    followed by `suffix` (the glossary's abbreviation definitions)."""
-    written = []
-    for page in pages:
-        try:
-            text = env.get_template(page.template).render(
-                **{**facts, **page.context}, table=fmt.table, facts=facts)
-        except jinja2.TemplateError as exc:
-            line = getattr(exc, "lineno", None)
-            where = f"content/{page.template}" + (f":{line}" if line else "")
-            raise BuildError(f"{where} (for {page.target}): {exc}") from None
-        write_text_if_changed(docs_dir / page.target, text + suffix)
-        written.append(page.target)
-    return written
 
 
 def page_sources(content_dir: Path) -> Iterable[Path]:
@@ -145,7 +105,7 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
     unplaced = sorted(set(figures) - set(placed))
     if unplaced:
         raise BuildError(f"figures not placed on any page: {', '.join(unplaced)}")
-    from generator.pages.market_update import write_archive
+    from generator.pages.market_update import write_archive  # its pages need this env
 
     written += write_archive(env, docs_dir, facts, suffix=abbreviations)
     return written

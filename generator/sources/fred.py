@@ -4,17 +4,15 @@ normalised frame."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import pandas as pd
 import requests
 
-from generator.errors import DataError, FeedError, ResponseError, TransientFeedError
+from generator.errors import ResponseError
+from generator.sources.csvfeed import read_csv_strings
 from generator.sources.retry import RetryPolicy
 
-# HTTP statuses worth retrying: rate limited, and server-side trouble.
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "smallcap-primer/0.1 (educational static-site generator; keyless CSV download)"
 
 # FRED's older CSV marked a missing observation with "."; today it leaves the cell empty.
@@ -26,17 +24,7 @@ def parse_fred_csv(source: str | Path, series_id: str) -> pd.DataFrame:
 
     Days with no observation (empty or ".") are dropped: they are holidays, not zeros.
     """
-    where = str(source) if isinstance(source, Path) else f"{series_id} response"
-    try:
-        handle = source if isinstance(source, Path) else io.StringIO(source)
-        raw = pd.read_csv(handle, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise DataError(f"{series_id}: file not found: {where}") from None
-    except pd.errors.EmptyDataError:
-        raise ResponseError(series_id, "empty response", "no header and no rows",
-                            path=where) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ResponseError(series_id, "unparseable response", str(exc), path=where) from None
+    raw, where = read_csv_strings(source, series_id)
     header = [c.strip() for c in raw.columns]
     date_col = next((c for c in header if c.lower() in ("observation_date", "date")), None)
     if date_col is None or series_id not in header or len(header) != 2:
@@ -90,27 +78,11 @@ def fetch_fred(series_id: str, start: dt.date | None, policy: RetryPolicy,
                session: requests.Session | None = None) -> pd.DataFrame:
     """Observations of `series_id` from `start` (all FRED serves when None) as a normalised frame.
 
-    Timeouts, dropped connections, HTTP 429 and 5xx are retried under `policy`; other 4xx fail
-    at once (`FeedError`); a body that is not a whole CSV raises `ResponseError`.
+    Fetched under `policy` (timeouts, dropped connections, HTTP 429 and 5xx retried; other 4xx
+    fail at once with `FeedError`); a body that is not a whole CSV raises `ResponseError`.
     """
     url = fred_csv_url(series_id, start.isoformat() if start else None)
-    http = session or requests.Session()
-
-    def attempt() -> str:
-        try:
-            response = http.get(url, timeout=(min(10.0, policy.timeout), policy.timeout),
-                                headers={"User-Agent": USER_AGENT})
-        except (requests.Timeout, requests.ConnectionError,
-                requests.exceptions.ChunkedEncodingError) as exc:
-            raise TransientFeedError(series_id, f"{type(exc).__name__}: {exc}") from None
-        except requests.RequestException as exc:
-            raise FeedError(series_id, f"{type(exc).__name__}: {exc}") from None
-        if response.status_code in RETRY_STATUSES:
-            raise TransientFeedError(series_id, f"HTTP {response.status_code} from {url}")
-        if response.status_code >= 400:
-            raise FeedError(series_id, f"HTTP {response.status_code} from {url} (not retried)")
-        text = response.text
-        check_csv_body(text, series_id, response.headers.get("Content-Type", ""))
-        return text
-
-    return parse_fred_csv(policy.call(series_id, attempt), series_id)
+    text, content_type = policy.get_text(series_id, url, session,
+                                         headers={"User-Agent": USER_AGENT})
+    check_csv_body(text, series_id, content_type)
+    return parse_fred_csv(text, series_id)

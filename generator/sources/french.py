@@ -28,12 +28,15 @@ import numpy as np
 import pandas as pd
 import requests
 
-from generator.errors import DataError, FeedError, ResponseError, TransientFeedError
+from generator.errors import DataError, ResponseError
 from generator.sources.retry import RetryPolicy
 
 BASE_URL = "https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/ftp/"
 USER_AGENT = "smallcap-primer/0.1 (educational static-site generator; keyless zip download)"
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# The library's zips are a few hundred kB and their CSVs a few MB (the 5x5 grids ~2.3 MB):
+# anything far larger is refused before it is read or inflated (a corrupt or hostile file).
+MAX_ZIP_BYTES = 32 * 2**20
+MAX_CSV_BYTES = 64 * 2**20
 MISSING_VALUES = (-99.99, -999.0)
 
 Frequency = Literal["monthly", "annual"]
@@ -334,7 +337,18 @@ def read_zip(data: bytes, dataset: Dataset, where: str) -> str:
                 raise ResponseError(dataset.name, "layout changed",
                                     f"the zip holds {archive.namelist()}, expected one CSV",
                                     path=where)
-            return decode(archive.read(members[0]))
+            size = archive.getinfo(members[0]).file_size
+            if size > MAX_CSV_BYTES:
+                raise ResponseError(dataset.name, "response too large",
+                                    f"the zip's CSV inflates to {size:,} bytes, at most "
+                                    f"{MAX_CSV_BYTES:,} accepted", path=where)
+            with archive.open(members[0]) as member:
+                data = member.read(MAX_CSV_BYTES + 1)  # the declared size may lie
+            if len(data) > MAX_CSV_BYTES:
+                raise ResponseError(dataset.name, "response too large",
+                                    f"the zip's CSV inflates past {MAX_CSV_BYTES:,} bytes",
+                                    path=where)
+            return decode(data)
     except zipfile.BadZipFile as exc:
         raise ResponseError(dataset.name, "not a zip archive",
                             f"the response is not a whole zip archive ({exc})",
@@ -356,27 +370,11 @@ Fetch = Callable[[str], bytes]
 
 def fetch_zip(dataset: Dataset, policy: RetryPolicy,
               session: requests.Session | None = None) -> bytes:
-    """Download `dataset`'s zip (keyless). Timeouts, dropped connections, HTTP 429 and 5xx are
-    retried under `policy`; other 4xx fail at once (`FeedError`)."""
-    http = session or requests.Session()
-    url = dataset.url
-
-    def attempt() -> bytes:
-        try:
-            response = http.get(url, timeout=(min(10.0, policy.timeout), policy.timeout),
-                                headers={"User-Agent": USER_AGENT})
-        except (requests.Timeout, requests.ConnectionError,
-                requests.exceptions.ChunkedEncodingError) as exc:
-            raise TransientFeedError(dataset.name, f"{type(exc).__name__}: {exc}") from None
-        except requests.RequestException as exc:
-            raise FeedError(dataset.name, f"{type(exc).__name__}: {exc}") from None
-        if response.status_code in RETRY_STATUSES:
-            raise TransientFeedError(dataset.name, f"HTTP {response.status_code} from {url}")
-        if response.status_code >= 400:
-            raise FeedError(dataset.name, f"HTTP {response.status_code} from {url} (not retried)")
-        return response.content
-
-    return policy.call(dataset.name, attempt)
+    """Download `dataset`'s zip (keyless) under the feeds' retry policy: timeouts, dropped
+    connections, HTTP 429 and 5xx retried; other 4xx fail at once (`FeedError`)."""
+    data, _ = policy.get_bytes(dataset.name, dataset.url, session,
+                               headers={"User-Agent": USER_AGENT}, max_bytes=MAX_ZIP_BYTES)
+    return data
 
 
 def fetch_french(dataset: Dataset, policy: RetryPolicy,

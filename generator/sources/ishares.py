@@ -12,14 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from generator.errors import DataError, FeedError
+from generator.errors import DataError
+from generator.sources.retry import RetryPolicy
 
 FUND = "IWM"
 HOLDINGS_URL = ("https://www.ishares.com/us/products/239710/ishares-russell-2000-etf/"
@@ -155,43 +154,9 @@ def yahoo_symbol(ticker: str) -> str:
 SHARE_CLASS_SYMBOLS = {"MOGA": "MOG-A", "GEFB": "GEF-B", "CRDA": "CRD-A"}
 
 
-def fetch_holdings_text(url: str = HOLDINGS_URL, timeout: float = 30.0, attempts: int = 4,
-                        sleep: Callable[[float], None] = time.sleep) -> str:
-    """Download the holdings CSV text from iShares, retrying timeouts, 429 and 5xx with
-    exponential backoff and jitter (bounded in count). Raises `FeedError` when it gives up."""
-    import requests
-    from tenacity import (
-        retry,
-        retry_if_exception_type,
-        stop_after_attempt,
-        wait_random_exponential,
-    )
-
-    class _Retryable(Exception):
-        pass
-
-    @retry(retry=retry_if_exception_type(_Retryable), stop=stop_after_attempt(attempts),
-           wait=wait_random_exponential(multiplier=1, max=20), sleep=sleep, reraise=True)
-    def get() -> str:
-        try:
-            response = requests.get(url, timeout=timeout,
-                                    headers={"User-Agent": "smallcap-primer/0.1 (+holdings)"})
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            raise _Retryable(f"HTTP {response.status_code}")
-        if response.status_code != 200:
-            raise FeedError(f"{FUND} holdings", f"HTTP {response.status_code} from {url}")
-        return response.content.decode("utf-8-sig", errors="replace")
-
-    try:
-        return get()
-    except _Retryable as exc:
-        raise FeedError(f"{FUND} holdings",
-                        f"gave up after {attempts} attempts: {exc} ({url})") from None
-
-
-def fetch_holdings(url: str = HOLDINGS_URL, timeout: float = 30.0, attempts: int = 4,
-                   sleep: Callable[[float], None] = time.sleep) -> Holdings:
-    """Download and parse the live holdings file (same parser as the snapshot)."""
-    return parse_holdings_csv(fetch_holdings_text(url, timeout, attempts, sleep), where=url)
+def fetch_holdings_text(url: str = HOLDINGS_URL, policy: RetryPolicy | None = None) -> str:
+    """Download the holdings CSV text from iShares under the feeds' retry policy (timeouts,
+    429 and 5xx retried; another 4xx fails at once). Raises `FeedError` when it gives up."""
+    text, _ = (policy or RetryPolicy()).get_text(
+        f"{FUND} holdings", url, headers={"User-Agent": "smallcap-primer/0.1 (+holdings)"})
+    return text

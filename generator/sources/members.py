@@ -8,19 +8,41 @@ here judges the values: member-level rules live in `generator.validate`.
 
 from __future__ import annotations
 
-import gzip
 import io
-import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from generator.errors import DataError
+from generator.errors import DataError, FeedError, PrimerError, clip
+from generator.sources.retry import RetryPolicy
 
 SNAPSHOT_FILE = Path("yahoo") / "constituents_close.csv.gz"
+# The largest members' table read, compressed or not: the snapshot's is ~44 MB as CSV (1,400
+# tickers over 6 years); ten times that is not a members' table but a corrupt or hostile file.
+MAX_MEMBERS_BYTES = 512 * 2**20
 TABLE = "members_close"
+
+
+def gunzip_bounded(data: bytes, where: str, limit: int | None = None) -> bytes:
+    """Decompress gzip `data`, refusing (with a clear error, before memory runs out) anything
+    that would inflate past `limit` bytes (default `MAX_MEMBERS_BYTES`): a gzip bomb."""
+    limit = MAX_MEMBERS_BYTES if limit is None else limit
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip framing
+    try:
+        out = inflater.decompress(data, limit + 1)
+        if len(out) > limit or inflater.unconsumed_tail:
+            raise DataError(f"members: {where} inflates to more than {limit:,} bytes "
+                            "(a corrupt or hostile gzip file); refused")
+        out += inflater.flush()
+    except zlib.error as exc:
+        raise DataError(f"members: {where} is not a readable gzip file: {exc}") from None
+    if not inflater.eof:
+        raise DataError(f"members: {where} is not a readable gzip file: it ends early "
+                        "(truncated)")
+    return out
 
 
 def parse_members_csv(source: Path | bytes, where: str | None = None) -> pd.DataFrame:
@@ -30,11 +52,11 @@ def parse_members_csv(source: Path | bytes, where: str | None = None) -> pd.Data
         raw = source.read_bytes() if isinstance(source, Path) else source
     except FileNotFoundError:
         raise DataError(f"members: file not found: {where}") from None
+    if len(raw) > MAX_MEMBERS_BYTES:
+        raise DataError(f"members: {where} is {len(raw):,} bytes, more than the "
+                        f"{MAX_MEMBERS_BYTES:,} a members' table can be")
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise DataError(f"members: {where} is not a readable gzip file: {exc}") from None
+        raw = gunzip_bounded(raw, where)
     try:
         frame = pd.read_csv(io.BytesIO(raw), index_col=0, engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -109,29 +131,22 @@ def chunked(items: Sequence[str], size: int) -> list[list[str]]:
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 
-def download_members(tickers: Sequence[str], start: str, *, chunk_size: int = 100,
-                     pause_seconds: float = 2.0, attempts: int = 4,
-                     downloader: Downloader | None = None, progress: bool = True,
-                     sleep: Callable[[float], None] = time.sleep) -> MembersDownload:
+def download_members(tickers: Sequence[str], start: str, *, policy: RetryPolicy,
+                     chunk_size: int = 100, pause_seconds: float = 2.0,
+                     downloader: Downloader | None = None, progress: bool = True
+                     ) -> MembersDownload:
     """Download adjusted closes for `tickers` from `start` (YYYY-MM-DD), politely.
 
     Tickers go in chunks of `chunk_size` per ``yfinance.download`` call with a pause between
-    chunks; a chunk that raises (rate limit, timeout) is retried with exponential backoff and
-    jitter, at most `attempts` times; a chunk that still fails marks its tickers failed. A ticker
-    whose column comes back empty is failed too ("no data"). Nothing is stored here.
+    chunks; each chunk is fetched under `policy` (transient failures retried, each attempt and
+    the whole batch bounded by its deadline); a chunk that still fails marks its tickers failed,
+    and the chunks the deadline does not reach are failed "not fetched". A ticker whose column
+    comes back empty is failed too ("no data"). Nothing is stored here.
     """
-    from tenacity import retry, stop_after_attempt, wait_random_exponential
-
     if downloader is None:
         import yfinance
 
         downloader = yfinance.download
-
-    @retry(stop=stop_after_attempt(attempts), wait=wait_random_exponential(multiplier=2, max=60),
-           sleep=sleep, reraise=True)
-    def fetch(chunk: list[str]) -> pd.DataFrame:
-        return downloader(chunk, start=start, auto_adjust=True, progress=False,
-                          group_by="column", threads=False)
 
     parts: list[pd.DataFrame] = []
     failed: dict[str, str] = {}
@@ -139,13 +154,17 @@ def download_members(tickers: Sequence[str], start: str, *, chunk_size: int = 10
     bar = _progress(len(tickers), progress)
     try:
         for number, chunk in enumerate(chunks):
-            if number:
-                sleep(pause_seconds)
+            if number and policy.deadline.remaining() > pause_seconds:
+                policy.sleep(pause_seconds)
+            label = f"members {chunk[0]}…{chunk[-1]}"
             try:
-                closes = closes_from_download(fetch(chunk), chunk)
-            except Exception as exc:  # the feed's exception types vary by version: name it
-                failed.update({t: f"download failed: {type(exc).__name__}: {exc}"[:200]
-                               for t in chunk})
+                downloaded = policy.call(label, lambda chunk=chunk: downloader(
+                    chunk, start=start, auto_adjust=True, progress=False, group_by="column",
+                    threads=False, timeout=policy.timeout))
+                closes = closes_from_download(downloaded, chunk)
+            except PrimerError as exc:
+                reason = exc.detail if isinstance(exc, FeedError) else str(exc)
+                failed.update({t: clip(f"download failed: {reason}", 200) for t in chunk})
             else:
                 empty = closes.columns[closes.isna().all().to_numpy()]
                 failed.update({t: "no data returned" for t in empty})

@@ -81,6 +81,7 @@ class RecordedFredAdapter(BaseAdapter):
         if not series_id or not path.is_file():
             response.status_code = 404
             response._content = b"Series does not exist in the recorded snapshot.\n"
+            response._content_consumed = True  # the body is here, no socket to read
             response.headers["Content-Type"] = "text/plain"
             return response
         header, *rows = path.read_text().splitlines()
@@ -88,6 +89,7 @@ class RecordedFredAdapter(BaseAdapter):
         body = "\n".join([header, *(r for r in rows if r[:10] >= first)]) + "\n"
         response.status_code = 200
         response._content = body.encode("utf-8")
+        response._content_consumed = True
         response.encoding = "utf-8"
         response.headers["Content-Type"] = "text/csv; charset=UTF-8"
         return response

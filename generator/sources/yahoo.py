@@ -4,7 +4,6 @@ frames into normalised frames."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import re
 import warnings
@@ -14,31 +13,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.errors import DataError, FeedError, ResponseError, TransientFeedError
-from generator.sources.retry import RetryPolicy
+from generator.errors import FeedError, ResponseError, TransientFeedError
+from generator.sources.csvfeed import read_csv_strings
+from generator.sources.retry import RetryPolicy, as_feed_error, classify
 
 BAR_COLUMNS = ("open", "high", "low", "close", "volume")
-
-# yfinance catches per-ticker failures, logs them on its "yfinance" logger and returns an empty
-# frame; these words in a logged error mean the failure is worth a retry.
-_TRANSIENT_WORDS = ("YFRateLimitError", "Too Many Requests", "Rate limited", "Timeout",
-                    "timed out", "ConnectionError", "Connection reset", "Failed to perform",
-                    "Internal Server Error", "Service Unavailable", "Bad Gateway")
-
 
 def parse_bars_csv(source: str | Path, series_id: str) -> pd.DataFrame:
     """Parse a `Date,Open,High,Low,Close,Volume` (or `Date,Close`) CSV into a normalised frame.
 
     `source` is a path or the CSV text itself. Raises `DataError` naming the file and series.
     """
-    where = str(source) if isinstance(source, Path) else f"{series_id} response"
-    try:
-        handle = source if isinstance(source, Path) else io.StringIO(source)
-        raw = pd.read_csv(handle, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise DataError(f"{series_id}: file not found: {where}") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"{series_id}: cannot parse {where}: {exc}") from None
+    raw, where = read_csv_strings(source, series_id)
     return normalise_columns(raw, series_id, where)
 
 
@@ -113,7 +99,7 @@ def fetch_bars(series_id: str, start: dt.date | None, end: dt.date, policy: Retr
     `end`, as a normalised frame (prices in the ticker's currency, adjusted with auto_adjust).
 
     `download` defaults to `yfinance.download` (looked up at call time, so tests can replace it).
-    Rate limits, timeouts and dropped connections are retried under `policy`; an empty answer
+    Failures are classified and retried under `policy` (`retry.classify`); an empty answer
     raises `ResponseError` ("empty response"), an unreachable feed `FeedError`.
     """
     downloaded = policy.call(series_id, lambda: _download_once(series_id, start, end,
@@ -124,7 +110,6 @@ def fetch_bars(series_id: str, start: dt.date | None, end: dt.date, policy: Retr
 def _download_once(series_id: str, start: dt.date | None, end: dt.date, timeout: float,
                    download: Callable[..., pd.DataFrame] | None) -> pd.DataFrame:
     import yfinance
-    from yfinance.exceptions import YFRateLimitError
 
     call = download or yfinance.download
     window = {"start": start.isoformat()} if start else {"period": "max"}
@@ -134,20 +119,16 @@ def _download_once(series_id: str, start: dt.date | None, end: dt.date, timeout:
             frame = call(series_id, end=end.isoformat(), interval="1d", auto_adjust=True,
                          actions=False, progress=False, threads=False, timeout=timeout,
                          multi_level_index=True, **window)
-        except YFRateLimitError as exc:
-            raise TransientFeedError(series_id, f"Yahoo rate limit: {exc}") from None
         except FeedError:
             raise  # already classified (e.g. a replayed feed with no recording)
-        except (TimeoutError, ConnectionError, OSError) as exc:
-            raise TransientFeedError(series_id, f"{type(exc).__name__}: {exc}") from None
         except Exception as exc:  # yfinance's network stack (curl_cffi) has its own classes
-            name = type(exc).__name__
-            if any(word in f"{name}: {exc}" for word in _TRANSIENT_WORDS):
-                raise TransientFeedError(series_id, f"{name}: {exc}") from None
-            raise FeedError(series_id, f"yfinance failed: {name}: {exc}") from None
+            error = as_feed_error(series_id, exc)
+            if not isinstance(error, TransientFeedError):
+                error = FeedError(series_id, f"yfinance failed: {error.detail}")
+            raise error from None
     if frame is None or frame.empty:
         errors = _summarise(logged, series_id)
-        if any(word in errors for word in _TRANSIENT_WORDS):
+        if errors and classify(errors) == "transient":
             raise TransientFeedError(series_id, f"Yahoo Finance: {errors}")
         if errors:
             raise ResponseError(series_id, "empty response",

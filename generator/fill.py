@@ -1,0 +1,43 @@
+"""Fill the store before a build: the snapshot first, the live feeds only when there is none.
+
+`make site` calls `fill_store`: every catalog series already in the store is left alone (the
+store, not the snapshot, is the truth once filled: `make update` extends it). What the store
+lacks is imported from the snapshot (`generator.load.import_snapshot`); with no snapshot folder
+at all (a clone away from `../shared`), the live feeds fill it once, and the build says so.
+"""
+
+from __future__ import annotations
+
+from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE, SERIES
+from generator.errors import DataError
+from generator.load import ImportReport, Log, import_snapshot
+from generator.settings import Settings
+from generator.store import Store
+from generator.update import run_update
+
+
+def fill_store(settings: Settings, log: Log = print, tables: bool = True) -> ImportReport:
+    """Make sure every required series (and, with `tables`, the holdings and members' closes)
+    is in the store; import or fetch what is missing."""
+    if settings.snapshot_dir.is_dir():
+        return import_snapshot(settings, log=log, tables=tables)
+    store = Store(settings.store_dir)
+    missing = [s for s in SERIES if not store.has(s)]
+    report = ImportReport(already_stored=[s.id for s in SERIES if store.has(s)])
+    if not missing:
+        return report
+    need_tables = tables and not all(store.has_table(t.id) for t in (HOLDINGS_TABLE,
+                                                                      MEMBERS_TABLE))
+    log(f"No snapshot at {settings.snapshot_dir}: filling the store from the live feeds "
+        "(Yahoo Finance, FRED, iShares) once; later builds are offline.")
+    result = run_update(settings, [s.id for s in missing], tables=need_tables)
+    if result.failed_required:
+        raise DataError("could not fill the store from the live feeds: "
+                        + "; ".join(result.failed_required))
+    report.imported.extend(result.updated)
+    # A table that could not be fetched is not fatal here: the pages that need it fail the
+    # build later with "table ...: not in the store", and `make update` can fill it.
+    for outcome in result.outcomes:
+        if outcome.source in ("ishares", "members") and not outcome.ok:
+            log(f"could not fill {outcome.series} from the live feeds: {outcome.reason}")
+    return report
