@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import responses
 
-from generator.load import load_holdings, load_members
+from generator.load import import_french, load_holdings, load_members
 from generator.sources.ishares import HOLDINGS_URL, parse_holdings_csv
 from generator.sources.members import download_members, read_snapshot_members
 from generator.sources.retry import RetryPolicy
@@ -156,9 +156,11 @@ def test_members_extend_incrementally_and_a_failed_member_keeps_its_data(
     responses.get(HOLDINGS_URL, body=holdings_bytes)
     rows = run_table_updates(tmp_settings, TODAY, log=lambda _: None, policy=POLICY,
                              retry=NO_WAIT)
-    holdings_row, members_row = rows
+    holdings_row, members_row, *french = rows
     assert holdings_row["status"] == "unchanged"
     assert members_row["status"] == "partial"
+    # No recorded response for the French library here: unreachable, reported, not fatal.
+    assert french and {row["status"] for row in french} == {"unreachable"}
     assert members_row["rows_added"] == 6  # 27 July .. 3 August 2026
     assert members_row["last_date"] == "2026-08-03"
     assert "1 failed and kept their last good data (BE)" in members_row["reason"]
@@ -293,6 +295,7 @@ def test_update_with_its_own_feeds_leaves_the_tables_alone(tmp_settings, holding
     from generator import update
 
     store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
+    import_french(tmp_settings, store, log=lambda _: None)  # what the run imports first
     before = _digests(store)
     calls: list[str] = []
     monkeypatch.setattr(update, "run_table_updates",

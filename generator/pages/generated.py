@@ -37,8 +37,9 @@ class GeneratedPage:
 
 
 def render_generated(env: jinja2.Environment, docs_dir: Path, facts: dict[str, Any],
-                     pages: Iterable[GeneratedPage]) -> list[str]:
-    """Render generated pages into `docs_dir` (facts plus each page's own context)."""
+                     pages: Iterable[GeneratedPage], suffix: str = "") -> list[str]:
+    """Render generated pages into `docs_dir` (facts plus each page's own context), each
+    followed by `suffix` (the glossary's abbreviation definitions)."""
     written = []
     for page in pages:
         try:
@@ -48,6 +49,6 @@ def render_generated(env: jinja2.Environment, docs_dir: Path, facts: dict[str, A
             line = getattr(exc, "lineno", None)
             where = f"content/{page.template}" + (f":{line}" if line else "")
             raise BuildError(f"{where} (for {page.target}): {exc}") from None
-        write_text_if_changed(docs_dir / page.target, text)
+        write_text_if_changed(docs_dir / page.target, text + suffix)
         written.append(page.target)
     return written
