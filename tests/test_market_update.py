@@ -24,7 +24,7 @@ from generator.analytics.market_update import (
     trading_days_for_archive,
     truncate,
 )
-from generator.analytics.narrative import desk_note
+from generator.analytics.narrative import MAX_SENTENCES, desk_note
 from generator.catalog import get
 from generator.errors import DataError
 from generator.pages import environment
@@ -136,8 +136,10 @@ def test_covid_crash_2020_03_23_deep_drawdown_fed_cut_spreads_blow_out(inputs, s
     assert flat["hy.change_m1"] == hand["hy"]["change"]
     assert flat["hy.percentile"] == hand["hy"]["percentile"]
 
-    sentences = update["sentences"]
-    # Seven rules have something to say; the optional 52-week-range sentence is dropped.
+    # Seven rules have something to say, and all fit in the note; the 52-week-range sentence
+    # (optional, checked elsewhere) comes after the level.
+    assert [s.rule for s in update["sentences"]][3] == "52w-range"
+    sentences = [s for s in update["sentences"] if s.rule != "52w-range"]
     assert [s.rule for s in sentences] == ["day-down", "month-lag", "bear-market", "yields-down",
                                            "fed-cut", "spreads-widen"]
     assert [sentence_text(s) for s in sentences] == [
@@ -229,7 +231,7 @@ def test_latest_update_matches_hand_computation(store, snapshot_dir):
     assert latest["r2k"]["range_position"] == hand["r2k"]["position"]
     assert latest["hy"]["percentile"] == hand["hy"]["percentile"]
     assert latest["hy"]["date"] == hand["hy"]["date"] == dt.date(2026, 8, 20)  # FRED lags a day
-    assert 3 <= len(latest["sentences"]) <= 6
+    assert 3 <= len(latest["sentences"]) <= MAX_SENTENCES
     # The archive: every trading day since 2026-07-01 (at least 30), newest first.
     days = [u["as_of"] for u in facts["archive"]]
     assert len(days) >= 30 and days == sorted(days, reverse=True)

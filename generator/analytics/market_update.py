@@ -227,3 +227,80 @@ def business_days_after(start: dt.date, end: dt.date) -> int:
     if end <= start:
         return 0
     return int(np.busday_count(start + dt.timedelta(days=1), end + dt.timedelta(days=1)))
+
+
+# --- Under the surface: the index's members on one day ---------------------------------------
+
+MOVERS = 2  # leading and lagging contributors named in the note
+MIN_HISTORY_FOR_52W = 200  # closes a member needs in the past 52 weeks to count a new high/low
+
+
+def members_day(closes: pd.DataFrame, sectors: pd.Series, weights: pd.Series,
+                names: pd.Series, as_of: pd.Timestamp | dt.date) -> dict[str, Any] | None:
+    """The members' move on `as_of`, from their closes on it and the trading day before.
+
+    `closes`: members' closes (dates x tickers); `sectors`, `weights` (fractions of the fund's
+    stocks) and `names` by ticker, from the holdings file. None when the closes do not reach
+    `as_of` (members' prices can lag the index). Returns breadth (share of members up, new
+    52-week closing highs and lows among members with `MIN_HISTORY_FOR_52W` closes in the
+    window), each sector's weighted one-day return (weights renormalised over the members with
+    a return that day) and the largest contributions to the weighted move (weight × return).
+    """
+    when = pd.Timestamp(as_of)
+    cut = closes.iloc[:closes.index.searchsorted(when, side="right")]
+    if len(cut) < 2 or cut.index[-1] != when:
+        return None
+    today, before = cut.iloc[-1], cut.iloc[-2]
+    returns = (today / before - 1.0).dropna()
+    returns = returns[returns.index.isin(weights.index)]
+    if returns.empty:
+        return None
+    weight = weights.reindex(returns.index).fillna(0.0)
+    weight = weight / weight.sum()
+    window = cut.loc[cut.index > when - pd.Timedelta(weeks=RANGE_WEEKS)].iloc[:-1]
+    enough = window.count() >= MIN_HISTORY_FOR_52W
+    tested = today.dropna().index.intersection(enough[enough].index)
+    new_high = today[tested] > window[tested].max()
+    new_low = today[tested] < window[tested].min()
+    frame = pd.DataFrame({"ret": returns, "w": weight, "sector": sectors.reindex(returns.index)})
+    by_sector = frame.groupby("sector").apply(
+        lambda g: float((g["ret"] * g["w"]).sum() / g["w"].sum()) if g["w"].sum() > 0 else np.nan,
+        include_groups=False).dropna().sort_values(ascending=False)
+    contribution = (frame["ret"] * frame["w"]).sort_values()
+
+    def mover(ticker: str) -> dict[str, Any]:
+        return {"ticker": ticker, "name": str(names.get(ticker, ticker)),
+                "sector": str(sectors.get(ticker, "")), "return": float(returns[ticker]),
+                "weight": float(weights.get(ticker, 0.0))}
+
+    return {
+        "date": when.date(), "previous": cut.index[-2].date(), "count": len(returns),
+        "up": int((returns > 0).sum()), "down": int((returns < 0).sum()),
+        "share_up": float((returns > 0).mean()),
+        "weighted_return": float((frame["ret"] * frame["w"]).sum()),
+        "new_highs": int(new_high.sum()), "new_lows": int(new_low.sum()),
+        "tested_52w": len(tested),
+        "sectors": {"count": len(by_sector), "up": int((by_sector > 0).sum()),
+                    "best": str(by_sector.index[0]), "best_return": float(by_sector.iloc[0]),
+                    "worst": str(by_sector.index[-1]),
+                    "worst_return": float(by_sector.iloc[-1])},
+        # Keyed "1", "2"… so every value has a dotted fact key (``members.leaders.1.return``).
+        "leaders": {str(i): mover(t)
+                    for i, t in enumerate(contribution.index[::-1][:MOVERS], start=1)},
+        "laggards": {str(i): mover(t)
+                     for i, t in enumerate(contribution.index[:MOVERS], start=1)},
+    }
+
+
+def next_events(calendar: pd.DataFrame, as_of: pd.Timestamp | dt.date,
+                horizon_days: int = 120) -> list[dict[str, Any]]:
+    """Dated events after `as_of` within `horizon_days` (the calendar as known on the build
+    day: a schedule published in advance, so reading it is no look-ahead into market data).
+    `calendar` has ``date`` (datetime), ``kind`` and ``event`` columns; one event per kind,
+    soonest first."""
+    when = pd.Timestamp(as_of)
+    ahead = calendar[(calendar["date"] > when)
+                     & (calendar["date"] <= when + pd.Timedelta(days=horizon_days))]
+    first = ahead.sort_values("date").drop_duplicates("kind")
+    return [{"date": row.date.date(), "kind": row.kind, "event": row.event,
+             "days": int((row.date - when).days)} for row in first.itertuples()]

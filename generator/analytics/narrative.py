@@ -21,7 +21,10 @@ CORRECTION = -0.10  # drawdown from the all-time closing high
 BEAR_MARKET = -0.20
 YIELD_MOVE = 0.10  # percentage points over a month
 SPREAD_MOVE = 0.25  # percentage points over a month
-MAX_SENTENCES = 6
+BIG_DAY = 0.015  # a one-day move of the index this large puts what moved under it first
+BROAD = 0.65  # share of members moving one way for a day to count as broad
+MAX_SENTENCES = 9
+DROP_FIRST = ("52w-range", "members-missing")  # the optional sentences a full note loses first
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class Fact:
 
     `kind` names a format the pages stage knows: num, date, pct (signed), pct_abs, rate (a level
     in percent), points (signed percentage points), points_abs, gap_abs (a difference of two
-    fractions, in unsigned percentage points), share (0.63 -> 63%), ordinal (0.63 -> 63rd).
+    fractions, in unsigned percentage points), share (0.63 -> 63%), ordinal (0.63 -> 63rd),
+    count (1825 -> 1,825), text (a name from the data, shown as it is).
     """
 
     key: str
@@ -240,17 +244,117 @@ def credit(flat: Mapping[str, Any]) -> Sentence | None:
                                    "points in a month", change=("hy.change_m1", "points"), **where)
 
 
-RULES: tuple[Rule, ...] = (day_move, month_relative, level, range_position, yields, fed, credit)
+def breadth(flat: Mapping[str, Any]) -> Sentence | None:
+    """How many of the index's members rose, and how many set 52-week closing highs or lows."""
+    if _missing(flat, "members.share_up", "members.count", "members.new_highs"):
+        return None
+    share = flat["members.share_up"]
+    slots = {"share": ("members.share_up", "share"), "count": ("members.count", "count"),
+             "highs": ("members.new_highs", "count"), "lows": ("members.new_lows", "count")}
+    tail = " Among them, {highs} set 52-week closing highs and {lows} set 52-week lows."
+    if share >= BROAD:
+        return _sentence("breadth-broad-gains", "The gains were broad: {share} of the {count} "
+                         "members with prices that day rose." + tail, flat,
+                         because="at least 65% of the members rose on the day", **slots)
+    if share <= 1 - BROAD:
+        return _sentence("breadth-broad-losses", "The losses were broad: only {share} of the "
+                         "{count} members with prices that day rose." + tail, flat,
+                         because="at most 35% of the members rose on the day", **slots)
+    return _sentence("breadth-mixed", "Beneath the index the day was mixed: {share} of the "
+                     "{count} members with prices that day rose." + tail, flat,
+                     because="between 35% and 65% of the members rose on the day", **slots)
+
+
+def sectors(flat: Mapping[str, Any]) -> Sentence | None:
+    """The best and worst sector of the day (members' returns weighted as in the fund)."""
+    if _missing(flat, "members.sectors.best", "members.sectors.worst",
+                "members.sectors.best_return", "members.sectors.worst_return"):
+        return None
+    slots = {"best": ("members.sectors.best", "text"),
+             "best_return": ("members.sectors.best_return", "pct"),
+             "worst": ("members.sectors.worst", "text"),
+             "worst_return": ("members.sectors.worst_return", "pct"),
+             "up": ("members.sectors.up", "count"), "n": ("members.sectors.count", "count")}
+    if flat["members.sectors.up"] == flat["members.sectors.count"]:
+        text = ("Every sector rose, led by {best} ({best_return}); {worst} gained least "
+                "({worst_return}).")
+        rule, because = "sectors-all-up", "all sectors had a positive weighted return"
+    elif flat["members.sectors.up"] == 0:
+        text = ("Every sector fell, {worst} most ({worst_return}); {best} held up best "
+                "({best_return}).")
+        rule, because = "sectors-all-down", "all sectors had a negative weighted return"
+    else:
+        text = ("By sector, {best} led ({best_return}) and {worst} lagged ({worst_return}); "
+                "{up} of {n} sectors rose.")
+        rule, because = "sectors-split", "some sectors rose and some fell"
+    return _sentence(rule, text, flat, because=because, **slots)
+
+
+def movers(flat: Mapping[str, Any]) -> Sentence | None:
+    """The members that added most to, and took most from, the day's weighted move."""
+    keys = ("members.leaders.1.ticker", "members.leaders.1.return",
+            "members.laggards.1.ticker", "members.laggards.1.return")
+    if _missing(flat, *keys):
+        return None
+    return _sentence(
+        "movers", "The largest contribution came from {lead} ({lead_return}, {lead_sector}); "
+        "{lag} ({lag_return}, {lag_sector}) took the most away.", flat, optional=True,
+        because="contribution is each member's weight in the fund times its one-day return",
+        lead=("members.leaders.1.ticker", "text"), lead_return=("members.leaders.1.return", "pct"),
+        lead_sector=("members.leaders.1.sector", "text"),
+        lag=("members.laggards.1.ticker", "text"), lag_return=("members.laggards.1.return", "pct"),
+        lag_sector=("members.laggards.1.sector", "text"))
+
+
+def no_members(flat: Mapping[str, Any]) -> Sentence | None:
+    """Say so when the members' prices do not reach this day (they can lag the index)."""
+    if "members" not in flat or flat["members"] is not None:
+        return None
+    return _sentence(
+        "members-missing", "Prices of the individual members are not in the data for this day "
+        "yet, so the note leaves out breadth, sectors and the biggest movers.", flat,
+        optional=True, cites=("members",),
+        because="the members' closes end before this day")
+
+
+def coming_up(flat: Mapping[str, Any]) -> Sentence | None:
+    """The next dated event on the calendar: an FOMC decision, a Russell reconstitution."""
+    events = sorted((flat[f"coming.{kind}.date"], kind) for kind in ("fomc", "russell")
+                    if flat.get(f"coming.{kind}.date") is not None)
+    if not events:
+        return None
+    slots = {}
+    parts = []
+    for number, (_, kind) in enumerate(events, start=1):
+        slots[f"event{number}"] = (f"coming.{kind}.event", "text")
+        slots[f"date{number}"] = (f"coming.{kind}.date", "date")
+        parts.append(f"{{event{number}}} on {{date{number}}}")
+    return _sentence("coming-up", "Next on the calendar: " + ", then ".join(parts) + ".", flat,
+                     optional=True,
+                     because="the soonest event of each kind within 120 days, from a dated "
+                             "calendar published in advance", **slots)
+
+
+RULES: tuple[Rule, ...] = (day_move, breadth, sectors, movers, no_members, month_relative, level,
+                           range_position, yields, fed, credit, coming_up)
+# On a quiet day the note puts the longer view first and what moved beneath the index after it.
+QUIET_DAY_ORDER: tuple[Rule, ...] = (day_move, month_relative, level, breadth, sectors, movers,
+                                     no_members, range_position, yields, fed, credit, coming_up)
 
 
 def desk_note(facts: Mapping[str, Any]) -> list[Sentence]:
-    """The update's sentences in reading order: every rule that has something to say, then
-    optional sentences dropped from the end until there are at most `MAX_SENTENCES`."""
+    """The update's sentences in reading order: every rule that has something to say (what moved
+    beneath the index right after the day's move on a big day, after the longer view on a quiet
+    one), then optional sentences dropped from the end until there are at most
+    `MAX_SENTENCES`."""
     flat = flatten(facts)
-    sentences = [s for rule in RULES if (s := rule(flat)) is not None]
+    move = flat.get("r2k.change.d1")
+    order = RULES if move is not None and abs(move) >= BIG_DAY else QUIET_DAY_ORDER
+    sentences = [s for rule in order if (s := rule(flat)) is not None]
     while len(sentences) > MAX_SENTENCES:
         optional = [i for i, s in enumerate(sentences) if s.optional]
         if not optional:
             break
-        del sentences[optional[-1]]
+        first = [i for i in optional if sentences[i].rule in DROP_FIRST]
+        del sentences[(first or optional)[-1]]
     return sentences

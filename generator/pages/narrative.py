@@ -31,6 +31,8 @@ KINDS: dict[str, Callable[[Any], str]] = {
     "gap_abs": lambda value: f"{abs(value) * 100:.1f}",
     "share": lambda value: fmt.pct_plain(value, 0),
     "ordinal": fmt.ordinal,
+    "count": lambda value: f"{int(value):,}",
+    "text": str,  # a name from the data (a sector, a ticker): escaped like every fact
 }
 
 

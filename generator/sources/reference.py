@@ -143,3 +143,39 @@ def read_fomc_first_cuts(path: Path, quiet_months: int) -> pd.DataFrame:
     if not frame["decision_date"].is_monotonic_increasing:
         raise DataError(f"FOMC first cuts: {path}: rows are not in date order")
     return frame.reset_index(drop=True)
+
+
+CALENDAR_COLUMNS = ("date", "kind", "event", "source_url", "note")
+CALENDAR_KINDS = frozenset({"fomc", "russell"})
+
+
+def read_calendar(path: Path) -> pd.DataFrame:
+    """Read and check `calendar.csv`: dated events published in advance (FOMC decision days,
+    Russell reconstitution dates), each with its source. Columns ``date`` (Timestamp), ``kind``
+    (one of `CALENDAR_KINDS`), ``event`` (the words the market note uses), ``source_url``
+    (https) and ``note``; sorted by date. Raises `DataError` naming the file, line and column."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise DataError(f"calendar: file not found: {path}") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"calendar: cannot parse {path}: {exc}") from None
+    if tuple(raw.columns) != CALENDAR_COLUMNS:
+        raise DataError(f"calendar: unexpected columns in {path}: {list(raw.columns)} "
+                        f"(expected {list(CALENDAR_COLUMNS)})")
+
+    def fail(row: int, column: str, detail: str) -> DataError:
+        return DataError(f"calendar: {path} line {row + 2}, column {column}: {detail}")
+
+    for row, record in raw.iterrows():
+        if not _DAY.match(record["date"]):
+            raise fail(int(row), "date", f"{record['date']!r} is not a date (YYYY-MM-DD)")
+        if record["kind"] not in CALENDAR_KINDS:
+            raise fail(int(row), "kind", f"{record['kind']!r} is not one of "
+                                         f"{sorted(CALENDAR_KINDS)}")
+        if not record["event"].strip():
+            raise fail(int(row), "event", "empty value")
+        if not record["source_url"].startswith("https://"):
+            raise fail(int(row), "source_url", f"{record['source_url']!r} is not an https URL")
+    frame = raw.assign(date=pd.to_datetime(raw["date"], format="%Y-%m-%d"))
+    return frame.sort_values("date", kind="stable").reset_index(drop=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -18,13 +19,17 @@ from generator.analytics.market_update import (
     WINDOWS,
     business_days_after,
     market_update,
+    members_day,
+    next_events,
     trading_days_for_archive,
 )
 from generator.analytics.narrative import desk_note
-from generator.catalog import BY_ID, get
+from generator.catalog import BY_ID, HOLDINGS_TABLE, MEMBERS_TABLE, get
 from generator.errors import DataError
+from generator.sources.reference import read_calendar
 from generator.store import Store, load_values
 from generator.topics import provides
+from generator.topics.inside.data import members_panel, usable_closes
 
 # Role in the update -> stored series id.
 ROLES: dict[str, str] = {
@@ -35,6 +40,7 @@ ROLES: dict[str, str] = {
 # are as the data grows), and at least the last 30 trading days.
 ARCHIVE_START = dt.date(2026, 7, 1)
 ARCHIVE_MIN_DAYS = 30
+CALENDAR = "calendar.csv"  # reference file: FOMC decisions, Russell reconstitution dates
 UPDATE_REPORT = "_update_report.json"  # written into the store by `make update`
 OK_STATUSES = frozenset({"updated", "unchanged"})
 RATE_ROWS: tuple[tuple[str, str], ...] = (
@@ -75,9 +81,41 @@ def rates_table(facts: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("series")
 
 
-def day_update(series: dict[str, pd.Series], as_of: dt.date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Surface:
+    """What the note reads beyond the index levels: the members' closes with their sectors,
+    weights and names from the holdings (None without the tables), and the dated calendar."""
+
+    closes: pd.DataFrame | None
+    sectors: pd.Series
+    weights: pd.Series
+    names: pd.Series
+    calendar: pd.DataFrame
+
+
+def load_surface(store: Store) -> Surface:
+    """The members' closes (less the members the single-stock checks flag) and the calendar."""
+    calendar = read_calendar(store.reference_file(CALENDAR))
+    empty = pd.Series(dtype="object")
+    if not (store.has_table(HOLDINGS_TABLE.id) and store.has_table(MEMBERS_TABLE.id)):
+        return Surface(None, empty, empty, empty, calendar)
+    panel = members_panel(store)
+    equities = panel.equities.drop_duplicates("ticker").set_index("ticker")
+    weights = panel.equities.groupby("ticker")["weight"].sum()
+    return Surface(closes=usable_closes(panel, None, None), sectors=equities["sector"],
+                   weights=weights, names=equities["name"].str.title(), calendar=calendar)
+
+
+def day_update(series: dict[str, pd.Series], as_of: dt.date,
+               surface: Surface | None = None) -> dict[str, Any]:
     """The update for `as_of`: its facts, its desk-note sentences and its two tables."""
     facts = market_update(series, as_of)
+    if surface is not None:
+        facts["members"] = (members_day(surface.closes, surface.sectors, surface.weights,
+                                        surface.names, facts["as_of"])
+                            if surface.closes is not None else None)
+        facts["coming"] = {event["kind"]: event
+                           for event in next_events(surface.calendar, facts["as_of"])}
     facts["sentences"] = desk_note(facts)
     facts["windows_table"] = windows_table(facts)
     facts["rates_table"] = rates_table(facts)
@@ -88,8 +126,9 @@ def day_update(series: dict[str, pd.Series], as_of: dt.date) -> dict[str, Any]:
 def market_update_facts(store: Store) -> dict[str, Any]:
     """The latest update and the archive (newest first), one update per trading day."""
     series = load_inputs(store)
+    surface = load_surface(store)
     days = trading_days_for_archive(series["r2k"].index, ARCHIVE_START, ARCHIVE_MIN_DAYS)
-    archive = [day_update(series, day) for day in reversed(days)]
+    archive = [day_update(series, day, surface) for day in reversed(days)]
     return {"market_update": {"latest": archive[0], "archive": archive,
                               "archive_first": days[0], "archive_days": len(days)}}
 
