@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ from typing import Any
 from generator.errors import BuildError
 from generator.figures import build_figures
 from generator.fill import fill_store
+from generator.outputs import build_lock, rendering_dir, swap_in, sweep
 from generator.pages import copy_assets, render_pages
 from generator.pages.market_update import write_feed
 from generator.settings import Settings
@@ -56,15 +58,26 @@ def run_mkdocs(settings: Settings) -> None:
         config.write_text(f"INHERIT: {settings.root / 'mkdocs.yml'}\n"
                           f"docs_dir: {settings.docs_dir}\nsite_dir: {settings.site_dir}\n"
                           f"theme:\n  custom_dir: {settings.root / 'overrides'}\n")
+    # Rendered beside site/ and swapped in whole: a kill or a failure leaves the last good site.
+    target = rendering_dir(settings.site_dir)
+    shutil.rmtree(target, ignore_errors=True)
     # No --quiet: it silences warnings before --strict counts them, so a broken link would pass.
     command = [sys.executable, "-m", "mkdocs", "build", "--strict",
-               "--config-file", str(config), "--site-dir", str(settings.site_dir)]
+               "--config-file", str(config), "--site-dir", str(target)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run(command, cwd=settings.root, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        lines = (done.stderr + done.stdout).strip().splitlines()
-        problems = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted"))]
-        raise BuildError("mkdocs build failed: " + " | ".join(problems or lines[-8:]))
+    try:
+        done = subprocess.run(command, cwd=settings.root, capture_output=True, text=True,
+                              env=env)
+        if done.returncode != 0:
+            lines = (done.stderr + done.stdout).strip().splitlines()
+            problems = [line for line in lines
+                        if line.startswith(("WARNING", "ERROR", "Aborted"))]
+            raise BuildError("mkdocs build failed: " + " | ".join(problems or lines[-8:]))
+        if not (target / "index.html").is_file():
+            raise BuildError(f"mkdocs build wrote no index.html into {target}")
+        swap_in(target, settings.site_dir)
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
 
 
 def engine_input_digest(settings: Settings) -> str:
@@ -134,13 +147,19 @@ def write_pages(settings: Settings, facts: dict[str, Any], figures: dict[str, An
 
 def build_site(settings: Settings, log: Callable[[str], None] = print,
                mkdocs: bool = True) -> Timings:
-    """The whole build: `generate_docs`, then mkdocs renders the docs folder to the site."""
+    """The whole build: `generate_docs`, then mkdocs renders the docs folder to the site.
+
+    One build at a time per cache folder (`outputs.build_lock`); it starts by sweeping what a
+    killed build or writer left behind, and the site is swapped in whole at the end.
+    """
     timings = Timings()
-    generate_docs(settings, timings, log)
-    if mkdocs:
-        with timings.stage("mkdocs"):
-            if not render_site(settings):
-                log("mkdocs: docs unchanged since the last render, site kept")
+    with build_lock(settings.cache_dir, log=log):
+        sweep(settings.store_dir, settings.docs_dir, settings.cache_dir, settings.site_dir)
+        generate_docs(settings, timings, log)
+        if mkdocs:
+            with timings.stage("mkdocs"):
+                if not render_site(settings):
+                    log("mkdocs: docs unchanged since the last render, site kept")
     return timings
 
 

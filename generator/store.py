@@ -207,7 +207,7 @@ class Store:
                     origin: str, as_of: dt.date, fmt: TableFormat,
                     notes: dict[str, str] | None = None,
                     fetched_at: dt.datetime | None = None) -> TableMeta:
-        """Store a validated table and its metadata (data file first, then metadata).
+        """Store a validated table and its metadata, together (both files or neither).
 
         When the data bytes equal what is stored, nothing is written (a no-op update leaves the
         store byte-identical) and the stored metadata is returned.
@@ -229,9 +229,12 @@ class Store:
             dtypes={str(c): _dtype_name(frame[c]) for c in frame.columns} if fmt == "csv" else {},
             sha256=digest, notes=dict(notes or {}),
         )
-        atomic_write_bytes(table_path(self.root, name, fmt), data)
-        atomic_write_text(_table_meta_path(self.root, name),
-                          json.dumps(asdict(meta), indent=2) + "\n")
+        # Data and metadata land together or not at all (one atomic unit, like a series).
+        atomic_write_files({
+            table_path(self.root, name, fmt): data,
+            _table_meta_path(self.root, name): (json.dumps(asdict(meta), indent=2)
+                                                + "\n").encode("utf-8"),
+        })
         return meta
 
     def read_table_meta(self, name: str) -> TableMeta:
