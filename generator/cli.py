@@ -40,6 +40,26 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return serve(settings, args.port)
 
 
+def cmd_facts(settings: Settings, args: argparse.Namespace) -> int:
+    """List every fact a page source can use, with its formatted value and unit."""
+    from generator.errors import BuildError
+    from generator.fill import fill_store
+    from generator.store import Store
+    from generator.topics import fact_lines, topic_facts, topic_names
+
+    fill_store(settings, log=lambda _: None)
+    store = Store(settings.store_dir)
+    topics = [args.page] if args.page else topic_names()
+    for topic in topics:
+        try:
+            facts = topic_facts(store, topic)
+        except KeyError as exc:
+            raise BuildError(exc.args[0]) from None
+        for key, value, unit in fact_lines(facts):
+            print(f"{key}\t{value}\t{unit}")
+    return 0
+
+
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     from generator.bench import main as bench_main
 
@@ -106,6 +126,8 @@ def parser() -> argparse.ArgumentParser:
                         help="answer every feed from this snapshot folder (no network)")
     serve = sub.add_parser("serve", help="live preview on localhost, rebuilt on every change")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    facts = sub.add_parser("facts", help="list every fact a page can use, formatted")
+    facts.add_argument("page", nargs="?", help="one page (e.g. etfs, what-it-is)")
     bench = sub.add_parser("bench", help="measure build time, page weight and Lighthouse")
     bench.add_argument("--no-lighthouse", action="store_true",
                        help="skip the Lighthouse runs (build times and weights only)")
@@ -127,7 +149,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"site": cmd_site, "update": cmd_update, "serve": cmd_serve, "bench": cmd_bench,
-            "linkcheck": cmd_linkcheck, "nightly-update": cmd_nightly_update,
+            "facts": cmd_facts, "linkcheck": cmd_linkcheck, "nightly-update": cmd_nightly_update,
             "store-branch": cmd_store_branch, "publish-dry-run": cmd_publish_dry_run}
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from generator.analytics.holding_periods import annualised_without_best_days
 from generator.analytics.periods import rolling_window_returns
-from generator.pages import format as fmt
+from generator.pages import table
 from generator.topics.checklist.data import checklist_facts
 from tests.snapshot_raw import raw_close, raw_fred
 
@@ -104,7 +104,7 @@ def test_sector_weights_appear_only_when_holdings_facts_exist(built_site, store)
     facts = build_facts(store)
     facts.update(data_freshness(store, dt.date(2026, 8, 24)))
     env = environment(built_site.content_dir)
-    kwargs = {"table": fmt.table, "figure": lambda _: "", "takeaway": lambda _: "",
+    kwargs = {"table": table, "figure": lambda _: "", "takeaway": lambda _: "",
               "facts": facts}
     without = {k: v for k, v in facts.items() if k != "composition"}
     page = env.get_template("checklist.md").render(**without, **kwargs)

@@ -15,8 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from generator.pages import environment
-from generator.pages import format as fmt
+from generator.pages import environment, link, table
 from generator.pages.escape import text
 
 HOSTILE = [
@@ -61,7 +60,7 @@ def test_text_renders_as_the_same_characters_and_nothing_else(value: str) -> Non
 def test_any_text_in_a_table_cell_stays_one_cell(value: str) -> None:
     value = " ".join(value.split())  # a cell is one line
     frame = pd.DataFrame({"name": [value], "n": [1.5]}, index=["r1"])
-    source = fmt.table(frame, {"name": ("Name", "text"), "n": ("N", "num")}, index=("Id", "text"))
+    source = table(frame, {"name": ("Name", "text"), "n": ("N", "num")}, index=("Id", "text"))
     soup = render_markdown(source)
     cells = [td.get_text() for td in soup.find_all("td")]
     assert cells == ["r1", value.strip() or "", "1.50"]
@@ -70,7 +69,7 @@ def test_any_text_in_a_table_cell_stays_one_cell(value: str) -> None:
 
 def test_table_is_markup_and_escapes_headers_too() -> None:
     frame = pd.DataFrame({"a": ["x"]})
-    out = fmt.table(frame, {"a": ("<b>|head</b>", "text")})
+    out = table(frame, {"a": ("<b>|head</b>", "text")})
     assert isinstance(out, Markup)
     assert out.splitlines()[0] == "| &#60;b&#62;&#124;head&#60;/b&#62; |"
 
@@ -84,7 +83,7 @@ def test_table_is_markup_and_escapes_headers_too() -> None:
      "data:text/html,&#60;script&#62;alert(1)&#60;/script&#62;"),
 ])
 def test_links_only_for_http_urls(url: str, expected: str) -> None:
-    assert fmt.link(url) == expected
+    assert link(url) == expected
 
 
 def test_page_sources_escape_every_value_but_our_markup(tmp_path: Path) -> None:

@@ -27,8 +27,7 @@ from generator.analytics.market_update import (
 from generator.analytics.narrative import MAX_SENTENCES, desk_note
 from generator.catalog import get
 from generator.errors import DataError
-from generator.pages import environment
-from generator.pages import format as fmt
+from generator.pages import environment, table
 from generator.pages.market_update import DAY_TEMPLATE, atom_feed
 from generator.pages.narrative import sentence_text
 from generator.store import Store
@@ -278,7 +277,7 @@ def truncated_store(store: Store, day: dt.date, target: Path) -> Store:
 def render_day(settings, update: dict) -> str:
     env = environment(settings.content_dir)
     return env.get_template(DAY_TEMPLATE).render(mu=update, newer=None, older=None,
-                                                 root="../../", table=fmt.table)
+                                                 root="../../", table=table)
 
 
 @pytest.mark.parametrize("day", ["2020-03-23", "2025-04-08", "2026-07-01"])

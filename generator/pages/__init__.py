@@ -15,10 +15,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator import units
 from generator.errors import BuildError
 from generator.figures.spec import FigureResult
 from generator.pages import escape
-from generator.pages import format as fmt
 from generator.pages.embed import EmbedContext
 from generator.pages.generated import write_text_if_changed
 from generator.pages.glossary import (
@@ -27,6 +27,7 @@ from generator.pages.glossary import (
     glossary_markdown,
     load_glossary,
 )
+from generator.pages.tables import link, table  # noqa: F401 - page API
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -58,7 +59,7 @@ def environment(content_dir: Path) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(content_dir), undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, autoescape=True, finalize=escape.finalize,
     )
-    env.filters.update(fmt.FILTERS)
+    env.filters.update(units.FILTERS)
     from generator.pages import narrative
 
     env.globals.update(desk_note=narrative.desk_note,
@@ -93,7 +94,7 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
         embed = EmbedContext(page=rel.as_posix(), figures=figures, placed=placed)
         try:
             text = env.get_template(rel.as_posix()).render(
-                **facts, figure=embed.figure, table=fmt.table, facts=facts,
+                **facts, figure=embed.figure, table=table, facts=facts,
                 takeaway=lambda figure_id: figures[figure_id].takeaway,
                 glossary=lambda: Markup(glossary_markdown(terms)))
         except jinja2.TemplateError as exc:

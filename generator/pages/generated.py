@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 
 from generator.errors import BuildError
-from generator.pages import format as fmt
+from generator.pages.tables import table
 from generator.store import atomic_write_text
 
 
@@ -44,7 +44,7 @@ def render_generated(env: jinja2.Environment, docs_dir: Path, facts: dict[str, A
     for page in pages:
         try:
             text = env.get_template(page.template).render(
-                **{**facts, **page.context}, table=fmt.table, facts=facts)
+                **{**facts, **page.context}, table=table, facts=facts)
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None)
             where = f"content/{page.template}" + (f":{line}" if line else "")

@@ -25,7 +25,7 @@ from xml.etree import ElementTree as ET
 
 import jinja2
 
-from generator.pages import format as fmt
+from generator import units as fmt
 from generator.pages.generated import GeneratedPage, render_generated
 from generator.pages.narrative import sentence_html, sentence_text
 from generator.settings import SITE_NAME

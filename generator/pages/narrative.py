@@ -15,9 +15,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator import units as fmt
 from generator.analytics.market_update import flatten
 from generator.analytics.narrative import Fact, Sentence
-from generator.pages import format as fmt
 from generator.pages.escape import text as escaped
 
 KINDS: dict[str, Callable[[Any], str]] = {

@@ -76,3 +76,45 @@ def discover() -> list[str]:
                              key=lambda m: m.name):
             imported.append(importlib.import_module(f"{package}.{module.name}").__name__)
     return imported
+
+
+def topic_facts(store: Store, topic: str) -> dict[str, Any]:
+    """The facts provided by one topic's modules (a page source name works too)."""
+    discover()
+    name = topic.removesuffix(".md").replace("-", "_")
+    if name not in topic_names():
+        raise KeyError(f"no topic {topic!r}; topics: {', '.join(topic_names())}")
+    facts: dict[str, Any] = {}
+    for provider in PROVIDERS:
+        if provider.__module__.split(".")[2:3] == [name]:
+            facts.update(provider(store))
+    return facts
+
+
+def fact_lines(facts: dict[str, Any], prefix: str = "") -> list[tuple[str, str, str]]:
+    """Every fact as (dotted key, formatted value, unit), tables summarised by their shape:
+    what a writer can place on a page (``{{ key }}`` prints the formatted value)."""
+    from generator.units import Quantity, text
+
+    rows: list[tuple[str, str, str]] = []
+    for key, value in facts.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows += fact_lines(value, name + ".")
+        elif isinstance(value, list | tuple) and value and isinstance(value[0], dict):
+            for i, item in enumerate(value):
+                rows += fact_lines(item, f"{name}[{i}].")
+        elif isinstance(value, pd.DataFrame):
+            rows.append((name, f"{len(value)} rows: {', '.join(map(str, value.columns))}",
+                         "table"))
+        elif isinstance(value, pd.Series):
+            rows.append((name, f"{len(value)} values", "series"))
+        elif isinstance(value, Quantity):
+            rows.append((name, text(value), value.unit))
+        elif isinstance(value, float):
+            rows.append((name, repr(value), "bare number: give it a unit (generator/units.py)"))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            rows.append((name, str(value), "int (a year or a count: give a count its unit)"))
+        else:
+            rows.append((name, text(value), type(value).__name__))
+    return rows

@@ -13,7 +13,6 @@ from generator.figures.theme import (
     stacked_figure,
     weekly,
 )
-from generator.figures.wording import pct
 from generator.store import Store, load_values
 from generator.topics.comparison.data import (
     DIFFERENCE_DAYS,
@@ -23,6 +22,7 @@ from generator.topics.comparison.data import (
     relative_strength_table,
     rolling_difference_table,
 )
+from generator.units import Fraction, pct
 
 PAGE = "comparison.md"
 LINES = (  # column, colour key, legend label, dash
@@ -59,7 +59,7 @@ def relative_strength(store: Store) -> Drawn:
     takeaway = (f"Relative to the S&P 500 the Russell 2000 stands at {latest:.0f} (start = 100, "
                 f"{ratio['first_date']:%B %Y}); its relative high was {ratio['max']:.0f} in "
                 f"{ratio['max_date']:%B %Y}, so small caps have lagged by "
-                f"{1 - latest / ratio['max']:.0%} since then (price return).")
+                f"{Fraction(1 - latest / ratio['max']):.0} since then (price return).")
     return Drawn(fig, table, table.index[-1].date(), takeaway)
 
 
@@ -92,7 +92,7 @@ def rolling_3y_difference(store: Store) -> Drawn:
     takeaway = (f"Over the latest three years the Russell 2000 returned "
                 f"{pct(diff['latest'], signed=True)} a year relative to the S&P 500 (price); "
                 f"since {diff['first_date']:%Y} it was ahead over three years on "
-                f"{diff['share_positive']:.0%} of days, with gaps from "
+                f"{Fraction(diff['share_positive']):.0} of days, with gaps from "
                 f"{pct(diff['min'], 0, signed=True)} to {pct(diff['max'], 0, signed=True)} a "
                 "year.")
     return Drawn(fig, table, table.index[-1].date(), takeaway)

@@ -9,13 +9,13 @@ import pandas as pd
 from generator.analytics.seasonality import MonthEffect, month_effect
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, new_figure
-from generator.figures.wording import pct
 from generator.store import Store, load_values
 from generator.topics.construction.data import (
     RECON_MONTH,
     month_profiles,
     recon_monthly_returns,
 )
+from generator.units import pct
 
 PAGE = "construction.md"
 Z95 = 1.96  # ±1.96 standard errors: an approximate 95 % interval for each month's mean

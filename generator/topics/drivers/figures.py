@@ -15,7 +15,6 @@ from generator.figures.theme import (
     stacked_figure,
     weekly,
 )
-from generator.figures.wording import num, pct
 from generator.store import Store, load_values
 from generator.topics.drivers.data import (
     HORIZONS,
@@ -26,6 +25,7 @@ from generator.topics.drivers.data import (
     rates_table,
     recession_events,
 )
+from generator.units import num, pct
 
 PAGE = "drivers.md"
 HORIZON_COLORS = {3: "#56B4E9", 6: "#0072B2", 12: "#D55E00"}
@@ -91,7 +91,8 @@ def credit_spread(store: Store) -> Drawn:
     peak = table["high_yield_spread"].idxmax()
     takeaway = (f"The spread peaked at {table.loc[peak, 'high_yield_spread']:.1f} points on "
                 f"{peak:%-d %B %Y}, when the Russell 2000 stood "
-                f"{pct(-table.loc[peak, 'russell_2000_drawdown'], 0)} below its high; across all "
+                f"{pct(-table.loc[peak, 'russell_2000_drawdown'], 0, signed=False)} below its "
+                f"high; across all "
                 f"days the spread's level and the drawdown's depth had a correlation of "
                 f"{num(corr)} (wider spread, deeper drawdown).")
     return Drawn(fig, table, table.index[-1].date(), takeaway)

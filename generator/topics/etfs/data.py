@@ -23,6 +23,7 @@ from generator.catalog import get
 from generator.sources.reference import read_expense_ratios
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
+from generator.units import Count, Day, Dollars, Fraction, Multiple, Percent, Points
 
 # Unleveraged funds compared on the page, Russell 2000 trackers first. VTWO is optional: the
 # snapshot lacks it and only the live update fills it.
@@ -237,8 +238,8 @@ def etf_facts(store: Store) -> dict[str, Any]:
     for ticker in WITH_VOLUME:
         dv = dollar_volume(store, ticker)
         recent = dv.iloc[-DOLLAR_VOLUME_DAYS:]
-        volumes[ticker] = {"average": float(recent.mean()), "start": recent.index[0].date(),
-                           "end": recent.index[-1].date(), "days": len(recent)}
+        volumes[ticker] = {"average": Dollars(recent.mean()), "start": Day.of(recent.index[0]),
+                           "end": Day.of(recent.index[-1]), "days": Count(len(recent))}
     paths = leverage_paths(store)
     years = leverage_years(store)
     worst = years["tna_minus_three_times"].idxmin()
@@ -252,53 +253,67 @@ def etf_facts(store: Store) -> dict[str, Any]:
         "funds": funds,
         "common_start": funds.attrs["common_start"], "common_end": funds.attrs["common_end"],
         "vtwo_in_store": "VTWO" in funds.index,
-        "vtwo_ratio": float(ratios.loc["VTWO", "expense_ratio_pct"] / 100)
+        "vtwo_ratio": Fraction(ratios.loc["VTWO", "expense_ratio_pct"] / 100, digits=-1)
         if "VTWO" in ratios.index else None,
         "costs": costs,
         "cheapest_r2k": r2k_trackers["expense_ratio_pct"].idxmin(),
-        "cost_gap_iwm_vtwo": float((ratios.loc["IWM", "expense_ratio_pct"]
-                                    - ratios.loc["VTWO", "expense_ratio_pct"]) / 100)
+        # The fee gap in dollars a year on $10,000 (percent × 100).
+        "cost_gap_iwm_vtwo": Dollars((ratios.loc["IWM", "expense_ratio_pct"]
+                                      - ratios.loc["VTWO", "expense_ratio_pct"]) * 100, digits=-1)
         if {"IWM", "VTWO"} <= set(ratios.index) else None,
-        "iwm_ratio": float(ratios.loc["IWM", "expense_ratio_pct"] / 100),
+        "iwm_ratio": Fraction(ratios.loc["IWM", "expense_ratio_pct"] / 100, digits=-1),
         "reference_as_of": {t: ratios.loc[t, "as_of"] for t in ratios.index},
         "dividend_gap": gap,
-        "dividend_gap_mean": float(gap["difference"].mean()),
-        "dividend_gap_min": float(gap["difference"].min()),
-        "dividend_gap_max": float(gap["difference"].max()),
+        "dividend_gap_mean": Points.of(gap["difference"].mean(), digits=2).with_sign(False),
+        "dividend_gap_min": Points.of(gap["difference"].min(), digits=2).with_sign(False),
+        "dividend_gap_max": Points.of(gap["difference"].max(), digits=2).with_sign(False),
         "dividend_gap_first": int(gap.index[0]), "dividend_gap_last": int(gap.index[-1]),
-        "iwm_start": rut_iwm.index[0].date(),
-        "iwm_cagr": cagr(rut_iwm["IWM"]), "rut_cagr": cagr(rut_iwm["^RUT"]),
-        "spsm": {k: v for k, v in spsm.items() if k != "growth"},
+        "iwm_start": Day.of(rut_iwm.index[0]),
+        "iwm_cagr": Fraction(cagr(rut_iwm["IWM"])), "rut_cagr": Fraction(cagr(rut_iwm["^RUT"])),
+        # Dividends net of costs, a year: IWM's CAGR minus the price index's, in points.
+        "iwm_minus_rut_cagr": Points.between(cagr(rut_iwm["IWM"]), cagr(rut_iwm["^RUT"])),
+        "spsm": {k: v for k, v in spsm.items() if k != "growth"} | {
+            "cagr_fund": Fraction(spsm["cagr_fund"]), "cagr_other": Fraction(spsm["cagr_other"]),
+            "cagr_gap": Points.of(spsm["cagr_gap"], digits=2),
+            "monthly_tracking_error": Fraction(spsm["monthly_tracking_error"], digits=2),
+            "months": Count(spsm["months"]), "start": Day.of(spsm["start"]),
+            "end": Day.of(spsm["end"])},
         "spsm_benchmarks": check,
         "spsm_source": SPSM_SOURCE,
         "pairs": [{k: v for k, v in p.items() if k != "growth"} for p in pairs],
         "s600": s600,
         "s600_wins": int((s600["difference"] > 0).sum()), "s600_years": len(s600),
         "s600_last_year": int(s600.index[-1]),
-        "s600_last_diff": float(s600["difference"].iloc[-1]),
+        "s600_last_diff": Points.of(s600["difference"].iloc[-1]),
         "s600_start": s600_prices.index[0].date(), "s600_end": s600_prices.index[-1].date(),
-        "ijr_cagr": cagr(s600_prices["IJR"]), "iwm_cagr_vs_ijr": cagr(s600_prices["IWM"]),
+        "ijr_cagr": Fraction(cagr(s600_prices["IJR"])),
+        "iwm_cagr_vs_ijr": Fraction(cagr(s600_prices["IWM"])),
         "volume": volumes,
-        "volume_ratio": volumes["SPY"]["average"] / volumes["IWM"]["average"],
+        "volume_ratio": Multiple(volumes["SPY"]["average"].value
+                                 / volumes["IWM"]["average"].value),
         "tna": {
             "start": _date(paths.index[0]), "end": _date(paths.index[-1]),
-            "tna": float(paths["tna"].iloc[-1]),
-            "daily_3x": float(paths["daily_3x_iwm_no_costs"].iloc[-1]),
-            "iwm": float(paths["iwm"].iloc[-1]),
-            "three_times_gain": float(paths["three_times_iwm_gain"].iloc[-1]),
-            "ratio": float(ratios.loc[LEVERAGED, "expense_ratio_pct"] / 100),
+            "tna": Dollars(paths["tna"].iloc[-1]),
+            "daily_3x": Dollars(paths["daily_3x_iwm_no_costs"].iloc[-1]),
+            "iwm": Dollars(paths["iwm"].iloc[-1]),
+            # Gains on $10,000: the daily-reset 3x path's, IWM's, and three times IWM's.
+            "daily_3x_gain": Dollars(paths["daily_3x_iwm_no_costs"].iloc[-1] - 10_000.0),
+            "iwm_gain": Dollars(paths["iwm"].iloc[-1] - 10_000.0),
+            "three_times_gain": Dollars(LEVERAGE * (paths["iwm"].iloc[-1] - 10_000.0)),
+            "ratio": Fraction(ratios.loc[LEVERAGED, "expense_ratio_pct"] / 100, digits=-1),
             "years": years,
             "worst_year": int(worst),
-            "worst_gap": float(years.loc[worst, "tna_minus_three_times"]),
-            "worst_iwm": float(years.loc[worst, "iwm"]),
-            "worst_tna": float(years.loc[worst, "tna"]),
-            "best_year": int(best), "best_gap": float(years.loc[best, "tna_minus_three_times"]),
-            "lagged_years": int((years["tna_minus_three_times"] < 0).sum()),
-            "n_years": len(years),
-            "cost_gap": float((paths["daily_3x_iwm_no_costs"].iloc[-1]
+            "worst_gap": Points.of(years.loc[worst, "tna_minus_three_times"]),
+            "worst_iwm": Fraction(years.loc[worst, "iwm"], signed=True),
+            "worst_tna": Fraction(years.loc[worst, "tna"], signed=True),
+            "best_year": int(best),
+            "best_gap": Points.of(years.loc[best, "tna_minus_three_times"]),
+            "lagged_years": Count((years["tna_minus_three_times"] < 0).sum()),
+            "n_years": Count(len(years)),
+            "cost_gap": Fraction((paths["daily_3x_iwm_no_costs"].iloc[-1]
                                / paths["tna"].iloc[-1]) ** (1 / _years(paths)) - 1.0),
-            "avg_tbill": float(load_values(store, "DGS3MO")
-                               .loc[paths.index[0]:paths.index[-1]].mean() / 100),
+            "avg_tbill": Percent(load_values(store, "DGS3MO")
+                                 .loc[paths.index[0]:paths.index[-1]].mean()),
         },
         "example": two_day_example(),
     }}

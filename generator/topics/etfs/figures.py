@@ -7,7 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from generator.figures import wording
+from generator import units
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, dates, new_figure, range_buttons, weekly
 from generator.store import Store, load_values
@@ -86,7 +86,7 @@ def etf_costs(store: Store) -> Drawn:
     fig.add_bar(
         y=ratios.index.to_list(), x=(ratios["expense_ratio_pct"] / 100).round(6).to_list(),
         orientation="h", marker_color=[color(t) for t in ratios.index],
-        text=[f"${v * 100:,.2f}".removesuffix(".00") + " a year"
+        text=[f"{units.Dollars(v * 100, digits=-1)} a year"
               for v in ratios["expense_ratio_pct"]],
         textposition="outside", cliponaxis=False, showlegend=False,
         hovertemplate="%{y}: %{x:.3%} a year<extra></extra>")
@@ -126,7 +126,7 @@ def dividend_gap(store: Store) -> Drawn:
                 name="IWM − Russell 2000 (price)", marker_color=color("IWM"),
                 hovertemplate="%{x}: %{y:+.2%}<extra></extra>")
     fig.add_hline(y=round(mean, 5), line={"color": NEUTRAL_LINE, "dash": "dash", "width": 1},
-                  annotation_text=f"average {wording.pct(mean, 2, signed=True)}",
+                  annotation_text=f"average {units.pct(mean, 2, signed=True)}",
                   annotation_position="top left")
     fig.update_layout(hovermode="closest", xaxis={"dtick": 2}, showlegend=False)
     takeaway = (f"In {table.index[0]}–{table.index[-1]} IWM's total return beat the index's price "
@@ -278,7 +278,7 @@ def leverage_years_figure(store: Store) -> Drawn:
     behind = int((table["tna_minus_three_times"] < 0).sum())
     takeaway = (f"TNA returned less than 3 × IWM in {behind} of {len(table)} calendar years; the "
                 f"widest gap was {worst}, when IWM returned "
-                f"{wording.pct(table.loc[worst, 'iwm'], 0, signed=True)}, three times that is "
-                f"{wording.pct(table.loc[worst, 'three_times_iwm'], 0, signed=True)}, and TNA "
-                f"returned {wording.pct(table.loc[worst, 'tna'], 0, signed=True)}.")
+                f"{units.pct(table.loc[worst, 'iwm'], 0, signed=True)}, three times that is "
+                f"{units.pct(table.loc[worst, 'three_times_iwm'], 0, signed=True)}, and TNA "
+                f"returned {units.pct(table.loc[worst, 'tna'], 0, signed=True)}.")
     return Drawn(fig, table, _year_end(store, LEVERAGED, int(table.index[-1])), takeaway)

@@ -28,6 +28,7 @@ from generator.topics.history.data import (
     wins_summary,
     worst_drawdowns,
 )
+from generator.units import Fraction
 
 PAGE = "history.md"
 
@@ -57,7 +58,8 @@ def growth_price(store: Store) -> Drawn:
     start = growth.index[0].strftime("%B %Y").lstrip("0")
     takeaway = (f"$10,000 in the Russell 2000 in {start} grew to ${rut:,.0f} by price alone, "
                 f"against ${spx:,.0f} in the S&P 500 "
-                f"({cagr(prices['^RUT']):.1%} vs {cagr(prices['^GSPC']):.1%} a year).")
+                f"({Fraction(cagr(prices['^RUT'])):.1} vs {Fraction(cagr(prices['^GSPC'])):.1} a "
+                f"year).")
     data = growth.rename(columns={"^RUT": "russell_2000_usd", "^GSPC": "sp_500_usd"})
     return Drawn(fig, data, _last_date(growth).date(), takeaway)
 
@@ -136,9 +138,11 @@ def trailing(store: Store) -> Drawn:
     ten = table.set_index(["series", "years"])
     r10 = ten.loc[(get("^RUT").title, 10)]
     s10 = ten.loc[(get("^GSPC").title, 10)]
-    takeaway = (f"Over the last 10 years the Russell 2000 returned {r10.annualised_return:.1%} a "
-                f"year with {r10.annualised_volatility:.0%} volatility, against "
-                f"{s10.annualised_return:.1%} and {s10.annualised_volatility:.0%} for the S&P 500.")
+    takeaway = (f"Over the last 10 years the Russell 2000 returned "
+                f"{Fraction(r10.annualised_return):.1} a "
+                f"year with {Fraction(r10.annualised_volatility):.0} volatility, against "
+                f"{Fraction(s10.annualised_return):.1} and "
+                f"{Fraction(s10.annualised_volatility):.0} for the S&P 500.")
     as_of = load_values(store, "^RUT").index[-1].date()
     return Drawn(fig, table.set_index("series"), as_of, takeaway)
 
@@ -166,9 +170,9 @@ def underwater(store: Store) -> Drawn:
     worst = episodes.iloc[0]
     recovered = (f"took {int(worst.days_to_recover)} trading days to recover"
                  if pd.notna(worst.recovery) else "has not yet recovered")
-    takeaway = (f"The Russell 2000's deepest fall was {worst.depth:.0%} "
+    takeaway = (f"The Russell 2000's deepest fall was {Fraction(worst.depth):.0} "
                 f"({worst.peak:%b %Y} to {worst.trough:%b %Y}) and {recovered}; it is "
-                f"{dd['^RUT'].iloc[-1]:.0%} below its high today.")
+                f"{Fraction(dd['^RUT'].iloc[-1]):.0} below its high today.")
     data = dd.rename(columns={"^RUT": "russell_2000_drawdown", "^GSPC": "sp_500_drawdown"})
     table = episodes.copy()
     for col in ("peak", "trough", "recovery"):
@@ -210,7 +214,7 @@ def returns_by_decade(store: Store) -> Drawn:
     best = complete["russell_2000_annualised"].idxmax()
     takeaway = (f"The Russell 2000 beat the S&P 500 in {wins} of the {len(complete)} complete "
                 f"decades (price return); its best was the {best} at "
-                f"{complete.loc[best, 'russell_2000_annualised']:.1%} a year.")
+                f"{Fraction(complete.loc[best, 'russell_2000_annualised']):.1} a year.")
     data = table.copy()
     for col in ("start", "end"):
         data[col] = pd.to_datetime(data[col]).dt.strftime("%Y-%m-%d")
@@ -244,9 +248,11 @@ def rolling_10y_wins(store: Store) -> Drawn:
     price = wins_summary(table["price_difference"])
     total = wins_summary(table["total_return_difference"])
     takeaway = (f"Small caps beat large caps in {price['wins']} of {price['windows']} rolling "
-                f"{ROLLING_YEARS}-year windows ({price['share']:.0%}, price return, windows "
+                f"{ROLLING_YEARS}-year windows ({Fraction(price['share']):.0}, price return, "
+                f"windows "
                 f"ending {price['first_end']:%b %Y}–{price['last_end']:%b %Y}); with dividends, "
-                f"IWM beat SPY in {total['wins']} of {total['windows']} ({total['share']:.0%}).")
+                f"IWM beat SPY in {total['wins']} of {total['windows']} "
+                f"({Fraction(total['share']):.0}).")
     span_years = (table.index[-1] - table.index[0]).days / 365.25 + ROLLING_YEARS
     notes = (f"{price['windows']} price-return windows and {total['windows']} total-return "
              "windows. Overlapping windows are far from independent: the data holds only "

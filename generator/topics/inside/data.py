@@ -34,6 +34,7 @@ from generator.analytics.members import (
 from generator.catalog import EXCLUSIONS_TABLE, HOLDINGS_TABLE, MEMBERS_TABLE
 from generator.store import Store, load_values
 from generator.topics import provides
+from generator.units import Points
 from generator.validate import MemberRules, excluded_between
 
 UNLISTED_TICKER = "-"
@@ -353,6 +354,21 @@ def _breadth_facts(panel: MembersPanel) -> dict[str, Any]:
     }
 
 
+_GAP_KEYS = ("gap_equal", "gap_cap", "survivorship", "weighting", "look_ahead")
+
+
+def _typed_gaps(surv: dict[str, Any]) -> dict[str, Any]:
+    """The survivorship facts for pages: each gap (a difference of two annual rates) in
+    percentage points, also inside the parts and the screen sensitivity."""
+    def typed(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: Points.of(v) if k in _GAP_KEYS else v for k, v in d.items()}
+
+    out = typed(surv)
+    out["parts"] = typed(surv["parts"])
+    out["sensitivity"] = {k: typed(v) for k, v in surv["sensitivity"].items()}
+    return out
+
+
 @provides
 def inside_facts(store: Store) -> dict[str, Any]:
     """Numbers for composition.md (`composition`) and inside.md (`inside`)."""
@@ -376,6 +392,6 @@ def inside_facts(store: Store) -> dict[str, Any]:
             "dispersion": {"end": disp["end"], "windows": windows,
                            "share_down_50_from_high": disp["share_down_50_from_high"],
                            "from_high_count": disp["from_high_count"]},
-            "gap": {k: v for k, v in surv.items() if k not in ("table", "excluded")},
+            "gap": _typed_gaps({k: v for k, v in surv.items() if k not in ("table", "excluded")}),
         },
     }

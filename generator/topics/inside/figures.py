@@ -23,6 +23,7 @@ from generator.topics.inside.data import (
     members_panel,
     survivorship,
 )
+from generator.units import Fraction, Points
 
 PAGE = "inside.md"
 HOLDINGS = (HOLDINGS_TABLE.id,)
@@ -80,9 +81,11 @@ def sector_weights_figure(store: Store) -> Drawn:
                       yaxis={"automargin": True, "type": "category"}, showlegend=False,
                       hovermode="closest")
     top = summary["sectors"].head(3)
-    takeaway = (f"{top.index[0]} is the largest sector at {top['weight'].iloc[0]:.1%} of IWM's "
+    takeaway = (f"{top.index[0]} is the largest sector at {Fraction(top['weight'].iloc[0]):.1} "
+                f"of IWM's "
                 f"equity weight; the three largest ({', '.join(top.index)}) hold "
-                f"{top['weight'].sum():.0%}, spread across {summary['sector_count']} sectors.")
+                f"{Fraction(top['weight'].sum()):.0}, spread across {summary['sector_count']} "
+                f"sectors.")
     data = summary["sectors"].rename(columns={"count": "holdings", "weight": "weight_share"})
     data["market_value_usd"] = panel.equities.groupby("sector")["market_value"].sum()
     return Drawn(fig, data, summary["as_of"], takeaway,
@@ -123,14 +126,16 @@ def concentration_figure(store: Store) -> Drawn:
     marks = curve.loc[list(TOP_N)]
     fig.add_scatter(x=marks.index.to_list(), y=marks["cumulative_weight"].round(5).to_numpy(),
                     mode="markers+text", name="Top 10 / 50 / 200",
-                    text=[f"top {n}: {w:.0%}" for n, w in marks["cumulative_weight"].items()],
+                    text=[f"top {n}: {Fraction(w):.0}"
+                          for n, w in marks["cumulative_weight"].items()],
                     textposition="middle right", marker={"color": color("^RUT"), "size": 8},
                     showlegend=False, hoverinfo="skip")
     fig.update_layout(xaxis={"title": {"text": "Number of holdings, largest first"},
                              "type": "log"}, hovermode="closest")
     top = summary["top"]
-    takeaway = (f"The 10 largest of {count:,} equity holdings weigh {top[10]:.1%}, the 200 "
-                f"largest {top[200]:.0%}; the index behaves like "
+    takeaway = (f"The 10 largest of {count:,} equity holdings weigh {Fraction(top[10]):.1}, the "
+                f"200 "
+                f"largest {Fraction(top[200]):.0}; the index behaves like "
                 f"{summary['effective_number']:,.0f} equal-weight holdings (1/Σw²).")
     eq = panel.equities
     data = curve.assign(ticker=eq["ticker"].to_numpy(), name=eq["name"].to_numpy(),
@@ -164,9 +169,9 @@ def breadth_figure(store: Store) -> Drawn:
     fig.add_hline(y=0.5, line={"color": "#777777", "width": 1, "dash": "dot"}, yref="y")
     last = daily.iloc[-1]
     low = daily["share"].idxmin()
-    takeaway = (f"On {_day(daily.index[-1])}, {last['share']:.0%} of "
+    takeaway = (f"On {_day(daily.index[-1])}, {Fraction(last['share']):.0} of "
                 f"{int(last['eligible']):,} members closed above their own 200-day average; "
-                f"the low since 2022 was {daily.loc[low, 'share']:.0%} on {_day(low)}.")
+                f"the low since 2022 was {Fraction(daily.loc[low, 'share']):.0} on {_day(low)}.")
     data = daily[["eligible", "above", "share", "russell_2000"]]
     return Drawn(fig, data, daily.index[-1].date(), takeaway,
                  notes=counts_note(panel, _used(panel, excluded), excluded)
@@ -206,7 +211,7 @@ def advance_decline_figure(store: Store) -> Drawn:
         path = f"ended at its peak, {_signed(last)}"
     balance = "more members fell than rose" if last < 0 else "more members rose than fell"
     takeaway = (f"Since {daily.index[0]:%B %Y} the index moved "
-                f"{rut.iloc[-1] / rut.iloc[0] - 1:+.0%} (price) while the members' "
+                f"{Fraction(rut.iloc[-1] / rut.iloc[0] - 1):+.0} (price) while the members' "
                 f"advance–decline line {path}: over the period, {balance}.")
     data = daily[["advances", "declines", "net", "ad_line", "russell_2000"]]
     return Drawn(fig, data, daily.index[-1].date(), takeaway,
@@ -238,7 +243,8 @@ def dispersion_figure(store: Store) -> Drawn:
         fig.add_bar(x=centers.to_list(), y=hist["count"].to_numpy(), name=label, width=0.1,
                     marker={"color": color(f"returns_{key}"), "opacity": 0.6},
                     customdata=np.stack([hist["bin_low"], hist["bin_high"]], axis=1),
-                    hovertemplate=f"{label}: %{{customdata[0]:+.0%}} to %{{customdata[1]:+.0%}}"
+                    hovertemplate=f"{label}: %{{Fraction(customdata[0]):+.0}} to "
+                                  f"%{{Fraction(customdata[1]):+.0}}"
                                   ": %{y} members<extra></extra>")
     for key, label in labels.items():
         w = windows[key]
@@ -253,9 +259,12 @@ def dispersion_figure(store: Store) -> Drawn:
                       xaxis={"tickformat": "+.0%", "title": {"text": "Member's total return"},
                              "range": [-1.0, 3.0]})
     twelve = windows["12m"]
-    takeaway = (f"Over the past 12 months the median member returned {twelve['median']:+.0%} "
-                f"against {twelve['iwm']:+.0%} for IWM; only {twelve['share_beat_iwm']:.0%} of "
-                f"members beat the fund, and {disp['share_down_50_from_high']:.0%} stand more "
+    takeaway = (f"Over the past 12 months the median member returned "
+                f"{Fraction(twelve['median']):+.0} "
+                f"against {Fraction(twelve['iwm']):+.0} for IWM; only "
+                f"{Fraction(twelve['share_beat_iwm']):.0} of "
+                f"members beat the fund, and {Fraction(disp['share_down_50_from_high']):.0} "
+                f"stand more "
                 "than 50% below their 52-week high.")
     table = pd.concat({key: windows[key]["histogram"].set_index(["bin_low", "bin_high"])["count"]
                        for key in labels}, axis=1)
@@ -310,14 +319,16 @@ def survivorship_figure(store: Store) -> Drawn:
                               "dash": dash})
     cagr = surv["cagr"]
     takeaway = (f"Since {surv['start']:%B %Y}, today's members equal-weighted return "
-                f"{cagr['equal_weight_members']:.1%} a year and at today's weights "
-                f"{cagr['cap_weight_members']:.1%}, against {cagr['iwm_total_return']:.1%} for "
-                f"IWM: backtests of today's members overstate by {surv['gap_equal'] * 100:.1f} "
-                f"and {surv['gap_cap'] * 100:.1f} percentage points a year.")
+                f"{Fraction(cagr['equal_weight_members']):.1} a year and at today's weights "
+                f"{Fraction(cagr['cap_weight_members']):.1}, against "
+                f"{Fraction(cagr['iwm_total_return']):.1} for "
+                f"IWM: backtests of today's members overstate by {abs(Points.of(surv['gap_equal']))} "
+                f"and {abs(Points.of(surv['gap_cap']))} a year.")
     data = table.rename(columns={c: f"{c}_usd" for c in table.columns})
     excluded = surv["excluded"]
     return Drawn(fig, data, surv["end"], takeaway,
                  notes=counts_note(panel, surv["used"], excluded)
-                 + f" The members used carry {surv['weight_used']:.1%} of IWM's equity weight.",
+                 + f" The members used carry {Fraction(surv['weight_used']):.1} of IWM's equity "
+                   f"weight.",
                  extra_csv={"r2k-survivorship-gap-exclusions": excluded,
                             "r2k-survivorship-gap-yearly": surv["yearly"]})

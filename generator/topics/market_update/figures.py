@@ -8,10 +8,10 @@ import pandas as pd
 from generator.catalog import get
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, dates, new_figure
-from generator.figures.wording import pct
 from generator.store import Store
 from generator.topics import aligned
 from generator.topics.market_update.data import day_update, load_inputs
+from generator.units import pct
 
 PAGE = "market-update.md"
 

@@ -7,9 +7,9 @@ import pandas as pd
 
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, new_figure
-from generator.figures.wording import pct
 from generator.store import Store
 from generator.topics.risks.data import BIG_LOSS, twelve_month_returns
+from generator.units import Fraction, pct
 
 PAGE = "risks.md"
 BIN_WIDTH = 0.05  # 5-percentage-point buckets of 12-month return
@@ -43,9 +43,10 @@ def twelve_month_outcomes(store: Store) -> Drawn:
                       xaxis={"title": {"text": "12-month price return"}, "tickformat": "+.0%"})
     r2k, spx = windows["russell_2000"], windows["sp_500"]
     takeaway = (f"In {len(windows)} overlapping 12-month windows the Russell 2000 lost money "
-                f"{(r2k < 0).mean():.0%} of the time (S&P 500: {(spx < 0).mean():.0%}) and lost "
-                f"more than {-BIG_LOSS:.0%} in {(r2k < BIG_LOSS).mean():.0%} "
-                f"(S&P 500: {(spx < BIG_LOSS).mean():.0%}); its range ran from "
+                f"{Fraction((r2k < 0).mean()):.0} of the time (S&P 500: "
+                f"{Fraction((spx < 0).mean()):.0}) and lost "
+                f"more than {Fraction(-BIG_LOSS):.0} in {Fraction((r2k < BIG_LOSS).mean()):.0} "
+                f"(S&P 500: {Fraction((spx < BIG_LOSS).mean()):.0}); its range ran from "
                 f"{pct(r2k.min(), 0, signed=True)} to {pct(r2k.max(), 0, signed=True)}.")
     last = windows.index[-1].to_timestamp(how="end").date()
     data = windows.copy()

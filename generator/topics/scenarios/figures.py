@@ -6,7 +6,6 @@ import pandas as pd
 
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, new_figure
-from generator.figures.wording import num, pct
 from generator.store import Store, load_values
 from generator.topics.scenarios.data import (
     ROTATION_AHEAD,
@@ -17,6 +16,7 @@ from generator.topics.scenarios.data import (
     rotation_pairs,
     spread_spike_table,
 )
+from generator.units import Fraction, num, pct
 
 PAGE = "scenarios.md"
 WEAK_CORRELATION = 0.2  # below this (in absolute value) a link is called "close to nothing"
@@ -107,9 +107,10 @@ def spread_spikes(store: Store) -> Drawn:
     worst = done["r2k_m12"].idxmin()
     first = load_values(store, "BAMLH0A0HYM2").dropna().index[0]
     worst_return = float(done.loc[worst, "r2k_m12"])
-    tail = (f"after the {worst:%B %Y} spike it still fell {-worst_return:.0%}, so a spike alone "
+    tail = (f"after the {worst:%B %Y} spike it still fell {Fraction(-worst_return):.0}, so a "
+            f"spike alone "
             f"did not mark the bottom" if worst_return < 0 else
-            f"even the weakest case ({worst:%B %Y}) gained {worst_return:.0%}")
+            f"even the weakest case ({worst:%B %Y}) gained {Fraction(worst_return):.0}")
     takeaway = (f"{len(table)} spikes since {first:%Y}: 12 months later the Russell 2000 was "
                 f"down in {lost} of {len(done)} and ahead of the S&P 500 in {beat} of "
                 f"{len(done)}; {tail}.")

@@ -15,6 +15,7 @@ from generator.analytics.portfolio import (
 from generator.analytics.returns import cagr, calendar_year_returns, growth_of
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
+from generator.units import Points
 
 CORE, SATELLITE = "SPY", "IWM"
 SHARES = (0.0, 0.05, 0.10, 0.15, 0.20, 0.25, 0.30)
@@ -62,9 +63,9 @@ def strategy_facts(store: Store) -> dict[str, Any]:
         "rebalances": len(resets),
         "zero": zero.to_dict(), "top": top.to_dict(),
         "worst_years": sorted({int(y) for y in grid["worst_year"]}),
-        "cagr_range": float(top["cagr"] - zero["cagr"]),
-        "vol_range": float(top["volatility"] - zero["volatility"]),
-        "mdd_range": float(top["max_drawdown"] - zero["max_drawdown"]),
+        "cagr_range": Points.between(top["cagr"], zero["cagr"], digits=2),
+        "vol_range": Points.between(top["volatility"], zero["volatility"], digits=2),
+        "mdd_range": Points.between(top["max_drawdown"], zero["max_drawdown"], digits=2),
         "spy_cagr": cagr(prices[CORE]), "iwm_cagr": cagr(prices[SATELLITE]),
         "value_growth": vg,
         "vg_start": vg_prices.index[0].date(), "vg_end": vg_prices.index[-1].date(),
@@ -73,9 +74,9 @@ def strategy_facts(store: Store) -> dict[str, Any]:
         "value_wins": int((vg["value_minus_growth"] > 0).sum()), "vg_years": len(vg),
         "vg_first_year": int(vg.index[0]), "vg_last_year": int(vg.index[-1]),
         "vg_best_value": {"year": int(vg["value_minus_growth"].idxmax()),
-                          "gap": float(vg["value_minus_growth"].max())},
+                          "gap": Points.of(vg["value_minus_growth"].max())},
         "vg_best_growth": {"year": int(vg["value_minus_growth"].idxmin()),
-                           "gap": float(vg["value_minus_growth"].min())},
+                           "gap": Points.of(vg["value_minus_growth"].min())},
         "dca": {
             "months": DCA_MONTHS, "windows": len(dca),
             "lump_wins": int(dca["lump_sum_wins"].sum()),

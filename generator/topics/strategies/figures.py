@@ -19,6 +19,7 @@ from generator.topics.strategies.data import (
     value_growth_prices,
     value_growth_years,
 )
+from generator.units import Fraction
 
 PAGE = "strategies.md"
 NEUTRAL = "rgba(128,128,128,0.8)"
@@ -38,7 +39,7 @@ NEUTRAL = "rgba(128,128,128,0.8)"
 def core_satellite(store: Store) -> Drawn:
     grid = grid_table(store)
     prices = aligned(store, CORE, SATELLITE)
-    labels = [f"{s:.0%}" for s in grid["small_cap_share"]]
+    labels = [f"{Fraction(s):.0}" for s in grid["small_cap_share"]]
     fig = new_figure(y_title="Compound annual return", y_format=".2%", x_is_date=False)
     fig.add_scatter(
         x=grid["volatility"].round(5).to_list(), y=grid["cagr"].round(5).to_numpy(),
@@ -56,9 +57,11 @@ def core_satellite(store: Store) -> Drawn:
                              "tickformat": ".1%", "automargin": True})
     zero, top = grid.iloc[0], grid.iloc[-1]
     takeaway = (f"From {prices.index[0]:%B %Y} to {prices.index[-1]:%B %Y}, moving from 0% to "
-                f"{top['small_cap_share']:.0%} small caps changed the compound return from "
-                f"{zero['cagr']:.2%} to {top['cagr']:.2%} a year and volatility from "
-                f"{zero['volatility']:.1%} to {top['volatility']:.1%}.")
+                f"{Fraction(top['small_cap_share']):.0} small caps changed the compound return "
+                f"from "
+                f"{Fraction(zero['cagr']):.2} to {Fraction(top['cagr']):.2} a year and "
+                f"volatility from "
+                f"{Fraction(zero['volatility']):.1} to {Fraction(top['volatility']):.1}.")
     data = grid.set_index("small_cap_share")
     return Drawn(fig, data, prices.index[-1].date(), takeaway,
                  notes=f"Period {prices.index[0]:%Y-%m-%d} to {prices.index[-1]:%Y-%m-%d}.")
@@ -117,6 +120,6 @@ def dca_vs_lump(store: Store) -> Drawn:
     why = ("markets rose more often than not, so money invested sooner had longer to grow"
            if share > 0.5 else "falls came often enough that waiting paid")
     takeaway = (f"Investing at once beat {DCA_MONTHS} monthly instalments in {wins} of "
-                f"{len(table)} start months ({share:.0%}): {why}.")
+                f"{len(table)} start months ({Fraction(share):.0}): {why}.")
     data = table.assign(lump_sum_minus_dca=lead).set_index("start")
     return Drawn(fig, data, table["end"].iloc[-1].date(), takeaway)

@@ -10,6 +10,7 @@ from generator.figures.spec import Drawn, figure
 from generator.figures.theme import add_recessions, color, dates, new_figure, range_buttons, weekly
 from generator.store import Store, load_values
 from generator.topics.valuation.data import relative_price, standing
+from generator.units import Fraction
 
 PAGE = "valuation.md"
 
@@ -54,7 +55,8 @@ def hy_spread(store: Store) -> Drawn:
     add_recessions(fig, recession_periods(load_values(store, "USREC")), spread.index[0])
     range_buttons(fig)
     takeaway = (f"On {_day(spread.index[-1])} the high-yield spread was {facts['last']:.2f} "
-                f"percentage points, lower than on {1 - facts['percentile']:.0%} of days since "
+                f"percentage points, lower than on {Fraction(1 - facts['percentile']):.0} of "
+                f"days since "
                 f"{spread.index[0]:%Y} (the {_ordinal(facts['percentile'])} percentile; median "
                 f"{facts['median']:.2f}): lenders are asking for little extra to lend to "
                 f"riskier companies." if facts["percentile"] < 0.25 else
@@ -87,7 +89,8 @@ def relative_price_ratio(store: Store) -> Drawn:
     peak = pd.Timestamp(facts["max_date"])
     takeaway = (f"The ratio stands at {facts['last']:.3f}, the {_ordinal(facts['percentile'])} "
                 f"percentile of its history since {ratio.index[0]:%Y} and "
-                f"{1 - facts['last'] / facts['max']:.0%} below its {peak:%Y} peak: small caps "
+                f"{Fraction(1 - facts['last'] / facts['max']):.0} below its {peak:%Y} peak: "
+                f"small caps "
                 f"are priced low relative to their own past performance against large caps — "
                 f"which is not the same as cheap.")
     data = ratio.rename("russell_2000_over_sp_500").to_frame()

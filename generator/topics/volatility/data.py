@@ -11,6 +11,7 @@ from generator.analytics.returns import TRADING_DAYS, calendar_month_returns
 from generator.analytics.risk import annualised_volatility, drawdown, rolling_volatility
 from generator.store import Store
 from generator.topics import aligned, provides
+from generator.units import Fraction
 
 ROLLING_WINDOW = TRADING_DAYS  # one year of trading days
 REALISED_WINDOW = 21  # one month of trading days, the horizon the VIX quotes
@@ -105,7 +106,7 @@ def time_below_high(store: Store) -> pd.DataFrame:
     prices = aligned(store, "^RUT", "^GSPC")
     small = share_at_or_below(drawdown(prices["^RUT"]), DRAWDOWN_LEVELS)
     large = share_at_or_below(drawdown(prices["^GSPC"]), DRAWDOWN_LEVELS)
-    rows = [{"label": f"{-level:.0%}", "level": level, "russell_2000": small[level],
+    rows = [{"label": f"{Fraction(-level):.0}", "level": level, "russell_2000": small[level],
              "sp_500": large[level]} for level in DRAWDOWN_LEVELS]
     return pd.DataFrame(rows).set_index("label")
 

@@ -28,6 +28,7 @@ from generator.topics.volatility.data import (
     worst_days,
     worst_months,
 )
+from generator.units import Fraction
 
 PAGE = "volatility.md"
 
@@ -56,10 +57,12 @@ def rolling_vol(store: Store) -> Drawn:
                   row=2, col=1)
     add_recessions(fig, recession_periods(load_values(store, "USREC")), table.index[0])
     s = summary_of_rolling(table)
-    takeaway = (f"Over the past year the Russell 2000's volatility was {s['latest_small']:.0%} "
-                f"against {s['latest_large']:.0%} for the S&P 500, a ratio of "
+    takeaway = (f"Over the past year the Russell 2000's volatility was "
+                f"{Fraction(s['latest_small']):.0} "
+                f"against {Fraction(s['latest_large']):.0} for the S&P 500, a ratio of "
                 f"{s['latest_ratio']:.2f}; since {s['first_date']:%Y} the ratio averaged "
-                f"{s['mean_ratio']:.2f} and was above 1 on {s['share_above_one']:.0%} of days.")
+                f"{s['mean_ratio']:.2f} and was above 1 on {Fraction(s['share_above_one']):.0} "
+                f"of days.")
     return Drawn(fig, table, table.index[-1].date(), takeaway)
 
 
@@ -88,10 +91,10 @@ def monthly_distribution(store: Store) -> Drawn:
                       xaxis={"title": {"text": "Monthly price return"}, "tickformat": "+.0%"})
     small, large = monthly["russell_2000"], monthly["sp_500"]
     first = monthly.index[0].to_timestamp()
-    takeaway = (f"Since {first:%B %Y} the Russell 2000 lost {BIG_MONTH:.0%} or more in "
+    takeaway = (f"Since {first:%B %Y} the Russell 2000 lost {Fraction(BIG_MONTH):.0} or more in "
                 f"{int((small <= -BIG_MONTH).sum())} of {len(monthly)} months, the S&P 500 in "
                 f"{int((large <= -BIG_MONTH).sum())}; the typical monthly swing (standard "
-                f"deviation) was {small.std():.1%} against {large.std():.1%}.")
+                f"deviation) was {Fraction(small.std()):.1} against {Fraction(large.std()):.1}.")
     months = worst_months(monthly)
     days = worst_days(store)
     as_of = monthly.index[-1].to_timestamp(how="end").date()
@@ -123,5 +126,5 @@ def vix_vs_realised(store: Store) -> Drawn:
     takeaway = (f"Since {table.index[0]:%Y} the VIX averaged {table['vix'].mean():.1f} while the "
                 f"Russell 2000's realised volatility averaged "
                 f"{table['russell_2000_realised'].mean():.1f}; realised small-cap volatility "
-                f"ran above the VIX on {above:.0%} of days.")
+                f"ran above the VIX on {Fraction(above):.0} of days.")
     return Drawn(fig, table, table.index[-1].date(), takeaway)

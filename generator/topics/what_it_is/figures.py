@@ -17,6 +17,7 @@ from generator.figures.theme import (
     weekly,
 )
 from generator.store import Store, load_values
+from generator.units import Fraction
 
 PAGE = "what-it-is.md"
 
@@ -44,6 +45,6 @@ def index_level(store: Store) -> Drawn:
     multiple = rut.iloc[-1] / rut.iloc[0]
     takeaway = (f"From {rut.iloc[0]:,.2f} on {_day(rut.index[0])} to {rut.iloc[-1]:,.2f} on "
                 f"{_day(rut.index[-1])}, the index rose {multiple:.1f}-fold on price alone, "
-                f"about {cagr(rut):.1%} a year.")
+                f"about {Fraction(cagr(rut)):.1} a year.")
     data = rut.rename("russell_2000_close").to_frame()
     return Drawn(fig, data, rut.index[-1].date(), takeaway)

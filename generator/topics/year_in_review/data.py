@@ -18,6 +18,7 @@ from generator.analytics.review import (
 )
 from generator.store import Store, load_values
 from generator.topics import provides
+from generator.units import Points
 
 INDEXES = ("^RUT", "^GSPC")
 FUNDS = ("IWM", "SPY")
@@ -91,7 +92,7 @@ def period_facts(store: Store, year: int) -> dict[str, Any]:
             fall["first_quarter"] = fall["trough"].month <= 3
             item.update({"fall": fall, "records": records})
         out[key] = item
-    out["relative"] = out["rut"]["return"] - out["spx"]["return"]
+    out["relative"] = Points.between(out["rut"]["return"], out["spx"]["return"])
     out["rates"] = {sid: rate_move(load_values(store, sid), year) for sid in RATES}
     return out
 

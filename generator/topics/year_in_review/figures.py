@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from generator import units
 from generator.analytics.review import deepest_fall, period_window, rate_move, record_closes
 from generator.catalog import get
-from generator.figures import wording
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, dates, new_figure
 from generator.store import Store, load_values
@@ -18,6 +18,7 @@ from generator.topics.year_in_review.data import (
     rates_table,
     years,
 )
+from generator.units import Fraction
 
 PAGE = "year-in-review.md"
 NEUTRAL = "rgba(128,128,128,0.8)"
@@ -49,8 +50,8 @@ def quarterly(store: Store) -> Drawn:
     worst = done.loc[done["russell_2000"].idxmin()]
     best = done.loc[done["russell_2000"].idxmax()]
     takeaway = (f"In {review} the Russell 2000's worst quarter was Q{worst['quarter']} "
-                f"({wording.pct(worst['russell_2000'], 1, signed=True)}) and its best "
-                f"Q{best['quarter']} ({wording.pct(best['russell_2000'], 1, signed=True)}).")
+                f"({units.pct(worst['russell_2000'], 1, signed=True)}) and its best "
+                f"Q{best['quarter']} ({units.pct(best['russell_2000'], 1, signed=True)}).")
     data = table.set_index("label")
     return Drawn(fig, data, pd.Timestamp(table["end"].iloc[-1]).date(), takeaway)
 
@@ -92,8 +93,10 @@ def path(store: Store) -> Drawn:
     high = (f"made its first record close since {record['prior_high_date']:%B %Y} on "
             f"{record['first']:%-d %B %Y}" if record["first"] else
             f"made no record close (the record stays {record['prior_high_date']:%B %Y})")
-    takeaway = (f"In {review} the Russell 2000 fell {abs(fall['depth']):.0%} to its low on "
-                f"{fall['trough']:%-d %B}, rebounded {fall['rebound']:.0%} by year-end and "
+    takeaway = (f"In {review} the Russell 2000 fell {Fraction(abs(fall['depth'])):.0} to its low "
+                f"on "
+                f"{fall['trough']:%-d %B}, rebounded {Fraction(fall['rebound']):.0} by year-end "
+                f"and "
                 f"{high}.")
     data = table.rename(columns={"^RUT": "russell_2000_rebased", "^GSPC": "sp_500_rebased"})
     return Drawn(fig, data, table.index[-1].date(), takeaway)

@@ -1,0 +1,127 @@
+"""The one formatter: values carry their unit; a unit slip is an error, not a wrong number."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+
+import jinja2
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator import units
+from generator.pages import environment, table
+from generator.units import (
+    Count,
+    Day,
+    Dollars,
+    Fraction,
+    Level,
+    Percent,
+    Points,
+    UnitError,
+)
+
+
+def test_each_unit_formats_itself():
+    assert str(Fraction(0.0912)) == "9.1%"
+    assert str(Fraction(-0.031, signed=True)) == "−3.1%"
+    assert str(Fraction(0.000945, digits=-1)) == "0.0945%"
+    assert str(Fraction(0.0019, digits=-1)) == "0.19%"
+    assert str(Percent(4.254)) == "4.25%"
+    assert str(Points.between(0.12, 0.10)) == "+2.0 percentage points"
+    assert format(Points(-0.4, digits=2), "short") == "−0.40 pp"
+    assert str(abs(Points(-6.8))) == "6.8 percentage points"
+    assert str(Dollars(12345.6)) == "$12,346"
+    assert str(Dollars(9.45, digits=-1)) == "$9.45" and str(Dollars(19, digits=-1)) == "$19"
+    assert format(Dollars(50e9), "short") == "$50.0 billion"
+    assert str(Level(2134.5)) == "2,134.50"
+    assert str(Count(1921)) == "1,921"
+    assert str(Day.of("2026-08-21")) == "21 August 2026"
+    assert str(Fraction(float("nan"))) == "—"
+
+
+def test_f_string_specs_in_takeaways():
+    assert f"{Fraction(0.0523):+.2}" == "+5.23%"
+    assert f"{Fraction(-0.6):.0}" == "−60%"
+    assert f"{Fraction(-0.6, signed=True):-}" == "−60.0%"
+    with pytest.raises(UnitError):
+        f"{Fraction(0.05):.1%}"  # the old float spec on a quantity is a slip
+
+
+def test_no_negative_zero_and_no_sign_on_zero():
+    assert str(Fraction(-0.00001, signed=True)) == "0.0%"
+    assert units.pp(-0.0001) == "0.00 pp"
+
+
+def test_unit_slips_are_errors():
+    with pytest.raises(UnitError, match="'pp' takes a percentage points, not a fraction"):
+        units.pp(Fraction(0.1))
+    with pytest.raises(UnitError):
+        units.pct(Percent(4.2))  # a yield is not a fraction: pct would print 420%
+    with pytest.raises(UnitError):
+        units.rate(Fraction(0.042))
+    with pytest.raises(UnitError):
+        units.money(Fraction(0.1))
+    with pytest.raises(UnitError, match="arithmetic"):
+        Fraction(0.1) * 100
+    with pytest.raises(UnitError):
+        Fraction(0.1) < Points(1.0)  # noqa: B015 - comparing units is the error
+    with pytest.raises(UnitError):
+        Fraction(Points(1.0))
+
+
+def test_filters_keep_working_on_bare_numbers():
+    assert units.pct(0.0523) == "+5.2%"
+    assert units.pct_plain(-0.0523) == "−5.2%"
+    assert units.pct_trim(0.000945) == "0.0945%"
+    assert units.rate(4.254) == "4.25%"
+    assert units.pct_gap(0.0123) == "+1.2 pp"
+    assert units.usd_short(9.1e9) == "$9.1 billion"
+    assert units.ordinal(0.634) == "63rd"
+    assert units.date(dt.date(2026, 8, 21)) == "21 August 2026"
+
+
+def test_templates_print_quantities_and_reject_arithmetic(tmp_path):
+    (tmp_path / "ok.md").write_text(
+        "{{ g }} / {{ g | signed }} / {{ g | digits(2) }} / {{ p | abs }} / {{ p | short }} / "
+        "{{ g | pct(0) }} / {% if g > 0 %}up{% endif %}")
+    (tmp_path / "slip.md").write_text("{{ (g * 100) | num(1) }}")
+    (tmp_path / "wrong.md").write_text("{{ g | pp }}")
+    env = environment(tmp_path)
+    out = env.get_template("ok.md").render(g=Fraction(0.0912), p=Points(-1.37))
+    assert out == "9.1% / +9.1% / 9.12% / 1.4 percentage points / −1.4 pp / +9% / up"
+    for name in ("slip.md", "wrong.md"):
+        with pytest.raises((UnitError, jinja2.TemplateError)):
+            env.get_template(name).render(g=Fraction(0.0912))
+
+
+def test_table_cells_format_quantities():
+    import pandas as pd
+
+    frame = pd.DataFrame({"r": [Fraction(0.1), Fraction(-0.05)], "x": [1.5, 2.0]},
+                         index=[2024, 2025])
+    text = table(frame, {"r": ("Return", "text"), "x": ("X", "num:1")}, index=("Year", "text"))
+    assert "| 2024 | 10.0% | 1.5 |" in text and "| 2025 | −5.0% | 2.0 |" in text
+
+
+def test_quantities_survive_the_facts_cache_pickle():
+    facts = {"a": Fraction(0.1), "b": Points(2.0), "d": Day.of("2026-01-02")}
+    back = pickle.loads(pickle.dumps(facts))
+    assert back == facts and type(back["d"]) is Day and str(back["d"]) == "2 January 2026"
+
+
+@given(st.floats(min_value=-5, max_value=5, allow_nan=False), st.integers(0, 4))
+def test_percent_text_is_the_number_times_100(value, places):
+    text = Fraction(value, digits=places).text()
+    assert "-" not in text and text.endswith("%")
+    shown = float(text.removesuffix("%").replace("−", "-").replace(",", ""))
+    assert shown == pytest.approx(round(value * 100, places), abs=10 ** -places)
+
+
+@given(st.floats(min_value=-1, max_value=1, allow_nan=False),
+       st.floats(min_value=-1, max_value=1, allow_nan=False))
+def test_points_between_is_the_difference_in_percent(a, b):
+    assert Points.between(a, b).value == pytest.approx((a - b) * 100)
+    assert (Points.between(a, b) > 0) == (a - b > 0)
