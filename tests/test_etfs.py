@@ -136,4 +136,5 @@ def test_page_states_what_the_data_lacks(built_site: Settings) -> None:
     text = (built_site.docs_dir / "etfs.md").read_text()
     assert "VTWO is not in our data" in text
     assert "Volume is only in the data for IWM and SPY" in text
-    assert "data/reference/expense_ratios.csv" in text
+    assert "reference table kept with the project, copied by hand from the issuers" in text
+    assert "data/reference/" not in text and "make update" not in text  # words, not paths

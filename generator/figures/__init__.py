@@ -35,7 +35,10 @@ def source_label(series_id: str) -> str:
     series = BY_ID.get(series_id)
     if series is None:
         table = TABLES_BY_ID.get(series_id)
-        return f"{table.publisher}: {table.title}" if table else series_id
+        if table:
+            return f"{table.publisher}: {table.title}"
+        # A reference file kept with the project: readers get words, not its path.
+        return "a reference table kept with this site" if "/" in series_id else series_id
     return f"{series.publisher} ({series.id})"
 
 
