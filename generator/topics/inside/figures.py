@@ -322,7 +322,8 @@ def survivorship_figure(store: Store) -> Drawn:
                 f"{Fraction(cagr['equal_weight_members']):.1} a year and at today's weights "
                 f"{Fraction(cagr['cap_weight_members']):.1}, against "
                 f"{Fraction(cagr['iwm_total_return']):.1} for "
-                f"IWM: backtests of today's members overstate by {abs(Points.of(surv['gap_equal']))} "
+                f"IWM: backtests of today's members overstate by "
+                f"{abs(Points.of(surv['gap_equal']))} "
                 f"and {abs(Points.of(surv['gap_cap']))} a year.")
     data = table.rename(columns={c: f"{c}_usd" for c in table.columns})
     excluded = surv["excluded"]
