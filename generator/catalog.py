@@ -35,7 +35,7 @@ class Series:
     title: str
     kind: Kind
     units: str
-    frequency: Literal["daily", "monthly"] = "daily"
+    frequency: Literal["daily", "monthly", "quarterly"] = "daily"
     max_move: float | None = 0.25
     allowed_move_dates: tuple[str, ...] = ()
     value_range: tuple[float, float] | None = None
@@ -127,6 +127,13 @@ SERIES: tuple[Series, ...] = (
     _fred("INDPRO", "Industrial production index", "indicator", "index 2017=100",
           frequency="monthly", max_move=20.0, value_range=(1.0, 300.0), stale_business_days=60,
           revised_by_publisher=True),
+    # The Fed's Senior Loan Officer survey, quarterly since 1990 (dated the first day of the
+    # survey's quarter). Not in the snapshot: the first live update fetches its whole history.
+    _fred("DRTSCIS", "Banks tightening lending standards to small firms (net share)",
+          "indicator", "percent of banks, net", frequency="quarterly", max_move=100.0,
+          value_range=(-100.0, 100.0), stale_business_days=200, required=False,
+          note="Net share of banks tightening standards for C&I loans to small firms. Not in "
+               "the snapshot; filled by the live update."),
 )
 
 BY_ID: dict[str, Series] = {s.id: s for s in SERIES}

@@ -111,7 +111,8 @@ LEVEL_REVISION_TOLERANCE = 1e-6  # absolute, in the series' units
 READJUSTMENT_LIMIT = 0.05
 # Percent vs fraction is ×100; genuine moves over a few overlapping days are nowhere near ×20.
 UNIT_CHANGE_FACTOR = 20.0
-DEFAULT_OVERLAP_DAYS = {"daily": 10, "monthly": 95}
+# Quarterly: the last two quarters, so a revised latest survey is compared too.
+DEFAULT_OVERLAP_DAYS = {"daily": 10, "monthly": 95, "quarterly": 190}
 
 
 def overlap_days(series: Series) -> int:

@@ -33,6 +33,10 @@ FRED_RECENT_ONLY = {"BAMLH0A0HYM2", "BAMLC0A0CM"}  # FRED serves ~3 years of the
 # The snapshot has no VTWO; its stand-in bars are IWM's (same index, same shape) from VTWO's
 # inception. Test-only: never stored anywhere but a temp dir.
 VTWO_STAND_IN = ("IWM", "2010-09-20")
+# The snapshot has no DRTSCIS either; its recorded response is FRED's own CSV of it as kept in
+# csaladenes/eco `DRTSCIS.csv` @a3b95e37dbe7 (1990-04 to 2021-01, FRED's older `DATE` header).
+# Test-only, like VTWO's stand-in.
+RECORDED_ONLY = {"DRTSCIS": Path(__file__).resolve().parent / "data" / "DRTSCIS.csv"}
 
 
 @functools.cache
@@ -44,7 +48,8 @@ def snapshot_bars(snapshot_dir: Path, series_id: str) -> pd.DataFrame:
 @functools.cache
 def snapshot_lines(snapshot_dir: Path, series_id: str) -> tuple[str, ...]:
     """The lines of a FRED snapshot file, read once per test session."""
-    return tuple((snapshot_dir / "fred" / f"{series_id}.csv").read_text().splitlines())
+    path = RECORDED_ONLY.get(series_id, snapshot_dir / "fred" / f"{series_id}.csv")
+    return tuple(path.read_text().splitlines())
 
 
 def yahoo_frame(bars: pd.DataFrame, ticker: str, tz: str | None = "America/New_York"

@@ -142,7 +142,7 @@ def test_incremental_run_appends_exactly_the_new_rows_then_a_rerun_changes_nothi
     for series in SERIES:
         entry = report[series.id]
         assert entry["status"] == "updated", entry
-        if series.id == "VTWO":
+        if series.id in ("VTWO", "DRTSCIS"):  # not in the snapshot: fetched in full
             continue
         full = snapshot_frame(snapshot_dir, series.id)
         # Stored = the whole snapshot, byte for byte as a fresh import would write it.
@@ -158,6 +158,10 @@ def test_incremental_run_appends_exactly_the_new_rows_then_a_rerun_changes_nothi
     vtwo = next(c for c in run.feeds.yahoo_calls if c["ticker"] == "VTWO")
     assert vtwo["period"] == "max" and vtwo["start"] is None
     assert run.store.read_meta(get("VTWO")).first == "2010-09-20"
+    # So was DRTSCIS (quarterly, FRED): its whole recorded history, first survey 1990 Q2.
+    credit = run.store.read_meta(get("DRTSCIS"))
+    assert (credit.first, credit.last, credit.rows) == ("1990-04-01", "2021-01-01", 124)
+    assert report["DRTSCIS"]["stale"]  # the recording ends in 2021: a warning, not a failure
     # FRED now serves the spreads for 3 years only; the stored history since 1996 is kept.
     assert run.store.read_meta(get("BAMLH0A0HYM2")).first == "1996-12-31"
     # Stale (the close-only ETF files end 2026-08-03): a warning, not a failure.
@@ -167,7 +171,7 @@ def test_incremental_run_appends_exactly_the_new_rows_then_a_rerun_changes_nothi
     before = all_files(run.settings.store_dir)
     assert run() == 0
     assert all_files(run.settings.store_dir) == before  # byte-identical, fetched_at untouched
-    assert "No new data: the store is unchanged (30 series checked" in run.output
+    assert "No new data: the store is unchanged (31 series checked" in run.output
     assert {e["status"] for e in run.report().values()} == {"unchanged"}
 
 

@@ -34,6 +34,10 @@ SERIES_COLORS: dict[str, str] = {
     "BAMLH0A0HYM2": "#CC79A7",
     "BAMLC0A0CM": "#882255",
     "relative": "#6A3D9A",
+    "DRTSCIS": "#CC6677",  # banks tightening for small firms
+    # Hedging illustrations (Strategies): the unhedged line is the Russell 2000's colour.
+    "protective_put": "#009E73",
+    "collar": "#332288",
     # Inside the index (members' own data): one colour each, distinct from the series above.
     "breadth": "#7B3294",
     "ad_line": "#1B7837",

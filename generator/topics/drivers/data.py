@@ -12,9 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from generator.analytics import events
+from generator.analytics import events, inflation
 from generator.analytics.relative import period_end_prices, relative_line, returns_by_regime
 from generator.analytics.risk import drawdown
+from generator.catalog import get
 from generator.sources.reference import read_fomc_first_cuts
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
@@ -227,4 +228,139 @@ def drivers_facts(store: Store) -> dict[str, Any]:
         "quiet_months": QUIET_MONTHS,
         "target_first_date": target_first.date(),
         "horizons": list(HORIZONS),
+    }}
+
+
+# --- Inflation: real returns by inflation regime -------------------------------------------------
+
+INFLATION_INDEXES = {"^RUT": "russell_2000", "^GSPC": "sp_500"}
+
+
+def inflation_months(store: Store) -> pd.DataFrame:
+    """Per calendar month since the Russell 2000 data begins: both indexes' price returns
+    (``*_nominal``), the same returns deflated by that month's CPI change (``russell_2000``,
+    ``sp_500``), CPI inflation on the month and on the year, and the month's regime."""
+    table = inflation.inflation_table(load_values(store, "CPIAUCSL"))
+    prices = aligned(store, *INFLATION_INDEXES)
+    nominal = pd.DataFrame({name: inflation.month_end_returns(prices[sid])
+                            for sid, name in INFLATION_INDEXES.items()})
+    real = inflation.real_returns(nominal, table["monthly"])
+    out = real.join(nominal.add_suffix("_nominal"), how="inner")
+    out = out.join(table[["monthly", "yoy"]].rename(columns={
+        "monthly": "cpi_inflation_month", "yoy": "cpi_inflation_yoy"}), how="inner")
+    out = out.join(inflation.regimes(table["yoy"]), how="inner")
+    out.index.name = "month"
+    return out
+
+
+def inflation_regime_table(months: pd.DataFrame) -> pd.DataFrame:
+    """One row per regime: months, annualised real return of each index and their gap."""
+    table = inflation.returns_by_regime(months[list(INFLATION_INDEXES.values())],
+                                        months[["level", "direction"]])
+    table["gap"] = table["russell_2000"] - table["sp_500"]
+    return table
+
+
+def inflation_verdict(table: pd.DataFrame) -> dict[str, Any]:
+    """The plain answer to "are small caps an inflation hedge?", chosen by rules from the
+    regime table: a hedge keeps its real value when inflation runs high (real return ≥ 0 in the
+    highest band) and does not do worse there than when inflation is low.
+
+    ``answer`` is "no" (lost purchasing power in the highest band), "partly" (kept ahead of
+    inflation, but earned less than in the lowest band) or "yes"; ``versus_large`` says
+    whether small caps did better or worse than large caps in the highest band."""
+    high, low = table.loc[inflation.BANDS[-1][2]], table.loc[inflation.BANDS[0][2]]
+    small = float(high["russell_2000"])
+    if small < 0:
+        answer = "no"
+    elif small < float(low["russell_2000"]):
+        answer = "partly"
+    else:
+        answer = "yes"
+    versus = "better" if high["gap"] > 0 else "worse"
+    return {"answer": answer, "versus_large": versus, "high_band": high.name,
+            "low_band": low.name}
+
+
+@provides
+def inflation_facts(store: Store) -> dict[str, Any]:
+    """Real returns by inflation regime and the verdict, under ``inflation``."""
+    months = inflation_months(store)
+    table = inflation_regime_table(months)
+    cpi = load_values(store, "CPIAUCSL")
+    yoy = months["cpi_inflation_yoy"]
+    return {"inflation": {
+        "table": table, "verdict": inflation_verdict(table),
+        "start": months.index[0].to_timestamp().date(),
+        "end": months.index[-1].to_timestamp().date(), "months": len(months),
+        "cpi_last_date": cpi.index[-1].date(), "cpi_last_yoy": float(yoy.iloc[-1]),
+        "cpi_last_level": months["level"].iloc[-1],
+        "cpi_peak_yoy": float(yoy.max()), "cpi_peak_month": yoy.idxmax().to_timestamp().date(),
+        "real_total": {c: inflation.annualised(months[c]) for c in INFLATION_INDEXES.values()},
+        "nominal_total": {c: inflation.annualised(months[f"{c}_nominal"])
+                          for c in INFLATION_INDEXES.values()},
+        "band_names": [b[2] for b in inflation.BANDS],
+        "high_episodes": regime_episodes(months, inflation.BANDS[-1][2]),
+    }}
+
+
+def regime_episodes(months: pd.DataFrame, band: str) -> list[str]:
+    """Runs of consecutive months in inflation band `band`, as 'Oct 1987 to Dec 1991' (or one
+    month's name), in time order."""
+    inside = months["level"] == band
+    runs = (inside != inside.shift()).cumsum()[inside]
+    out = []
+    for _, run in runs.groupby(runs):
+        first, last = run.index[0], run.index[-1]
+        out.append(f"{first:%b %Y}" if first == last else f"{first:%b %Y} to {last:%b %Y}")
+    return out
+
+
+# --- Small-business credit: the Senior Loan Officer survey (DRTSCIS) ---------------------------
+
+SMALL_FIRM_CREDIT = "DRTSCIS"
+
+
+def small_firm_credit_table(store: Store) -> pd.DataFrame | None:
+    """One row per survey quarter (the survey's date): the net share of banks tightening
+    standards on loans to small firms (percent) and the Russell 2000 / S&P 500 relative line's
+    change over that quarter (fraction; from the last close before the quarter to its last
+    close). None when the store does not hold the survey yet (it comes from the live update)."""
+    if not store.has(get(SMALL_FIRM_CREDIT)):
+        return None
+    survey = load_values(store, SMALL_FIRM_CREDIT)
+    prices = aligned(store, "^RUT", "^GSPC")
+    rel = relative_line(prices["^RUT"], prices["^GSPC"])
+    rows = []
+    for day, value in survey.items():
+        end = day + pd.offsets.QuarterEnd(0)
+        before, inside = rel.loc[:day - pd.Timedelta(days=1)], rel.loc[day:end]
+        complete = len(inside) and inside.index[-1] >= end - pd.offsets.BDay(3)
+        change = (float(inside.iloc[-1] / before.iloc[-1] - 1.0)
+                  if len(before) and complete else float("nan"))
+        rows.append({"quarter": day, "net_share_tightening": float(value),
+                     "relative_change_in_quarter": change})
+    return pd.DataFrame(rows).set_index("quarter")
+
+
+@provides
+def small_firm_credit_facts(store: Store) -> dict[str, Any]:
+    """The survey's latest reading, its peaks and its link with small caps' relative returns,
+    under ``small_credit``; ``in_store`` is False until the live update has fetched it."""
+    table = small_firm_credit_table(store)
+    if table is None:
+        return {"small_credit": {"in_store": False}}
+    survey = table["net_share_tightening"]
+    both = table.dropna()
+    tight = both[both["net_share_tightening"] > 0]["relative_change_in_quarter"]
+    easy = both[both["net_share_tightening"] <= 0]["relative_change_in_quarter"]
+    return {"small_credit": {
+        "in_store": True, "first": survey.index[0].date(), "last": survey.index[-1].date(),
+        "latest": float(survey.iloc[-1]), "peak": float(survey.max()),
+        "peak_date": survey.idxmax().date(), "quarters": len(survey),
+        "correlation": float(both["net_share_tightening"].corr(
+            both["relative_change_in_quarter"])) if len(both) > 2 else float("nan"),
+        "tight_quarters": len(tight), "easy_quarters": len(easy),
+        "tight_mean": float(tight.mean()) if len(tight) else float("nan"),
+        "easy_mean": float(easy.mean()) if len(easy) else float("nan"),
     }}

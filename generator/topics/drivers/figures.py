@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from generator.analytics.cycle import recession_periods
+from generator.analytics.relative import relative_line
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import (
     add_recessions,
@@ -16,14 +17,20 @@ from generator.figures.theme import (
     weekly,
 )
 from generator.store import Store, load_values
+from generator.topics import aligned
 from generator.topics.drivers.data import (
     HORIZONS,
     QUIET_MONTHS,
+    SMALL_FIRM_CREDIT,
     credit_table,
     event_summary,
     first_cut_events,
+    inflation_months,
+    inflation_regime_table,
+    inflation_verdict,
     rates_table,
     recession_events,
+    small_firm_credit_table,
 )
 from generator.units import num, pct
 
@@ -173,3 +180,121 @@ def event_study_first_cuts(store: Store) -> Drawn:
     notes = f"{len(table)} events; the CSV gives each decision's source."
     return Drawn(fig, event_csv(table.drop(columns="label")), last,
                  event_takeaway(table, "first cuts"), notes=notes)
+
+
+INFLATION_NAMES = {"russell_2000": ("Russell 2000", "^RUT"), "sp_500": ("S&P 500", "^GSPC")}
+
+
+def regime_label(regime: str, kind: str) -> str:
+    """Axis label of an inflation regime: 'Inflation below 2%' / 'Inflation rising'."""
+    return f"Inflation {regime}" if kind == "level" else f"Inflation {regime} (vs a year before)"
+
+
+def inflation_takeaway(table: pd.DataFrame, verdict: dict, start: pd.Period) -> str:
+    """One sentence, worded by the verdict's rules."""
+    high = table.loc[verdict["high_band"]]
+    low = table.loc[verdict["low_band"]]
+    lead = {"no": "Not in this history", "partly": "Only partly",
+            "yes": "In this history, yes"}[verdict["answer"]]
+    return (f"{lead}: in the {int(high['months'])} months since {start:%B %Y} when inflation "
+            f"over the past year was {verdict['high_band']}, the Russell 2000's "
+            f"real return was {pct(high['russell_2000'], 1, signed=True)} a year "
+            f"(S&P 500 {pct(high['sp_500'], 1, signed=True)}), against "
+            f"{pct(low['russell_2000'], 1, signed=True)} when inflation was "
+            f"{verdict['low_band']} (price return, after inflation).")
+
+
+@figure(
+    id="r2k-inflation-regimes",
+    title="Real returns by inflation regime: Russell 2000 vs S&P 500",
+    page=PAGE, sources=("^RUT", "^GSPC", "CPIAUCSL"),
+    method="Each calendar month since the Russell 2000 data begins: each index's price return "
+           "from the last close of the previous month to the last close of the month, divided "
+           "by that month's change in the consumer price index (CPI-U, seasonally adjusted): "
+           "real return = (1 + return) ÷ (1 + inflation) − 1. Months are sorted by CPI's "
+           "change on the same month a year earlier (below 2%, 2% to 4%, above 4%) and, "
+           "separately, by whether that yearly rate was higher (rising) or lower (falling) "
+           "than twelve months before. Bars are the compound annual real return over all "
+           "months in a regime (months need not be consecutive). CPI for a month is published "
+           "about two weeks after it ends, so this describes the past; no one could have "
+           "sorted months this way in real time. Price return: dividends, which add roughly "
+           "one to two points a year, are left out of both indexes.",
+)
+def inflation_regimes(store: Store) -> Drawn:
+    months = inflation_months(store)
+    table = inflation_regime_table(months)
+    verdict = inflation_verdict(table)
+    labels = [f"{regime_label(r, k)}<br>{n} months"
+              for r, k, n in zip(table.index, table["kind"], table["months"], strict=True)]
+    fig = new_figure(y_title="Real return, % a year", y_format="+.0%", x_is_date=False)
+    for col, (name, sid) in INFLATION_NAMES.items():
+        fig.add_bar(x=labels, y=[None if pd.isna(v) else round(float(v), 4) for v in table[col]],
+                    name=name, marker_color=color(sid),
+                    hovertemplate=f"{name}: %{{y:+.1%}} a year after inflation<extra></extra>")
+    fig.update_layout(barmode="group", hovermode="x unified", xaxis={"type": "category"})
+    start = months.index[0]
+    data = table.drop(columns=["kind"]).rename(columns={
+        "russell_2000": "russell_2000_real_annualised", "sp_500": "sp_500_real_annualised",
+        "gap": "russell_2000_minus_sp_500"})
+    monthly = months.copy()
+    monthly.index = monthly.index.astype(str)
+    notes = (f"{len(months)} months, {start:%Y-%m} to {months.index[-1]:%Y-%m}; every month with "
+             "its returns, CPI and regime in r2k-inflation-months.csv.")
+    return Drawn(fig, data, months.index[-1].to_timestamp(how="end").date(),
+                 inflation_takeaway(table, verdict, start), notes=notes,
+                 extra_csv={"r2k-inflation-months": monthly})
+
+
+@figure(
+    id="r2k-small-business-credit",
+    title="Banks' lending standards for small firms and small caps' relative line",
+    page=PAGE, sources=(SMALL_FIRM_CREDIT, "^RUT", "^GSPC", "USREC"),
+    method="Top: the Federal Reserve's Senior Loan Officer Opinion Survey, the net share of "
+           "banks tightening standards for commercial and industrial loans to small firms "
+           "(annual sales under $50 million): the share tightening minus the share easing, "
+           "percent, one reading per quarter, drawn at the first day of the survey's quarter. "
+           "Above zero, more banks were tightening than easing. Bottom: Russell 2000 ÷ S&P 500 "
+           "(index levels, price return), rebased to 100 on the first day; drawn weekly. The "
+           "CSV gives each survey quarter with the relative line's change over that quarter "
+           "(last close before it to its last close). Grey bands are NBER recessions.",
+)
+def small_business_credit(store: Store) -> Drawn:
+    prices = aligned(store, "^RUT", "^GSPC")
+    rel = weekly(relative_line(prices["^RUT"], prices["^GSPC"]))
+    table = small_firm_credit_table(store)
+    recessions = recession_periods(load_values(store, "USREC"))
+    if table is None:
+        fig = new_figure(y_title="Russell 2000 ÷ S&P 500", y_format=".0f")
+        fig.add_scatter(x=dates(rel.index), y=rel.round(3).to_numpy(),
+                        name="Russell 2000 ÷ S&P 500",
+                        line={"color": color("relative"), "width": 1.6})
+        add_recessions(fig, recessions, rel.index[0])
+        takeaway = ("Banks' lending standards for small firms are not in our data yet: the chart "
+                    "shows only the small-cap relative line until the next data update adds "
+                    "the survey.")
+        data = rel.rename("relative_line").to_frame()
+        data.index.name = "date"
+        return Drawn(fig, data, prices.index[-1].date(), takeaway,
+                     notes="The survey series is not in the store yet, so only the relative "
+                           "line is drawn.")
+    survey = table["net_share_tightening"]
+    fig = stacked_figure(("Net % tightening", "Relative line"), (".0f", ".0f"),
+                         heights=(0.45, 0.55))
+    fig.add_scatter(x=dates(survey.index), y=survey.round(2).to_numpy(),
+                    name="Banks tightening for small firms (net %)", mode="lines+markers",
+                    marker={"size": 4}, line={"color": color(SMALL_FIRM_CREDIT), "width": 1.5,
+                                              "shape": "hv"}, row=1, col=1)
+    fig.add_hline(y=0, line_width=1, line_color="rgba(128,128,128,0.6)", row=1, col=1)
+    fig.add_scatter(x=dates(rel.index), y=rel.round(3).to_numpy(),
+                    name="Russell 2000 ÷ S&P 500", line={"color": color("relative"), "width": 1.5},
+                    row=2, col=1)
+    add_recessions(fig, recessions, min(rel.index[0], survey.index[0]))
+    both = table.dropna()
+    corr = both["net_share_tightening"].corr(both["relative_change_in_quarter"])
+    peak = survey.idxmax()
+    takeaway = (f"The net share of banks tightening for small firms peaked at {survey.max():.0f}% "
+                f"in {peak:%B %Y} and was {survey.iloc[-1]:.0f}% in the latest survey "
+                f"({survey.index[-1]:%B %Y}); across {len(both)} quarters its correlation with "
+                f"small caps' relative move over the same quarter was {num(corr)}.")
+    as_of = max(survey.index[-1], prices.index[-1]).date()
+    return Drawn(fig, table, as_of, takeaway)
