@@ -77,6 +77,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("inside.md", "2,000"): "definition: the Russell 2000 holds roughly 2,000 companies",
     ("inside.md", "50%"): "rule threshold: members down more than 50% from their 52-week high",
     ("glossary.yml", "1.2"): "worked example of beta",
+    ("strategies.md", "30%"): "sourced reference fact (SPIVA U.S. Year-End 2024), cited",
+    ("strategies.md", "88.42%"): "sourced reference fact (SPIVA U.S. Year-End 2015), cited",
+    ("mistakes.md", "$10,000"): "the conventional amount of a growth-of comparison, not data",
 }
 
 

@@ -292,8 +292,8 @@ def small_business_credit(store: Store) -> Drawn:
     both = table.dropna()
     corr = both["net_share_tightening"].corr(both["relative_change_in_quarter"])
     peak = survey.idxmax()
-    takeaway = (f"The net share of banks tightening for small firms peaked at {survey.max():.0f}% "
-                f"in {peak:%B %Y} and was {survey.iloc[-1]:.0f}% in the latest survey "
+    takeaway = (f"The net share of banks tightening for small firms peaked at {survey.max():.1f}% "
+                f"in {peak:%B %Y} and was {survey.iloc[-1]:.1f}% in the latest survey "
                 f"({survey.index[-1]:%B %Y}); across {len(both)} quarters its correlation with "
                 f"small caps' relative move over the same quarter was {num(corr)}.")
     as_of = max(survey.index[-1], prices.index[-1]).date()

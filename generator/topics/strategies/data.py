@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from generator.analytics.hedging import payoff_diagram, puts_in_drawdowns, rolling_puts
 from generator.analytics.portfolio import (
     core_satellite_grid,
     dca_vs_lump_sum,
     first_trading_day_of_each_year,
 )
-from generator.analytics.returns import cagr, calendar_year_returns, growth_of
+from generator.analytics.returns import cagr, calendar_year_returns, growth_of, simple_returns
+from generator.analytics.risk import rolling_volatility
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
 from generator.units import Points
@@ -87,4 +90,54 @@ def strategy_facts(store: Store) -> dict[str, Any]:
                            "lump_sum": float(dca.loc[lead.idxmin(), "lump_sum"]),
                            "dca": float(dca.loc[lead.idxmin(), "dca"])},
         },
+    }}
+
+
+# --- Hedging with options: payoffs from definitions, a rolling put on index levels -----------
+
+PUT_MONEYNESS = 0.90  # strike 10 % below the index when bought
+CALL_MONEYNESS = 1.10  # the collar's call, 10 % above
+VOL_WINDOW = 63  # trading days (about three months, an option's life here)
+
+
+def hedge_diagram() -> pd.DataFrame:
+    """Illustrative payoffs at expiry for index moves from −40 % to +30 % (before premiums)."""
+    moves = np.round(np.arange(-0.40, 0.3001, 0.01), 2)
+    return payoff_diagram(moves, PUT_MONEYNESS, CALL_MONEYNESS)
+
+
+def rolling_put_table(store: Store) -> pd.DataFrame:
+    """The Russell 2000's quarter-by-quarter 10 %-out-of-the-money put (see `rolling_puts`)."""
+    return rolling_puts(load_values(store, "^RUT"), PUT_MONEYNESS)
+
+
+@provides
+def hedging_facts(store: Store) -> dict[str, Any]:
+    """What the rolling put paid, in all quarters and in the worst falls, and the gauges of
+    option cost our data has (realised volatility, VIX), under ``hedging``."""
+    rut = load_values(store, "^RUT")
+    puts = rolling_puts(rut, PUT_MONEYNESS)
+    falls = puts_in_drawdowns(rut, puts)
+    realised = rolling_volatility(simple_returns(rut), VOL_WINDOW).dropna()
+    vix = load_values(store, "^VIX")
+    paid = puts[puts["payoff"] > 0]
+    best = puts.loc[puts["payoff"].idxmax()]
+    return {"hedging": {
+        "put_moneyness": PUT_MONEYNESS, "call_moneyness": CALL_MONEYNESS,
+        "otm": round(1.0 - PUT_MONEYNESS, 4), "call_otm": round(CALL_MONEYNESS - 1.0, 4),
+        "quarters": len(puts), "paid": len(paid), "paid_share": len(paid) / len(puts),
+        "first_start": puts["start"].iloc[0].date(), "last_end": puts["end"].iloc[-1].date(),
+        "mean_payoff": float(puts["payoff"].mean()),
+        "mean_payoff_when_paid": float(paid["payoff"].mean()) if len(paid) else float("nan"),
+        "best": {"start": best["start"].date(), "end": best["end"].date(),
+                 "payoff": float(best["payoff"]), "index_return": float(best["index_return"])},
+        "falls": falls,
+        "vol_window": VOL_WINDOW,
+        "realised_latest": float(realised.iloc[-1]), "realised_date": realised.index[-1].date(),
+        "realised_median": float(realised.median()),
+        "realised_start": realised.index[0].date(),
+        "realised_max": float(realised.max()), "realised_max_date": realised.idxmax().date(),
+        "vix_latest": float(vix.iloc[-1]), "vix_date": vix.index[-1].date(),
+        "vix_median": float(vix.median()), "vix_start": vix.index[0].date(),
+        "vix_share_below": float((vix < vix.iloc[-1]).mean()),
     }}

@@ -12,10 +12,14 @@ from generator.figures.theme import color, dates, new_figure, range_buttons, wee
 from generator.store import Store, load_values
 from generator.topics import aligned
 from generator.topics.strategies.data import (
+    CALL_MONEYNESS,
     CORE,
     DCA_MONTHS,
+    PUT_MONEYNESS,
     SATELLITE,
     grid_table,
+    hedge_diagram,
+    rolling_put_table,
     value_growth_prices,
     value_growth_years,
 )
@@ -123,3 +127,89 @@ def dca_vs_lump(store: Store) -> Drawn:
                 f"{len(table)} start months ({Fraction(share):.0}): {why}.")
     data = table.assign(lump_sum_minus_dca=lead).set_index("start")
     return Drawn(fig, data, table["end"].iloc[-1].date(), takeaway)
+
+
+@figure(
+    id="r2k-hedge-payoffs",
+    title="Illustrative: what a protective put and a collar pay at expiry (before premiums)",
+    page=PAGE, sources=("^RUT",),
+    method="Lines are illustrative, computed from the contracts' definitions, not from market "
+           "prices. Horizontal axis: the index's move from the day the options are bought to "
+           "their expiry. Index alone: that move. Protective put: the index plus a put struck "
+           f"{1 - PUT_MONEYNESS:.0%} below the starting level, which pays the shortfall below "
+           "the strike, so the loss stops there. Collar: the same put plus a call sold "
+           f"{CALL_MONEYNESS - 1:.0%} above the starting level, which gives away any gain "
+           "beyond it. Premiums are left out because our data holds no option prices: a real "
+           "put costs money up front (the protected line sits lower by that cost in every "
+           "outcome), and in a collar the call's premium pays for part or all of the put's. "
+           "Dots: the Russell 2000's actual move in each calendar quarter (last close of one "
+           "quarter to the last close of the next, price return), placed on the put's line.",
+)
+def hedge_payoffs(store: Store) -> Drawn:
+    table = hedge_diagram()
+    puts = rolling_put_table(store)
+    x = [round(float(v), 2) for v in table.index]
+    fig = new_figure(y_title="Result at expiry, before premiums", y_format="+.0%",
+                     x_is_date=False)
+    below, above = f"{1 - PUT_MONEYNESS:.0%}", f"{CALL_MONEYNESS - 1:.0%}"
+    lines = {"unhedged": ("Index alone", color("^RUT"), "solid"),
+             "protective_put": (f"With a put {below} below", color("protective_put"), "dash"),
+             "collar": (f"Collar (put {below} below, call {above} above)", color("collar"),
+                        "dot")}
+    for col, (name, colour, dash) in lines.items():
+        fig.add_scatter(x=x, y=table[col].round(4).to_numpy(), name=name, mode="lines",
+                        line={"color": colour, "width": 2.2, "dash": dash},
+                        hovertemplate=f"{name}: %{{y:+.0%}}<extra></extra>")
+    moves = puts["index_return"].clip(lower=float(table.index[0]), upper=float(table.index[-1]))
+    fig.add_scatter(x=moves.round(4).to_numpy(),
+                    y=(puts["index_return"] + puts["payoff"]).clip(
+                        upper=float(table.index[-1])).round(4).to_numpy(),
+                    name="Actual quarters, with the put", mode="markers",
+                    marker={"color": NEUTRAL, "size": 6, "symbol": "circle-open"},
+                    customdata=puts["end"].dt.strftime("%Y-%m-%d").to_numpy(),
+                    hovertemplate="quarter to %{customdata}: index %{x:+.1%}, "
+                                  "with the put %{y:+.1%}<extra></extra>")
+    fig.update_layout(hovermode="closest", xaxis={
+        "title": {"text": "Index move to expiry"}, "tickformat": "+.0%", "automargin": True})
+    paid = int((puts["payoff"] > 0).sum())
+    takeaway = (f"Illustrative, before premiums: with a put struck {below} below the starting "
+                f"level the worst outcome is a {below} fall however far the index drops, and a "
+                f"collar also gives up every gain beyond {above}; in {paid} of the "
+                f"{len(puts)} quarters since {puts['start'].iloc[0]:%Y} the Russell 2000 fell "
+                f"far enough for such a put to pay anything.")
+    data = table.rename(columns=lambda c: f"{c}_before_premiums")
+    quarters = puts.assign(start=puts["start"].dt.strftime("%Y-%m-%d"),
+                           end=puts["end"].dt.strftime("%Y-%m-%d")).set_index("end")
+    return Drawn(fig, data, puts["end"].iloc[-1].date(), takeaway,
+                 extra_csv={"r2k-hedge-quarters": quarters})
+
+
+@figure(
+    id="r2k-hedge-rolling-put",
+    title="What a rolling 3-month put 10% below the Russell 2000 would have paid, by quarter",
+    page=PAGE, sources=("^RUT",),
+    method="From index levels only (price return; no option prices). At the last close of "
+           "each calendar quarter, a put on the Russell 2000 struck "
+           f"{1 - PUT_MONEYNESS:.0%} below that close is bought and held to the last close of "
+           "the next quarter; its payoff is max(strike − index at expiry, 0), shown as a share "
+           "of the index level when it was bought. The premium is not known from our data and "
+           "is not subtracted: the average payoff per quarter is the premium at which the "
+           "insurance would have broken even over the whole period, before trading costs.",
+)
+def hedge_rolling_put(store: Store) -> Drawn:
+    puts = rolling_put_table(store)
+    fig = new_figure(y_title="Put payoff, share of index", y_format=".0%")
+    fig.add_bar(x=dates(pd.DatetimeIndex(puts["end"])), y=puts["payoff"].round(4).to_numpy(),
+                marker_color=color("protective_put"), name="Put payoff",
+                customdata=puts["index_return"].round(4).to_numpy(),
+                hovertemplate="quarter to %{x|%b %Y}: paid %{y:.1%} "
+                              "(index %{customdata:+.1%})<extra></extra>", showlegend=False)
+    fig.update_layout(hovermode="closest", bargap=0)
+    paid = puts[puts["payoff"] > 0]
+    takeaway = (f"Of {len(puts)} quarterly puts since {puts['start'].iloc[0]:%B %Y}, "
+                f"{len(paid)} paid anything; averaged over all quarters the payoff was "
+                f"{puts['payoff'].mean():.2%} of the index, the break-even cost per quarter "
+                "before trading costs.")
+    data = puts.assign(start=puts["start"].dt.strftime("%Y-%m-%d")).set_index("end")
+    data.index.name = "expiry"
+    return Drawn(fig, data, puts["end"].iloc[-1].date(), takeaway)

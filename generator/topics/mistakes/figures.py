@@ -1,0 +1,50 @@
+"""Mistakes to avoid: what followed the Russell 2000's best calendar years."""
+
+from __future__ import annotations
+
+from generator.figures.spec import Drawn, figure
+from generator.figures.theme import color, new_figure
+from generator.figures.wording import pct
+from generator.store import Store, load_values
+from generator.topics.mistakes.data import BEST_SHARE, after_best_years
+
+PAGE = "mistakes.md"
+NEUTRAL = "rgba(128,128,128,0.8)"
+
+
+@figure(
+    id="r2k-after-best-years",
+    title="After a big year: each calendar year's return and the next year's (Russell 2000)",
+    page=PAGE, sources=("^RUT",),
+    method="Calendar-year price returns of the Russell 2000 (last close of the year over the "
+           "last close of the year before; complete years only). Each dot is one year: its "
+           "return across, the following year's up. Filled dots are the best quarter of years "
+           f"(at or above the {1 - BEST_SHARE:.0%} quantile of all years' returns). Dividends "
+           "are left out.",
+)
+def after_best(store: Store) -> Drawn:
+    table = after_best_years(store)
+    fig = new_figure(y_title="Next year's return", y_format="+.0%", x_is_date=False)
+    for best, name, marker in ((False, "Other years", {"color": NEUTRAL, "size": 8,
+                                                        "symbol": "circle-open"}),
+                               (True, "Best quarter of years", {"color": color("^RUT"),
+                                                                 "size": 10})):
+        part = table[table["best"] == best]
+        fig.add_scatter(x=part["return"].round(4).to_numpy(),
+                        y=part["next_year"].round(4).to_numpy(), mode="markers", name=name,
+                        marker=marker, text=[str(y) for y in part.index],
+                        hovertemplate="%{text}: %{x:+.1%}, next year %{y:+.1%}<extra></extra>")
+    fig.add_hline(y=0, line_width=1, line_color="rgba(128,128,128,0.6)")
+    fig.update_layout(hovermode="closest", xaxis={
+        "title": {"text": "Return in the year"}, "tickformat": "+.0%", "automargin": True})
+    best = table[table["best"]]
+    takeaway = (f"After the Russell 2000's {len(best)} best calendar years (each up "
+                f"{pct(table.attrs['threshold'], 0)} or more), the next year's median return "
+                f"was {pct(best['next_year'].median(), 1, signed=True)}, against "
+                f"{pct(table['next_year'].median(), 1, signed=True)} after all years; "
+                f"{int((best['next_year'] < 0).sum())} of them were followed by a loss.")
+    data = table.rename(columns={"return": "return_in_year", "next_year": "return_next_year",
+                                 "best": "among_best_quarter"})
+    rut = load_values(store, "^RUT")
+    last_complete_year = rut[rut.index.year < rut.index[-1].year]  # the last year-end used
+    return Drawn(fig, data, last_complete_year.index[-1].date(), takeaway)
