@@ -80,6 +80,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("strategies.md", "30%"): "sourced reference fact (SPIVA U.S. Year-End 2024), cited",
     ("strategies.md", "88.42%"): "sourced reference fact (SPIVA U.S. Year-End 2015), cited",
     ("mistakes.md", "$10,000"): "the conventional amount of a growth-of comparison, not data",
+    ("drivers.md", "30%"): "definition: the French library's smallest/largest 30% size buckets",
 }
 
 

@@ -186,3 +186,19 @@ def test_small_business_credit_once_the_update_has_fetched_it(built_site: Settin
     assert "peaked at 74.5% in October 2008" in drawn.takeaway
     facts = small_firm_credit_facts(store)["small_credit"]
     assert facts["in_store"] and facts["quarters"] == 124 and facts["peak"] == 74.5
+
+
+def test_long_inflation_view_from_the_french_library(built_site: Settings, snapshot_dir: Path):
+    """January 1948 by hand: the smallest 30 % of US stocks' value-weighted return (the
+    library's percent) deflated by CPI's change from December 1947."""
+    months = figure_csv(built_site, "r2k-inflation-months-long", index_col="month")
+    assert months.index[0] == "1948-01"  # CPI starts 1947-01: the first year-over-year rate
+    # The file's first section is the value-weighted monthly returns; its header starts
+    # ",<= 0,Lo 30,": the first line for 1948-01 holds them.
+    lines = (snapshot_dir / "french" / "Portfolios_Formed_on_ME.csv").read_text().splitlines()
+    assert next(x for x in lines if x.startswith(",")).split(",")[1:3] == ["<= 0", "Lo 30"]
+    row = next(x for x in lines if x.startswith("194801,")).split(",")
+    small = float(row[2]) / 100
+    cpi = raw_fred(snapshot_dir, "CPIAUCSL")
+    real = (1 + small) / (cpi.loc["1948-01-01"] / cpi.loc["1947-12-01"]) - 1
+    assert months.loc["1948-01", "small_stocks"] == pytest.approx(real, rel=1e-9)

@@ -15,7 +15,7 @@ import pandas as pd
 from generator.analytics import events, inflation
 from generator.analytics.relative import period_end_prices, relative_line, returns_by_regime
 from generator.analytics.risk import drawdown
-from generator.catalog import get
+from generator.catalog import FF_SIZE_TABLE, get
 from generator.sources.reference import read_fomc_first_cuts
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
@@ -363,4 +363,50 @@ def small_firm_credit_facts(store: Store) -> dict[str, Any]:
         "tight_quarters": len(tight), "easy_quarters": len(easy),
         "tight_mean": float(tight.mean()) if len(tight) else float("nan"),
         "easy_mean": float(easy.mean()) if len(easy) else float("nan"),
+    }}
+
+
+# The same question over a longer history: US stocks by size (Kenneth French's library) since
+# CPI begins. Total returns (dividends included), value-weighted within each bucket.
+LONG_COLUMNS = {"vw:Lo 30": "small_stocks", "vw:Hi 30": "large_stocks"}
+
+
+def inflation_months_long(store: Store) -> pd.DataFrame:
+    """Per month from the first with a year of CPI before it to the library's last: the
+    smallest and largest 30 % of US stocks (NYSE breakpoints, value-weighted, total return)
+    deflated by that month's CPI change, with CPI inflation and the month's regime."""
+    table = inflation.inflation_table(load_values(store, "CPIAUCSL"))
+    french = store.read_table(FF_SIZE_TABLE.id)[list(LONG_COLUMNS)] / 100.0  # percent -> fraction
+    nominal = inflation.monthly_index(french).rename(columns=LONG_COLUMNS)
+    real = inflation.real_returns(nominal, table["monthly"])
+    out = real.join(nominal.add_suffix("_nominal"), how="inner")
+    out = out.join(table[["monthly", "yoy"]].rename(columns={
+        "monthly": "cpi_inflation_month", "yoy": "cpi_inflation_yoy"}), how="inner")
+    out = out.join(inflation.regimes(table["yoy"]), how="inner").dropna(subset=["level"])
+    out.index.name = "month"
+    return out
+
+
+def inflation_regime_table_long(months: pd.DataFrame) -> pd.DataFrame:
+    """One row per regime for the size buckets: months, annualised real returns, their gap."""
+    table = inflation.returns_by_regime(months[list(LONG_COLUMNS.values())],
+                                        months[["level", "direction"]])
+    table["gap"] = table["small_stocks"] - table["large_stocks"]
+    return table
+
+
+@provides
+def inflation_long_facts(store: Store) -> dict[str, Any]:
+    """The size buckets' real returns by inflation regime, under ``inflation_long``."""
+    months = inflation_months_long(store)
+    table = inflation_regime_table_long(months)
+    verdict = inflation_verdict(table.rename(columns={"small_stocks": "russell_2000",
+                                                      "large_stocks": "sp_500"}))
+    return {"inflation_long": {
+        "table": table, "verdict": verdict, "months": len(months),
+        "start": months.index[0].to_timestamp().date(),
+        "end": months.index[-1].to_timestamp().date(),
+        "library_start": store.read_table(FF_SIZE_TABLE.id).index[0].date(),
+        "cpi_start": load_values(store, "CPIAUCSL").index[0].date(),
+        "real_total": {c: inflation.annualised(months[c]) for c in LONG_COLUMNS.values()},
     }}

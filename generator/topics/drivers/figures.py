@@ -26,7 +26,9 @@ from generator.topics.drivers.data import (
     event_summary,
     first_cut_events,
     inflation_months,
+    inflation_months_long,
     inflation_regime_table,
+    inflation_regime_table_long,
     inflation_verdict,
     rates_table,
     recession_events,
@@ -298,3 +300,51 @@ def small_business_credit(store: Store) -> Drawn:
                 f"small caps' relative move over the same quarter was {num(corr)}.")
     as_of = max(survey.index[-1], prices.index[-1]).date()
     return Drawn(fig, table, as_of, takeaway)
+
+
+LONG_NAMES = {"small_stocks": ("Smallest 30% of US stocks", "^RUT"),
+              "large_stocks": ("Largest 30% of US stocks", "^GSPC")}
+
+
+@figure(
+    id="r2k-inflation-regimes-long",
+    title="Real returns by inflation regime since 1948: small vs large US stocks",
+    page=PAGE, sources=("ff_me_deciles", "CPIAUCSL"),
+    method="Kenneth R. French Data Library, portfolios formed on size: the smallest 30% and the "
+           "largest 30% of US stocks (NYSE, AMEX and Nasdaq) by NYSE market-value breakpoints, "
+           "value-weighted monthly total returns (dividends included). These are size buckets, "
+           "not the Russell 2000 and S&P 500. Each month's return is divided by that month's "
+           "CPI-U change; months are sorted by CPI's change over the year, as in the chart of "
+           "the two indexes. The library starts in 1926, but our CPI series starts in 1947, so "
+           "the first month with a year-over-year rate is January 1948. Bars are the compound "
+           "annual real return over all months in a regime.",
+)
+def inflation_regimes_long(store: Store) -> Drawn:
+    months = inflation_months_long(store)
+    table = inflation_regime_table_long(months)
+    verdict = inflation_verdict(table.rename(columns={"small_stocks": "russell_2000",
+                                                      "large_stocks": "sp_500"}))
+    labels = [f"{regime_label(r, k)}<br>{n} months"
+              for r, k, n in zip(table.index, table["kind"], table["months"], strict=True)]
+    fig = new_figure(y_title="Real return, % a year", y_format="+.0%", x_is_date=False)
+    for col, (name, sid) in LONG_NAMES.items():
+        fig.add_bar(x=labels, y=[None if pd.isna(v) else round(float(v), 4) for v in table[col]],
+                    name=name, marker_color=color(sid),
+                    hovertemplate=f"{name}: %{{y:+.1%}} a year after inflation<extra></extra>")
+    fig.update_layout(barmode="group", hovermode="x unified", xaxis={"type": "category"})
+    high, low = table.loc[verdict["high_band"]], table.loc[verdict["low_band"]]
+    takeaway = (f"From {months.index[0]:%B %Y} to {months.index[-1]:%B %Y}, in the "
+                f"{int(high['months'])} months when inflation over the past year was "
+                f"{verdict['high_band']}, the smallest US stocks returned "
+                f"{pct(high['small_stocks'], 1, signed=True)} a year after inflation (largest: "
+                f"{pct(high['large_stocks'], 1, signed=True)}), against "
+                f"{pct(low['small_stocks'], 1, signed=True)} when it was "
+                f"{verdict['low_band']} (total return).")
+    data = table.drop(columns=["kind"]).rename(columns={
+        "small_stocks": "small_stocks_real_annualised",
+        "large_stocks": "large_stocks_real_annualised", "gap": "small_minus_large"})
+    monthly = months.copy()
+    monthly.index = monthly.index.astype(str)
+    return Drawn(fig, data, months.index[-1].to_timestamp(how="end").date(), takeaway,
+                 notes=f"{len(months)} months; every month in r2k-inflation-months-long.csv.",
+                 extra_csv={"r2k-inflation-months-long": monthly})
