@@ -1,0 +1,339 @@
+"""Figures for "A century of size" and the size sections of Valuation (Kenneth R. French Data
+Library: US stocks by NYSE size buckets, not the Russell 2000). Aggregates only: at most four
+monthly lines (about 1,200 points each) per chart; the CSVs keep every decile or portfolio."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from generator.analytics import size as sz
+from generator.analytics.cycle import recession_periods
+from generator.catalog import FF_FACTORS_TABLE, FF_SIZE_BM_TABLE, FF_SIZE_OP_TABLE, FF_SIZE_TABLE
+from generator.figures.spec import Drawn, figure
+from generator.figures.theme import add_recessions, dates, log_linear_buttons, new_figure
+from generator.figures.wording import num, pct
+from generator.store import Store, load_values
+from generator.topics.century_of_size.data import (
+    DECILE_NAMES,
+    DECILES,
+    PUBLICATION_SPLIT,
+    WINDOWS,
+    forward_gaps,
+    real_sizes,
+    russell_place,
+    section,
+    size_returns,
+    smb,
+    valuation_ratio,
+    what_followed,
+)
+
+PAGE = "century-of-size.md"
+VALUATION = "valuation.md"
+SMALL, BIG = "#D55E00", "#0072B2"  # vermillion for small (as the Russell 2000), blue for big
+SMALL_2, BIG_2 = "#E69F00", "#56B4E9"
+NOT_R2K = ("US stocks (NYSE, AMEX and Nasdaq) sorted by NYSE market-equity breakpoints — not "
+           "the Russell 2000.")
+
+
+def _month(when: pd.Timestamp) -> str:
+    return f"{when:%B %Y}"
+
+
+def _money(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def _usd(value: float) -> str:
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if value >= size:
+            scaled = value / size
+            return f"${scaled:,.{0 if scaled >= 100 else 1}f} {word}"
+    return f"${value:,.0f}"
+
+
+def _growth_lines(fig: go.Figure, growth: pd.DataFrame, styles: dict[str, tuple[str, str, str]]
+                  ) -> None:
+    for column, (name, colour, dash) in styles.items():
+        # Four significant digits: plenty on a log chart, a third of the bytes (the CSV keeps
+        # full precision).
+        shown = [float(f"{v:.4g}") for v in growth[column].to_numpy()]
+        fig.add_scatter(x=dates(growth.index), y=shown, name=name,
+                        line={"color": colour, "width": 1.6, "dash": dash},
+                        hovertemplate="%{y:$,.2f}")
+
+
+@figure(
+    id="size-premium-deciles",
+    title="A century of size: $1 in the smallest and the largest tenth of US stocks since 1926",
+    page=PAGE, sources=(FF_SIZE_TABLE.id,),
+    method="Growth of $1 invested in July 1926 in the smallest and the largest size decile "
+           "(value-weighted monthly returns with dividends reinvested, before costs and taxes; "
+           "deciles re-formed each June on NYSE breakpoints), log scale. Annualised returns are "
+           "compound growth rates. The CSV is the decile ladder: for each year, every decile's "
+           "annualised return from July 1926 to that December; the monthly growth of all ten "
+           f"deciles is in a second CSV. {NOT_R2K}",
+)
+def premium_deciles(store: Store) -> Drawn:
+    vw = size_returns(store)[list(DECILES)]
+    growth = sz.growth_of_one(vw)
+    ann = sz.annualised(vw)
+    fig = new_figure(y_title="Value of $1 (log scale)", log_y=True)
+    _growth_lines(fig, growth, {
+        "Lo 10": (f"Smallest tenth ({pct(ann['Lo 10'])} a year)", SMALL, "solid"),
+        "Hi 10": (f"Largest tenth ({pct(ann['Hi 10'])} a year)", BIG, "solid")})
+    log_linear_buttons(fig, "Value of $1")
+    end = vw.index[-1]
+    more = ann["Lo 10"] > ann["Hi 10"]
+    takeaway = (f"$1 put in the smallest tenth of US stocks in {_month(vw.index[0])} grew to "
+                f"{_money(growth['Lo 10'].iloc[-1])} by {_month(end)} ({pct(ann['Lo 10'])} a "
+                f"year), against {_money(growth['Hi 10'].iloc[-1])} ({pct(ann['Hi 10'])} a year) "
+                f"in the largest tenth: small companies earned "
+                f"{'more' if more else 'less'} over the whole century.")
+    ladder = sz.annualised_since_start(vw).rename(columns=DECILE_NAMES)
+    monthly = growth.rename(columns=DECILE_NAMES)
+    monthly.index.name = "date"
+    return Drawn(fig, ladder, end.date(), takeaway,
+                 extra_csv={"size-premium-deciles-growth": monthly})
+
+
+@figure(
+    id="size-premium-rolling",
+    title="Did small win? Rolling 10- and 20-year returns of small minus big",
+    page=PAGE, sources=(FF_SIZE_TABLE.id, "USREC"),
+    method="For each month, the annualised return of the smallest size quintile over the "
+           "previous 10 (or 20) years minus that of the largest quintile (value-weighted, "
+           "NYSE breakpoints). Above zero: small companies won that window. Windows overlap "
+           "(each month starts a new one), so neighbouring points share most of their history. "
+           f"Grey bands are NBER recessions. {NOT_R2K}",
+)
+def premium_rolling(store: Store) -> Drawn:
+    vw = size_returns(store)
+    gaps = pd.concat([sz.rolling_annualised_gap(vw["Lo 20"], vw["Hi 20"], y) for y in WINDOWS],
+                     axis=1).dropna(how="all")
+    fig = new_figure(y_title="Small minus big, % a year", y_format=".0%")
+    for (years, colour) in zip(WINDOWS, (SMALL, BIG), strict=True):
+        line = gaps[f"{years}y"].dropna()
+        fig.add_scatter(x=dates(line.index), y=line.round(5).to_numpy(),
+                        name=f"{years}-year windows", line={"color": colour, "width": 1.5},
+                        hovertemplate="%{y:.1%}")
+    fig.add_hline(y=0, line={"color": "rgba(128,128,128,0.9)", "width": 1})
+    add_recessions(fig, recession_periods(load_values(store, "USREC")), gaps.index[0])
+    shares = {y: float((gaps[f"{y}y"].dropna() > 0).mean()) for y in WINDOWS}
+    last = gaps.iloc[-1]
+    takeaway = (f"Small companies beat big ones in {pct(shares[10], 0)} of all 10-year windows "
+                f"and {pct(shares[20], 0)} of 20-year windows since 1926; over the 10 years to "
+                f"{_month(gaps.index[-1])} they {'led' if last['10y'] > 0 else 'trailed'} by "
+                f"{pct(abs(last['10y']))} a year.")
+    data = gaps.rename(columns={f"{y}y": f"small_minus_big_{y}y_annualised" for y in WINDOWS})
+    return Drawn(fig, data, gaps.index[-1].date(), takeaway,
+                 notes=f"{len(gaps['10y'].dropna()):,} ten-year and "
+                       f"{len(gaps['20y'].dropna()):,} twenty-year windows.")
+
+
+@figure(
+    id="size-premium-eras",
+    title="The size premium by decade, before and after its publication, with and without "
+          "January",
+    page=PAGE, sources=(FF_FACTORS_TABLE.id,),
+    method="SMB (Fama and French's small-minus-big factor: the average return of three small "
+           "portfolios minus three big ones, each split by book-to-market) as an average annual "
+           "premium: its mean monthly return times 12. Decades are calendar decades (1920s from "
+           "July 1926; the 2020s to the library's last month). 'Before' ends in December 1981, "
+           "the year Rolf Banz published the size effect; 'after' starts in January 1982. "
+           "'Januaries only' is the mean January SMB times 12. " + NOT_R2K,
+)
+def premium_eras(store: Store) -> Drawn:
+    factor = smb(store)
+    decades = sz.premium_by_decade(factor)
+    before, after = sz.premium_split(factor, PUBLICATION_SPLIT)
+    january, other = sz.premium_january(factor)
+    labels = [f"{d}s" for d in decades.index]
+    groups = {"Decade": (labels, decades["premium"].to_list(), BIG),
+              "Publication": (["Before 1982", "1982 on"], [before, after], SMALL),
+              "Calendar": (["Januaries only", "Other months"], [january, other], SMALL_2)}
+    fig = new_figure(y_title="SMB, average % a year", y_format=".0%", x_is_date=False)
+    for name, (xs, ys, colour) in groups.items():
+        fig.add_bar(x=xs, y=[round(y, 5) for y in ys], name=name, marker_color=colour,
+                    hovertemplate="%{x}: %{y:.1%}<extra></extra>")
+    fig.update_layout(bargap=0.25, xaxis={"type": "category", "tickangle": -45})
+    shrank = after < before
+    takeaway = (f"SMB averaged {pct(before)} a year before 1982 and {pct(after)} since"
+                + (" — most of the premium is in the years before it was published" if shrank
+                   else " — the premium did not shrink after it was published")
+                + f"; Januaries alone averaged {pct(january)} (annualised), the other months "
+                  f"{pct(other)}.")
+    data = pd.DataFrame({
+        "period": [*labels, "1926-07 to 1981-12", "1982-01 on", "Januaries", "February-December"],
+        "smb_average_annual": [*decades["premium"], before, after, january, other],
+        "months": [*decades["months"], int((factor.index < PUBLICATION_SPLIT).sum()),
+                   int((factor.index >= PUBLICATION_SPLIT).sum()),
+                   int((factor.index.month == 1).sum()), int((factor.index.month != 1).sum())],
+    }).set_index("period")
+    return Drawn(fig, data, factor.index[-1].date(), takeaway)
+
+
+@figure(
+    id="size-in-dollars",
+    title="What 'small' has meant in dollars: average company size by size decile",
+    page=PAGE, sources=(FF_SIZE_TABLE.id, "CPIAUCSL", "iwm_holdings"),
+    method="Average market value of a company in each size decile each December, in dollars of "
+           "the library's last month (deflated with the CPI-U, which our data holds from 1947; "
+           "the CSV also has nominal values since 1926), log scale. Coloured: the deciles that "
+           "hold the Russell 2000's members by its rank rule — the companies ranked just below "
+           "the largest 1,000, as many as IWM holds stocks — counted from the library's number "
+           "of firms per decile in its last month. The holdings give IWM's positions, not each "
+           "company's market value, so this is where the index's ranks fall, not a company-by-"
+           f"company match. {NOT_R2K}",
+)
+def size_in_dollars(store: Store) -> Drawn:
+    frame = real_sizes(store)
+    place = russell_place(store)
+    real = frame[[f"real {d}" for d in DECILES]].dropna() * 1e6
+    index = pd.to_datetime([f"{y}-12-31" for y in real.index])
+    fig = new_figure(y_title="Average company size, today's dollars", log_y=True)
+    for decile in reversed(DECILES):
+        inside = decile in place["deciles"]
+        fig.add_scatter(
+            x=dates(index), y=real[f"real {decile}"].round(-3).to_numpy(),
+            name=DECILE_NAMES[decile].capitalize() + (" (Russell 2000 ranks)" if inside else ""),
+            line={"color": SMALL if inside else "rgba(128,128,128,0.7)",
+                  "width": 1.8 if inside else 1.0, "dash": "solid" if inside else "dot"},
+            hovertemplate="%{y:$,.3s}", showlegend=decile in ("Hi 10", "Lo 10") or inside)
+    fig.update_layout(legend={"font": {"size": 10}})
+    log_linear_buttons(fig, "Average company size, today's dollars")
+    first = real.index[0]
+    takeaway = (f"At the end of {place['month'].year} the Russell 2000's ranks "
+                f"({place['first_rank']:,} to {place['last_rank']:,}) fell in "
+                f"{place['smallest']} to {place['largest']} of the library's size deciles, where "
+                f"the average company was worth {_usd(place['smallest_size'])} to "
+                f"{_usd(place['largest_size'])}; the smallest decile's average company was worth "
+                f"{_usd(real['real Lo 10'].iloc[0])} in {first} in today's dollars and "
+                f"{_usd(real['real Lo 10'].iloc[-1])} now.")
+    return Drawn(fig, frame, pd.Timestamp(f"{frame.index[-1]}-12-31").date(), takeaway,
+                 notes=f"Russell 2000 members counted: {place['members']:,} stocks in IWM's "
+                       f"holdings of {place['holdings_as_of']:%d %B %Y}.")
+
+
+@figure(
+    id="size-valuation-spread",
+    title="Are small caps cheap against large ones? Book-to-market of the smallest fifth of US "
+          "stocks relative to the largest",
+    page=VALUATION, sources=(FF_SIZE_BM_TABLE.id, FF_SIZE_TABLE.id, "USREC"),
+    method="Each month, the value-weight average book-to-market (book equity of the last fiscal "
+           "year over market equity) of the smallest size quintile divided by that of the "
+           "largest, each averaged over its five book-to-market portfolios weighted by their "
+           "market value (firms x average size). Above 1: a dollar of book equity costs less "
+           "in small companies than in big ones; higher than usual: small is cheaper than "
+           "usual. The percentile is the share of months at or below today's. The CSV adds the "
+           "annualised smallest-minus-largest quintile return over the next 5 and 10 years "
+           "from each month; a second CSV averages them by fifth of the ratio's history — "
+           "overlapping windows, so only about one independent 10-year period per decade. "
+           f"Grey bands are NBER recessions. {NOT_R2K}",
+)
+def valuation_spread(store: Store) -> Drawn:
+    ratio = valuation_ratio(store)
+    percentile = sz.percentile_rank(ratio)
+    fig = new_figure(y_title="Small ÷ big book-to-market (log scale)", log_y=True,
+                     y_format=".1f")
+    fig.add_scatter(x=dates(ratio.index), y=ratio.round(4).to_numpy(), name="Small ÷ big",
+                    line={"color": SMALL, "width": 1.4}, showlegend=False,
+                    hovertemplate="%{y:.2f}")
+    for q, label in ((0.2, "20th percentile"), (0.5, "median"), (0.8, "80th percentile")):
+        level = float(ratio.quantile(q))
+        fig.add_hline(y=level, line={"dash": "dot" if q == 0.5 else "dash", "width": 1,
+                                     "color": "rgba(128,128,128,0.8)"},
+                      annotation_text=f"{label} {level:.2f}", annotation_position="top left",
+                      annotation_font_size=10)
+    add_recessions(fig, recession_periods(load_values(store, "USREC")), ratio.index[0])
+    log_linear_buttons(fig, "Small ÷ big book-to-market")
+    followed = what_followed(store)
+    now = sz.quintile_of(ratio, float(ratio.iloc[-1]))
+    word = ("cheaper than usual" if percentile >= 0.8 else "dearer than usual"
+            if percentile <= 0.2 else "priced about as usual")
+    takeaway = (f"In {_month(ratio.index[-1])} small companies' book-to-market was "
+                f"{num(ratio.iloc[-1])} times big companies', higher than in "
+                f"{pct(percentile, 0)} of months since 1926: small stocks were {word} against "
+                f"large ones. In past months in the same fifth of this history, small beat big "
+                f"by {pct(followed.loc[now, 'next_10y_mean'], signed=True)} a year on average "
+                "over the next 10 years — from few independent periods.")
+    data = pd.concat([ratio, forward_gaps(store).reindex(ratio.index)], axis=1)
+    data.columns = ["small_over_big_book_to_market", "next_5y_small_minus_big_annualised",
+                    "next_10y_small_minus_big_annualised"]
+    followed = followed.rename(columns={"signal_min": "ratio_from", "signal_max": "ratio_to"})
+    return Drawn(fig, data, ratio.index[-1].date(), takeaway,
+                 extra_csv={"size-valuation-spread-by-quintile": followed})
+
+
+@figure(
+    id="size-value-growth",
+    title="Small value vs small growth since 1926",
+    page=VALUATION, sources=(FF_SIZE_BM_TABLE.id,),
+    method="Growth of $1 invested in July 1926 in four corners of the 5 x 5 size and "
+           "book-to-market portfolios: the smallest size quintile's highest book-to-market "
+           "fifth (small value) and lowest (small growth), and the same for the largest size "
+           "quintile. Value-weighted monthly returns with dividends, before costs; log scale. "
+           f"{NOT_R2K}",
+)
+def value_growth(store: Store) -> Drawn:
+    vw = section(store.read_table(FF_SIZE_BM_TABLE.id), "vw")
+    corners = {"SMALL HiBM": ("Small value", SMALL, "solid"),
+               "SMALL LoBM": ("Small growth", SMALL_2, "dash"),
+               "BIG HiBM": ("Large value", BIG, "solid"),
+               "BIG LoBM": ("Large growth", BIG_2, "dash")}
+    growth = sz.growth_of_one(vw[list(corners)])
+    ann = sz.annualised(vw)
+    named = {c: (f"{n} ({pct(ann[c])} a year)", colour, dash)
+             for c, (n, colour, dash) in corners.items()}
+    fig = new_figure(y_title="Value of $1 (log scale)", log_y=True)
+    _growth_lines(fig, growth, named)
+    log_linear_buttons(fig, "Value of $1")
+    rank = int((ann > ann["SMALL LoBM"]).sum()) + 1
+    takeaway = (f"Small value compounded at {pct(ann['SMALL HiBM'])} a year since "
+                f"{vw.index[0]:%Y} and small growth at {pct(ann['SMALL LoBM'])}, "
+                + ("the lowest of all 25 size and book-to-market portfolios" if rank == len(ann)
+                   else f"number {rank} of {len(ann)} size and book-to-market portfolios")
+                + ": the small-cap corner of cheap stocks and the corner of expensive ones "
+                  "have had very different centuries.")
+    data = growth.rename(columns={c: n.lower().replace(" ", "_") for c, (n, _, _) in
+                                  corners.items()})
+    data.index.name = "date"
+    return Drawn(fig, data, vw.index[-1].date(), takeaway)
+
+
+@figure(
+    id="size-quality",
+    title="Quality among small companies: low vs high operating profitability since 1963",
+    page=PAGE, sources=(FF_SIZE_OP_TABLE.id,),
+    method="Growth of $1 invested in July 1963 in the smallest and the largest size quintile's "
+           "lowest and highest operating-profitability fifths (operating profit over book "
+           "equity of the last fiscal year; value-weighted monthly returns with dividends, "
+           "before costs), log scale. The library's profitability data starts in 1963. "
+           f"{NOT_R2K}",
+)
+def quality(store: Store) -> Drawn:
+    vw = section(store.read_table(FF_SIZE_OP_TABLE.id), "vw")
+    corners = {"SMALL HiOP": ("Small, high profitability", SMALL, "solid"),
+               "SMALL LoOP": ("Small, low profitability", SMALL_2, "dash"),
+               "BIG HiOP": ("Large, high profitability", BIG, "solid"),
+               "BIG LoOP": ("Large, low profitability", BIG_2, "dash")}
+    growth = sz.growth_of_one(vw[list(corners)])
+    ann = sz.annualised(vw[list(corners)])
+    named = {c: (f"{n} ({pct(ann[c])} a year)", colour, dash)
+             for c, (n, colour, dash) in corners.items()}
+    fig = new_figure(y_title="Value of $1 (log scale)", log_y=True)
+    _growth_lines(fig, growth, named)
+    log_linear_buttons(fig, "Value of $1")
+    small_gap = ann["SMALL HiOP"] - ann["SMALL LoOP"]
+    big_gap = ann["BIG HiOP"] - ann["BIG LoOP"]
+    takeaway = (f"Since {vw.index[0]:%Y} profitable small companies returned "
+                f"{pct(ann['SMALL HiOP'])} a year and unprofitable ones {pct(ann['SMALL LoOP'])}"
+                f" — a gap of {pct(small_gap)} a year, "
+                + ("wider than" if small_gap > big_gap + 0.0005 else "narrower than"
+                   if small_gap < big_gap - 0.0005 else "about the same as")
+                + f" the {pct(big_gap)} among large companies.")
+    data = growth.rename(columns={c: n.lower().replace(", ", "_").replace(" ", "_")
+                                  for c, (n, _, _) in corners.items()})
+    data.index.name = "date"
+    return Drawn(fig, data, vw.index[-1].date(), takeaway)
