@@ -19,6 +19,7 @@ from generator.catalog import (
     FF_SIZE_OP_TABLE,
     FF_SIZE_TABLE,
     HOLDINGS_TABLE,
+    get,
 )
 from generator.sources.french import grid_columns
 from generator.store import Store, load_values
@@ -104,6 +105,7 @@ def russell_place(store: Store) -> dict[str, Any]:
     return {"members": members, "first_rank": RUSSELL_1000_COUNT + 1,
             "last_rank": RUSSELL_1000_COUNT + members, "deciles": held,
             "smallest": DECILE_NAMES[smallest], "largest": DECILE_NAMES[largest],
+            "smallest_n": DECILES.index(smallest) + 1, "largest_n": DECILES.index(largest) + 1,
             "smallest_size": float(sizes[smallest]), "largest_size": float(sizes[largest]),
             "firms_total": int(firms.sum()), "month": firms.name.date(),
             "holdings_as_of": store.read_table_meta(HOLDINGS_TABLE.id).as_of_date,
@@ -123,6 +125,19 @@ def real_sizes(store: Store) -> pd.DataFrame:
         "real ")], axis=1)
     frame.index = frame.index.year.rename("year")
     return frame
+
+
+def index_era(store: Store, gap10: pd.Series) -> dict[str, Any]:
+    """The library's small-minus-big 10-year windows that end once the Russell 2000's own
+    data (^RUT) has ten years: how often small won in the index's era (empty without ^RUT)."""
+    rut = get("^RUT")
+    if not store.has(rut):
+        return {}
+    first = pd.Timestamp(store.read_meta(rut).first)
+    window = gap10[gap10.index >= first + pd.DateOffset(years=10)]
+    return {"index_first": first.date(), "share_small_won": float((window > 0).mean()),
+            "windows": len(window), "first_end": window.index[0].date(),
+            "last_end": window.index[-1].date()}
 
 
 def _word(value: float, positive: str, negative: str) -> str:
@@ -152,6 +167,7 @@ def century_facts(store: Store) -> dict[str, Any]:
                                 "windows": len(gap), "last": float(gap.iloc[-1]),
                                 "min": float(gap.min()), "max": float(gap.max()),
                                 "min_end": gap.idxmin().date(), "max_end": gap.idxmax().date()}
+    era = index_era(store, sz.rolling_annualised_gap(vw["Lo 20"], vw["Hi 20"], 10).dropna())
     before, after = sz.premium_split(factor, PUBLICATION_SPLIT)
     january, other = sz.premium_january(factor)
     decades = sz.premium_by_decade(factor)
@@ -181,6 +197,7 @@ def century_facts(store: Store) -> dict[str, Any]:
                 "worst_decade": int(full["premium"].idxmin()),
                 "best": float(full["premium"].max()), "worst": float(full["premium"].min())},
         "place": place,
+        "era": era,
         "real_first_year": int(first_real.index[0]),
         "real_lo10_first": float(first_real.iloc[0]) * 1e6,
         "real_lo10_last": float(first_real.iloc[-1]) * 1e6,

@@ -33,6 +33,8 @@ PAGE = "century-of-size.md"
 VALUATION = "valuation.md"
 SMALL, BIG = "#D55E00", "#0072B2"  # vermillion for small (as the Russell 2000), blue for big
 SMALL_2, BIG_2 = "#E69F00", "#56B4E9"
+# The deciles that hold the Russell 2000's ranks, largest first (colour-blind-safe sets).
+RANK_COLOURS = ("#5E3C99", "#CC79A7", "#009E73", "#E69F00", "#D55E00", "#882255", "#117733")
 NOT_R2K = ("US stocks (NYSE, AMEX and Nasdaq) sorted by NYSE market-equity breakpoints — not "
            "the Russell 2000.")
 
@@ -193,20 +195,28 @@ def size_in_dollars(store: Store) -> Drawn:
     real = frame[[f"real {d}" for d in DECILES]].dropna() * 1e6
     index = pd.to_datetime([f"{y}-12-31" for y in real.index])
     fig = new_figure(y_title="Average company size, today's dollars", log_y=True)
+    palette = iter(RANK_COLOURS)
     for decile in reversed(DECILES):
         inside = decile in place["deciles"]
+        # Deciles outside the Russell 2000's ranks: thin grey, one legend entry for them all.
+        first_outside = not inside and decile == next(
+            d for d in reversed(DECILES) if d not in place["deciles"])
         fig.add_scatter(
-            x=dates(index), y=real[f"real {decile}"].round(-3).to_numpy(),
-            name=DECILE_NAMES[decile].capitalize() + (" (Russell 2000 ranks)" if inside else ""),
-            line={"color": SMALL if inside else "rgba(128,128,128,0.7)",
+            x=dates(index), y=[float(f"{v:.3g}") for v in real[f"real {decile}"]],
+            name=(DECILE_NAMES[decile].capitalize() + " (Russell 2000 ranks)" if inside
+                  else "Other deciles" if first_outside else DECILE_NAMES[decile].capitalize()),
+            legendgroup="inside" if inside else "outside",
+            line={"color": next(palette) if inside else "#BBBBBB",
                   "width": 1.8 if inside else 1.0, "dash": "solid" if inside else "dot"},
-            hovertemplate="%{y:$,.3s}", showlegend=decile in ("Hi 10", "Lo 10") or inside)
+            hovertemplate=f"{DECILE_NAMES[decile]}: " + "%{y:$,.3s}<extra></extra>",
+            showlegend=inside or first_outside)
     fig.update_layout(legend={"font": {"size": 10}})
     log_linear_buttons(fig, "Average company size, today's dollars")
     first = real.index[0]
     takeaway = (f"At the end of {place['month'].year} the Russell 2000's ranks "
                 f"({place['first_rank']:,} to {place['last_rank']:,}) fell in "
-                f"{place['smallest']} to {place['largest']} of the library's size deciles, where "
+                f"size deciles {place['smallest_n']} to {place['largest_n']} of 10 (1 = "
+                f"smallest), where "
                 f"the average company was worth {_usd(place['smallest_size'])} to "
                 f"{_usd(place['largest_size'])}; the smallest decile's average company was worth "
                 f"{_usd(real['real Lo 10'].iloc[0])} in {first} in today's dollars and "
