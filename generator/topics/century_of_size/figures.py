@@ -11,7 +11,7 @@ from generator.analytics import size as sz
 from generator.analytics.cycle import recession_periods
 from generator.catalog import FF_FACTORS_TABLE, FF_SIZE_BM_TABLE, FF_SIZE_OP_TABLE, FF_SIZE_TABLE
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import add_recessions, dates, log_linear_buttons, new_figure
+from generator.figures.theme import add_recessions, dates, new_figure
 from generator.figures.wording import num, pct
 from generator.store import Store, load_values
 from generator.topics.century_of_size.data import (
@@ -85,7 +85,6 @@ def premium_deciles(store: Store) -> Drawn:
     _growth_lines(fig, growth, {
         "Lo 10": (f"Smallest tenth ({pct(ann['Lo 10'])} a year)", SMALL, "solid"),
         "Hi 10": (f"Largest tenth ({pct(ann['Hi 10'])} a year)", BIG, "solid")})
-    log_linear_buttons(fig, "Value of $1")
     end = vw.index[-1]
     more = ann["Lo 10"] > ann["Hi 10"]
     takeaway = (f"$1 put in the smallest tenth of US stocks in {_month(vw.index[0])} grew to "
@@ -194,7 +193,7 @@ def size_in_dollars(store: Store) -> Drawn:
     place = russell_place(store)
     real = frame[[f"real {d}" for d in DECILES]].dropna() * 1e6
     index = pd.to_datetime([f"{y}-12-31" for y in real.index])
-    fig = new_figure(y_title="Average company size, today's dollars", log_y=True)
+    fig = new_figure(y_title="Average company size, today's dollars (log scale)", log_y=True)
     palette = iter(RANK_COLOURS)
     for decile in reversed(DECILES):
         inside = decile in place["deciles"]
@@ -211,7 +210,6 @@ def size_in_dollars(store: Store) -> Drawn:
             hovertemplate=f"{DECILE_NAMES[decile]}: " + "%{y:$,.3s}<extra></extra>",
             showlegend=inside or first_outside)
     fig.update_layout(legend={"font": {"size": 10}})
-    log_linear_buttons(fig, "Average company size, today's dollars")
     first = real.index[0]
     takeaway = (f"At the end of {place['month'].year} the Russell 2000's ranks "
                 f"({place['first_rank']:,} to {place['last_rank']:,}) fell in "
@@ -248,16 +246,18 @@ def valuation_spread(store: Store) -> Drawn:
     fig = new_figure(y_title="Small ÷ big book-to-market (log scale)", log_y=True,
                      y_format=".1f")
     fig.add_scatter(x=dates(ratio.index), y=ratio.round(4).to_numpy(), name="Small ÷ big",
-                    line={"color": SMALL, "width": 1.4}, showlegend=False,
+                    line={"color": SMALL, "width": 1.4},
                     hovertemplate="%{y:.2f}")
-    for q, label in ((0.2, "20th percentile"), (0.5, "median"), (0.8, "80th percentile")):
+    # Percentile levels as two-point lines with legend names: hline annotations land in the
+    # wrong place on a log axis.
+    ends = dates(ratio.index[[0, -1]])
+    for q, label, dash in ((0.8, "80th percentile", "dash"), (0.5, "Median", "dot"),
+                           (0.2, "20th percentile", "dashdot")):
         level = float(ratio.quantile(q))
-        fig.add_hline(y=level, line={"dash": "dot" if q == 0.5 else "dash", "width": 1,
-                                     "color": "rgba(128,128,128,0.8)"},
-                      annotation_text=f"{label} {level:.2f}", annotation_position="top left",
-                      annotation_font_size=10)
+        fig.add_scatter(x=ends, y=[round(level, 4)] * 2, mode="lines",
+                        name=f"{label} ({level:.2f})", hoverinfo="skip",
+                        line={"dash": dash, "width": 1, "color": "#777777"})
     add_recessions(fig, recession_periods(load_values(store, "USREC")), ratio.index[0])
-    log_linear_buttons(fig, "Small ÷ big book-to-market")
     followed = what_followed(store)
     now = sz.quintile_of(ratio, float(ratio.iloc[-1]))
     word = ("cheaper than usual" if percentile >= 0.8 else "dearer than usual"
@@ -298,7 +298,6 @@ def value_growth(store: Store) -> Drawn:
              for c, (n, colour, dash) in corners.items()}
     fig = new_figure(y_title="Value of $1 (log scale)", log_y=True)
     _growth_lines(fig, growth, named)
-    log_linear_buttons(fig, "Value of $1")
     rank = int((ann > ann["SMALL LoBM"]).sum()) + 1
     takeaway = (f"Small value compounded at {pct(ann['SMALL HiBM'])} a year since "
                 f"{vw.index[0]:%Y} and small growth at {pct(ann['SMALL LoBM'])}, "
@@ -334,7 +333,6 @@ def quality(store: Store) -> Drawn:
              for c, (n, colour, dash) in corners.items()}
     fig = new_figure(y_title="Value of $1 (log scale)", log_y=True)
     _growth_lines(fig, growth, named)
-    log_linear_buttons(fig, "Value of $1")
     small_gap = ann["SMALL HiOP"] - ann["SMALL LoOP"]
     big_gap = ann["BIG HiOP"] - ann["BIG LoOP"]
     takeaway = (f"Since {vw.index[0]:%Y} profitable small companies returned "
