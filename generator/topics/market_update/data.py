@@ -156,7 +156,8 @@ def read_update_report(store: Store) -> list[dict[str, Any]] | None:
 
 # Who publishes each source, as readers know them (report entries name a source; a series id
 # from the catalog or a table name is enough for older reports).
-PUBLISHERS: dict[str, str] = {"yahoo": "Yahoo Finance", "fred": "FRED", "ishares": "iShares"}
+PUBLISHERS: dict[str, str] = {"yahoo": "Yahoo Finance", "fred": "FRED", "ishares": "iShares",
+                              "french": "the Kenneth R. French Data Library"}
 
 
 def publisher_of(entry: dict[str, Any]) -> str:
