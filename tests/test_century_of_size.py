@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from generator.analytics import size as sz
 from generator.catalog import get
 from generator.figures.spec import REGISTRY
-from generator.ingest import ensure_french, import_from_snapshot, store_holdings
+from generator.load import import_french, import_series, load_holdings
 from generator.sources.ishares import parse_holdings_csv
 from generator.store import Store
 from generator.topics.century_of_size.data import century_facts, size_valuation_facts
@@ -50,11 +50,11 @@ def small_store(tmp_path_factory, snapshot_dir):
     settings = dataclasses.replace(AppSettings.from_env(), snapshot_dir=snapshot_dir,
                                    store_dir=root / "store")
     store = Store(settings.store_dir)
-    ensure_french(settings, store, log=lambda _: None)
+    import_french(settings, store, log=lambda _: None)
     for series in ("CPIAUCSL", "USREC"):
-        import_from_snapshot(settings, store, get(series))
+        import_series(settings, store, get(series))
     path = snapshot_dir / "ishares" / "IWM_holdings.csv"
-    store_holdings(store, parse_holdings_csv(path), origin="snapshot", where=str(path))
+    load_holdings(store, parse_holdings_csv(path), origin="snapshot", where=str(path))
     return store
 
 
