@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, new_figure
-from generator.figures.wording import pct
 from generator.store import Store, load_values
 from generator.topics.mistakes.data import BEST_SHARE, after_best_years
+from generator.units import pct
 
 PAGE = "mistakes.md"
 NEUTRAL = "rgba(128,128,128,0.8)"
@@ -39,8 +39,8 @@ def after_best(store: Store) -> Drawn:
         "title": {"text": "Return in the year"}, "tickformat": "+.0%", "automargin": True})
     best = table[table["best"]]
     takeaway = (f"After the Russell 2000's {len(best)} best calendar years (each up "
-                f"{pct(table.attrs['threshold'], 0)} or more), the next year's median return "
-                f"was {pct(best['next_year'].median(), 1, signed=True)}, against "
+                f"{pct(table.attrs['threshold'], 0, signed=False)} or more), the next year's "
+                f"median return was {pct(best['next_year'].median(), 1, signed=True)}, against "
                 f"{pct(table['next_year'].median(), 1, signed=True)} after all years; "
                 f"{int((best['next_year'] < 0).sum())} of them were followed by a loss.")
     data = table.rename(columns={"return": "return_in_year", "next_year": "return_next_year",
