@@ -7,12 +7,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from generator import units
 from generator.analytics import size as sz
 from generator.analytics.cycle import recession_periods
 from generator.catalog import FF_FACTORS_TABLE, FF_SIZE_BM_TABLE, FF_SIZE_OP_TABLE, FF_SIZE_TABLE
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import add_recessions, dates, new_figure
-from generator.figures.wording import num, pct
 from generator.store import Store, load_values
 from generator.topics.century_of_size.data import (
     DECILE_NAMES,
@@ -35,6 +35,15 @@ SMALL, BIG = "#D55E00", "#0072B2"  # vermillion for small (as the Russell 2000),
 SMALL_2, BIG_2 = "#E69F00", "#56B4E9"
 # The deciles that hold the Russell 2000's ranks, largest first (colour-blind-safe sets).
 RANK_COLOURS = ("#5E3C99", "#CC79A7", "#009E73", "#E69F00", "#D55E00", "#882255", "#117733")
+def pct(value: float, digits: int = 1, signed: bool = False) -> str:
+    """A fraction as a percentage through the site's one formatter (unsigned by default)."""
+    return units.pct(float(value), digits, signed)
+
+
+def num(value: float, digits: int = 2) -> str:
+    return units.num(float(value), digits)
+
+
 NOT_R2K = ("US stocks (NYSE, AMEX and Nasdaq) sorted by NYSE market-equity breakpoints — not "
            "the Russell 2000.")
 
