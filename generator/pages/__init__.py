@@ -19,6 +19,7 @@ from generator import units
 from generator.errors import BuildError
 from generator.figures.spec import FigureResult
 from generator.pages import escape
+from generator.pages.asof import insert_after_title, page_as_of
 from generator.pages.embed import EmbedContext
 from generator.pages.generated import write_text_if_changed
 from generator.pages.glossary import (
@@ -101,6 +102,8 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
             line = getattr(exc, "lineno", None)
             where = f"content/{rel.as_posix()}" + (f":{line}" if line else "")
             raise BuildError(f"{where}: {exc}") from None
+        as_of = page_as_of(rel.as_posix(), figures.values(), facts.get("data_dates", {}))
+        text = insert_after_title(text, as_of)
         write_text_if_changed(docs_dir / rel, text + abbreviations)
         written.append(rel.as_posix())
     unplaced = sorted(set(figures) - set(placed))

@@ -49,7 +49,26 @@ def build_facts(store: Store) -> dict[str, Any]:
         if clash:
             raise ValueError(f"facts provided twice: {sorted(clash)} (by {provider.__name__})")
         facts.update(provided)
+    facts["data_dates"] = data_dates(store)
     return facts
+
+
+def data_dates(store: Store) -> dict[str, Any]:
+    """The date each stored series and table describes: a series' last observation, a table's
+    as-of (the holdings date; the members' last close). Pages state them as each page's as-of."""
+    from generator.catalog import SERIES, TABLES
+    from generator.errors import DataError
+
+    dates: dict[str, Any] = {}
+    for series in SERIES:
+        try:
+            dates[series.id] = store.read_meta(series).last_date
+        except DataError:
+            continue
+    for table in TABLES:
+        if store.has_table(table.id):
+            dates[table.id] = store.read_table_meta(table.id).as_of_date
+    return dates
 
 
 TOPICS_DIR = Path(__file__).resolve().parent
