@@ -7,9 +7,13 @@ palette when it draws a chart and again whenever the reader switches scheme.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from generator.analytics.cycle import recession_periods
+from generator.store import Store, load_values
 
 SERIES_COLORS: dict[str, str] = {
     "^RUT": "#D55E00",  # vermillion: the Russell 2000, the protagonist
@@ -52,7 +56,7 @@ RECESSION_FILL = "rgba(128,128,128,0.22)"
 
 def color(key: str) -> str:
     """The site-wide colour of a series (falls back to neutral grey)."""
-    return SERIES_COLORS.get(key, "#777777")
+    return SERIES_COLORS.get(key, NEUTRAL)
 
 
 def dates(index: pd.Index) -> list[str]:
@@ -162,3 +166,31 @@ def stacked_figure(y_titles: tuple[str, ...], y_formats: tuple[str, ...],
         fig.update_yaxes(title_text=title, tickformat=fmt, row=row, col=1)
         fig.update_xaxes(type="date", row=row, col=1)
     return fig
+
+
+# One neutral grey, three strengths: a fallback series colour, guide lines (zero, 100, parity)
+# and the recession bands (RECESSION_FILL above).
+NEUTRAL = "#777777"
+GUIDE = "rgba(128,128,128,0.8)"
+
+
+def line(fig: go.Figure, series: pd.Series, key: str, digits: int = 2, width: float = 1.6,
+         dash: str | None = None, **trace: Any) -> None:
+    """Add `series` (dated index) as a line in the site colour of `key`, its values rounded to
+    `digits` (the chart JSON stays small; the CSV keeps full precision). `trace` passes on
+    plotly's own arguments (name, row, col, fill, yaxis, …)."""
+    style: dict[str, Any] = {"color": color(key), "width": width}
+    if dash is not None:
+        style["dash"] = dash
+    fig.add_scatter(x=dates(series.index), y=series.round(digits).to_numpy(), line=style,
+                    **trace)
+
+
+def guide(fig: go.Figure, y: float, dash: str | None = "dot", **options: Any) -> None:
+    """A thin neutral horizontal reference line at `y` (zero, 100, parity)."""
+    fig.add_hline(y=y, line_width=1, line_dash=dash, line_color=GUIDE, **options)
+
+
+def recession_bands(fig: go.Figure, store: Store, start: pd.Timestamp) -> None:
+    """Shade the NBER recessions (FRED's USREC in the store) that end after `start`."""
+    add_recessions(fig, recession_periods(load_values(store, "USREC")), start)

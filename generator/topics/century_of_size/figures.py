@@ -9,11 +9,10 @@ import plotly.graph_objects as go
 
 from generator import units
 from generator.analytics import size as sz
-from generator.analytics.cycle import recession_periods
 from generator.catalog import FF_FACTORS_TABLE, FF_SIZE_BM_TABLE, FF_SIZE_OP_TABLE, FF_SIZE_TABLE
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import add_recessions, dates, new_figure
-from generator.store import Store, load_values
+from generator.figures.theme import dates, new_figure, recession_bands
+from generator.store import Store
 from generator.topics.century_of_size.data import (
     DECILE_NAMES,
     DECILES,
@@ -129,7 +128,7 @@ def premium_rolling(store: Store) -> Drawn:
                         name=f"{years}-year windows", line={"color": colour, "width": 1.5},
                         hovertemplate="%{y:.1%}")
     fig.add_hline(y=0, line={"color": "rgba(128,128,128,0.9)", "width": 1})
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), gaps.index[0])
+    recession_bands(fig, store, gaps.index[0])
     shares = {y: float((gaps[f"{y}y"].dropna() > 0).mean()) for y in WINDOWS}
     last = gaps.iloc[-1]
     takeaway = (f"Small companies beat big ones in {pct(shares[10], 0)} of all 10-year windows "
@@ -266,7 +265,7 @@ def valuation_spread(store: Store) -> Drawn:
         fig.add_scatter(x=ends, y=[round(level, 4)] * 2, mode="lines",
                         name=f"{label} ({level:.2f})", hoverinfo="skip",
                         line={"dash": dash, "width": 1, "color": "#777777"})
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), ratio.index[0])
+    recession_bands(fig, store, ratio.index[0])
     followed = what_followed(store)
     now = sz.quintile_of(ratio, float(ratio.iloc[-1]))
     word = ("cheaper than usual" if percentile >= 0.8 else "dearer than usual"

@@ -3,17 +3,9 @@ correlation and beta."""
 
 from __future__ import annotations
 
-from generator.analytics.cycle import recession_periods
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import (
-    add_recessions,
-    color,
-    dates,
-    new_figure,
-    stacked_figure,
-    weekly,
-)
-from generator.store import Store, load_values
+from generator.figures.theme import guide, line, new_figure, recession_bands, stacked_figure, weekly
+from generator.store import Store
 from generator.topics.comparison.data import (
     DIFFERENCE_DAYS,
     WEEKS,
@@ -50,10 +42,9 @@ def relative_strength(store: Store) -> Drawn:
     fig = new_figure(y_title="Relative strength (start = 100)", y_format=".0f")
     for col, key, name, dash in LINES:
         part = shown[col].dropna()
-        fig.add_scatter(x=dates(part.index), y=part.round(3).to_numpy(), name=name,
-                        line={"color": color(key), "width": 1.6, "dash": dash})
-    fig.add_hline(y=100, line_width=1, line_dash="dot", line_color="rgba(128,128,128,0.8)")
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), table.index[0])
+        line(fig, part, key, digits=3, dash=dash, name=name)
+    guide(fig, 100)
+    recession_bands(fig, store, table.index[0])
     ratio = extremes(table["russell_2000_vs_sp_500_price"])
     latest = ratio["latest"]
     takeaway = (f"Relative to the S&P 500 the Russell 2000 stands at {latest:.0f} (start = 100, "
@@ -85,9 +76,8 @@ def rolling_3y_difference(store: Store) -> Drawn:
               "IWM − IWB, Russell 1000 proxy (total return)", "dash"))
     for col, key, name, dash in names:
         part = shown[col].dropna()
-        fig.add_scatter(x=dates(part.index), y=part.round(4).to_numpy(), name=name,
-                        line={"color": color(key), "width": 1.5, "dash": dash})
-    fig.add_hline(y=0, line_width=1, line_color="rgba(128,128,128,0.8)")
+        line(fig, part, key, digits=4, width=1.5, dash=dash, name=name)
+    guide(fig, 0, dash=None)
     diff = extremes(table["russell_2000_minus_sp_500_price"])
     takeaway = (f"Over the latest three years the Russell 2000 returned "
                 f"{pct(diff['latest'], signed=True)} a year relative to the S&P 500 (price); "
@@ -119,12 +109,9 @@ def rolling_correlation_beta(store: Store) -> Drawn:
     for prefix, key, name, dash in series:
         for row, stat in ((1, "correlation"), (2, "beta")):
             part = table[f"{prefix}_{stat}"].dropna()
-            fig.add_scatter(x=dates(part.index), y=part.round(4).to_numpy(), name=name,
-                            legendgroup=prefix, showlegend=row == 1,
-                            line={"color": color(key), "width": 1.5, "dash": dash},
-                            row=row, col=1)
-    fig.add_hline(y=1, line_width=1, line_dash="dot", line_color="rgba(128,128,128,0.8)",
-                  row=2, col=1)
+            line(fig, part, key, digits=4, width=1.5, dash=dash, name=name, legendgroup=prefix,
+                 showlegend=row == 1, row=row, col=1)
+    guide(fig, 1, row=2, col=1)
     corr = extremes(table["russell_2000_sp_500_correlation"])
     beta = extremes(table["russell_2000_sp_500_beta"])
     takeaway = (f"Over the latest three years of weekly returns the Russell 2000's correlation "

@@ -8,7 +8,7 @@ import pandas as pd
 
 from generator.analytics.seasonality import MonthEffect, month_effect
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import color, new_figure
+from generator.figures.theme import GUIDE, color, new_figure
 from generator.store import Store, load_values
 from generator.topics.construction.data import (
     RECON_MONTH,
@@ -55,7 +55,7 @@ def recon_month_returns(store: Store) -> Drawn:
                     marker={"color": color(key), "opacity": opacity},
                     error_y={"type": "data", "array": (Z95 * profile[f"{column}_sem"])
                              .round(5).to_numpy(), "thickness": 1, "width": 3,
-                             "color": "rgba(128,128,128,0.9)"})
+                             "color": GUIDE})
     fig.update_layout(barmode="group", hovermode="x unified")
     absolute = month_effect(returns["russell_2000"], RECON_MONTH)
     relative = month_effect(returns["relative"], RECON_MONTH)

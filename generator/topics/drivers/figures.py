@@ -12,7 +12,9 @@ from generator.figures.theme import (
     add_recessions,
     color,
     dates,
+    line,
     new_figure,
+    recession_bands,
     stacked_figure,
     weekly,
 )
@@ -54,15 +56,13 @@ def relative_vs_rates(store: Store) -> Drawn:
     table = rates_table(store)
     shown = weekly(table)
     fig = stacked_figure(("Relative line", "Rate, %"), (".0f", ".1f"), heights=(0.5, 0.5))
-    fig.add_scatter(x=dates(shown.index), y=shown["relative_line"].round(3).to_numpy(),
-                    name="Russell 2000 ÷ S&P 500", line={"color": color("relative"), "width": 1.6},
-                    row=1, col=1)
+    line(fig, shown["relative_line"], "relative", digits=3, name="Russell 2000 ÷ S&P 500", row=1,
+         col=1)
     for col, sid, name in (("treasury_10y", "DGS10", "10-year Treasury"),
                            ("treasury_2y", "DGS2", "2-year Treasury"),
                            ("fed_funds_effective", "DFF", "Fed funds (effective)")):
-        fig.add_scatter(x=dates(shown.index), y=shown[col].round(3).to_numpy(), name=name,
-                        line={"color": color(sid), "width": 1.3}, row=2, col=1)
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), table.index[0])
+        line(fig, shown[col], sid, digits=3, width=1.3, name=name, row=2, col=1)
+    recession_bands(fig, store, table.index[0])
     rel = table["relative_line"]
     takeaway = (f"The relative line moved from 100 to {rel.iloc[-1]:.0f} between "
                 f"{rel.index[0]:%B %Y} and {rel.index[-1]:%B %Y}, while the 10-year yield went "
@@ -86,16 +86,13 @@ def credit_spread(store: Store) -> Drawn:
     shown = weekly(table)
     fig = stacked_figure(("Spread, %", "Relative line", "Drawdown"), (".0f", ".0f", ".0%"),
                          heights=(0.34, 0.33, 0.33))
-    fig.add_scatter(x=dates(shown.index), y=shown["high_yield_spread"].round(3).to_numpy(),
-                    name="High-yield spread", line={"color": color("BAMLH0A0HYM2"), "width": 1.5},
-                    row=1, col=1)
-    fig.add_scatter(x=dates(shown.index), y=shown["relative_line"].round(3).to_numpy(),
-                    name="Russell 2000 ÷ S&P 500", line={"color": color("relative"), "width": 1.5},
-                    row=2, col=1)
-    fig.add_scatter(x=dates(shown.index), y=shown["russell_2000_drawdown"].round(4).to_numpy(),
-                    name="Russell 2000 drawdown", fill="tozeroy",
-                    line={"color": color("^RUT"), "width": 1.2}, row=3, col=1)
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), table.index[0])
+    line(fig, shown["high_yield_spread"], "BAMLH0A0HYM2", digits=3, width=1.5,
+         name="High-yield spread", row=1, col=1)
+    line(fig, shown["relative_line"], "relative", digits=3, width=1.5,
+         name="Russell 2000 ÷ S&P 500", row=2, col=1)
+    line(fig, shown["russell_2000_drawdown"], "^RUT", digits=4, width=1.2,
+         name="Russell 2000 drawdown", fill="tozeroy", row=3, col=1)
+    recession_bands(fig, store, table.index[0])
     corr = table["high_yield_spread"].corr(table["russell_2000_drawdown"])
     peak = table["high_yield_spread"].idxmax()
     takeaway = (f"The spread peaked at {table.loc[peak, 'high_yield_spread']:.1f} points on "
@@ -267,9 +264,7 @@ def small_business_credit(store: Store) -> Drawn:
     recessions = recession_periods(load_values(store, "USREC"))
     if table is None:
         fig = new_figure(y_title="Russell 2000 ÷ S&P 500", y_format=".0f")
-        fig.add_scatter(x=dates(rel.index), y=rel.round(3).to_numpy(),
-                        name="Russell 2000 ÷ S&P 500",
-                        line={"color": color("relative"), "width": 1.6})
+        line(fig, rel, "relative", digits=3, name="Russell 2000 ÷ S&P 500")
         add_recessions(fig, recessions, rel.index[0])
         takeaway = ("Banks' lending standards for small firms are not in our data yet: the chart "
                     "shows only the small-cap relative line until the next data update adds "
@@ -287,9 +282,7 @@ def small_business_credit(store: Store) -> Drawn:
                     marker={"size": 4}, line={"color": color(SMALL_FIRM_CREDIT), "width": 1.5,
                                               "shape": "hv"}, row=1, col=1)
     fig.add_hline(y=0, line_width=1, line_color="rgba(128,128,128,0.6)", row=1, col=1)
-    fig.add_scatter(x=dates(rel.index), y=rel.round(3).to_numpy(),
-                    name="Russell 2000 ÷ S&P 500", line={"color": color("relative"), "width": 1.5},
-                    row=2, col=1)
+    line(fig, rel, "relative", digits=3, width=1.5, name="Russell 2000 ÷ S&P 500", row=2, col=1)
     add_recessions(fig, recessions, min(rel.index[0], survey.index[0]))
     both = table.dropna()
     corr = both["net_share_tightening"].corr(both["relative_change_in_quarter"])

@@ -9,7 +9,7 @@ import pandas as pd
 
 from generator import units
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import color, dates, new_figure, range_buttons, weekly
+from generator.figures.theme import GUIDE, color, dates, line, new_figure, range_buttons, weekly
 from generator.store import Store, load_values
 from generator.topics.etfs.data import (
     LEVERAGED,
@@ -28,7 +28,6 @@ from generator.topics.etfs.data import (
 
 PAGE = "etfs.md"
 REFERENCE = "data/reference/expense_ratios.csv"
-NEUTRAL_LINE = "rgba(128,128,128,0.8)"
 
 
 def _as_of(frame: pd.DataFrame | pd.Series) -> pd.Timestamp:
@@ -55,9 +54,8 @@ def etf_growth(store: Store) -> Drawn:
     fig = new_figure(y_title="Value of $10,000 (log scale)", y_format="$,.0f", log_y=True)
     shown = weekly(growth)
     for ticker in growth.columns:
-        line = shown[ticker].dropna()
-        fig.add_scatter(x=dates(line.index), y=line.round(2).to_numpy(), name=ticker,
-                        line={"color": color(ticker), "width": 2.2 if ticker == "IWM" else 1.4})
+        fund_line = shown[ticker].dropna()
+        line(fig, fund_line, ticker, width=2.2 if ticker == "IWM" else 1.4, name=ticker)
     range_buttons(fig)
     last = growth.ffill().iloc[-1]
     best = last.idxmax()
@@ -125,7 +123,7 @@ def dividend_gap(store: Store) -> Drawn:
     fig.add_bar(x=table.index.to_list(), y=table["difference"].round(5).to_numpy(),
                 name="IWM − Russell 2000 (price)", marker_color=color("IWM"),
                 hovertemplate="%{x}: %{y:+.2%}<extra></extra>")
-    fig.add_hline(y=round(mean, 5), line={"color": NEUTRAL_LINE, "dash": "dash", "width": 1},
+    fig.add_hline(y=round(mean, 5), line={"color": GUIDE, "dash": "dash", "width": 1},
                   annotation_text=f"average {units.pct(mean, 2, signed=True)}",
                   annotation_position="top left")
     fig.update_layout(hovermode="closest", xaxis={"dtick": 2}, showlegend=False)
@@ -161,12 +159,11 @@ def same_index(store: Store) -> Drawn:
         frames[f"{fund.lower()}_usd"] = growth[fund]
         frames[f"{other.lower()}_usd"] = growth[other]
         frames[f"{fund.lower()}_vs_{other.lower()}"] = relative
-        fig.add_scatter(x=dates(relative.index), y=relative.round(5).to_numpy(),
-                        name=f"{fund} vs {other}", line={"color": color(fund), "width": 1.6})
+        line(fig, relative, fund, digits=5, name=f"{fund} vs {other}")
         gap = f"{abs(result['cagr_gap']) * 100:.2f} percentage points"
         lines.append(f"{fund} {'led' if result['cagr_gap'] >= 0 else 'trailed'} {other} by "
                      f"{gap} a year since {result['start']:%B %Y}")
-    fig.add_hline(y=0, line={"color": NEUTRAL_LINE, "width": 1})
+    fig.add_hline(y=0, line={"color": GUIDE, "width": 1})
     data = pd.DataFrame(frames)
     takeaway = "; ".join(lines) + " — on the same index, fund costs and trading decide the gap."
     history = ", ".join(f"{name} from {start}" for start, name in SPSM_BENCHMARKS)
@@ -242,7 +239,7 @@ def leverage_decay(store: Store) -> Drawn:
     styles = {
         "tna": ("TNA (actual, after costs)", color(LEVERAGED), "solid", 2.0),
         "daily_3x_iwm_no_costs": ("3× IWM each day, no costs", color(LEVERAGED), "dot", 1.6),
-        "three_times_iwm_gain": ("3 × IWM's total gain", NEUTRAL_LINE, "dash", 1.4),
+        "three_times_iwm_gain": ("3 × IWM's total gain", GUIDE, "dash", 1.4),
         "iwm": ("IWM", color("IWM"), "solid", 1.4),
     }
     for col, (name, line_color, dash, width) in styles.items():
@@ -270,7 +267,7 @@ def leverage_years_figure(store: Store) -> Drawn:
     table = leverage_years(store)
     fig = new_figure(y_title="Calendar-year return", y_format="+.0%", x_is_date=False)
     fig.add_bar(x=table.index.to_list(), y=table["three_times_iwm"].round(4).to_numpy(),
-                name="3 × IWM's year", marker_color=NEUTRAL_LINE)
+                name="3 × IWM's year", marker_color=GUIDE)
     fig.add_bar(x=table.index.to_list(), y=table["tna"].round(4).to_numpy(),
                 name="TNA's year", marker_color=color(LEVERAGED))
     fig.update_layout(barmode="group", hovermode="x unified", xaxis={"dtick": 2})

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.analytics.cycle import recession_periods
 from generator.analytics.returns import cagr, growth_of
 from generator.analytics.risk import drawdown
 from generator.catalog import get
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import (
-    add_recessions,
     color,
-    dates,
+    guide,
+    line,
     new_figure,
     range_buttons,
+    recession_bands,
     weekly,
 )
 from generator.store import Store, load_values
@@ -50,9 +50,8 @@ def growth_price(store: Store) -> Drawn:
     fig = new_figure(y_title="Value of $10,000 (log scale)", y_format="$,.0f", log_y=True)
     shown = weekly(growth)
     for sid in growth.columns:
-        fig.add_scatter(x=dates(shown.index), y=shown[sid].round(2).to_numpy(), name=get(sid).title,
-                        line={"color": color(sid), "width": 1.6})
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), growth.index[0])
+        line(fig, shown[sid], sid, name=get(sid).title)
+    recession_bands(fig, store, growth.index[0])
     range_buttons(fig)
     rut, spx = growth["^RUT"].iloc[-1], growth["^GSPC"].iloc[-1]
     start = growth.index[0].strftime("%B %Y").lstrip("0")
@@ -81,9 +80,8 @@ def growth_total_return(store: Store) -> Drawn:
               "^RUT": "Russell 2000 (price only)", "^GSPC": "S&P 500 (price only)"}
     for sid, label in labels.items():
         dash = "dot" if sid.startswith("^") else "solid"
-        fig.add_scatter(x=dates(shown.index), y=shown[sid].round(2).to_numpy(), name=label,
-                        line={"color": color(sid), "width": 1.6, "dash": dash})
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), growth.index[0])
+        line(fig, shown[sid], sid, dash=dash, name=label)
+    recession_bands(fig, store, growth.index[0])
     range_buttons(fig)
     gap = cagr(prices["IWM"]) - cagr(prices["^RUT"])
     takeaway = (f"Since {growth.index[0]:%B %Y}, dividends (net of fund costs) added about "
@@ -161,10 +159,8 @@ def underwater(store: Store) -> Drawn:
     fig = new_figure(y_title="Below previous high", y_format=".0%")
     shown = weekly(dd)
     for sid in dd.columns:
-        fig.add_scatter(x=dates(shown.index), y=shown[sid].round(4).to_numpy(),
-                        name=get(sid).title, fill="tozeroy",
-                        line={"color": color(sid), "width": 1.2})
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), dd.index[0])
+        line(fig, shown[sid], sid, digits=4, width=1.2, name=get(sid).title, fill="tozeroy")
+    recession_bands(fig, store, dd.index[0])
     range_buttons(fig)
     episodes = worst_drawdowns(store)
     worst = episodes.iloc[0]
@@ -237,14 +233,11 @@ def returns_by_decade(store: Store) -> Drawn:
 def rolling_10y_wins(store: Store) -> Drawn:
     table = rolling_wins_table(store)
     fig = new_figure(y_title="Small minus large, % a year", y_format="+.0%")
-    fig.add_scatter(x=dates(table.index), y=table["price_difference"].round(4).to_numpy(),
-                    name="Russell 2000 − S&P 500 (price)",
-                    line={"color": color("^RUT"), "width": 1.8})
+    line(fig, table["price_difference"], "^RUT", digits=4, width=1.8,
+         name="Russell 2000 − S&P 500 (price)")
     tr = table["total_return_difference"].dropna()
-    fig.add_scatter(x=dates(tr.index), y=tr.round(4).to_numpy(),
-                    name="IWM − SPY (total return)",
-                    line={"color": color("IWM"), "width": 1.8, "dash": "dot"})
-    fig.add_hline(y=0, line_width=1, line_color="rgba(128,128,128,0.8)")
+    line(fig, tr, "IWM", digits=4, width=1.8, dash="dot", name="IWM − SPY (total return)")
+    guide(fig, 0, dash=None)
     price = wins_summary(table["price_difference"])
     total = wins_summary(table["total_return_difference"])
     takeaway = (f"Small caps beat large caps in {price['wins']} of {price['windows']} rolling "

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import color, dates, new_figure, weekly
+from generator.figures.theme import NEUTRAL, color, dates, line, new_figure, weekly
 from generator.store import Store
 from generator.topics.inside.data import (
     BREADTH_START,
@@ -122,7 +122,7 @@ def concentration_figure(store: Store) -> Drawn:
                     hovertemplate="Largest %{x}: %{y:.1%}<extra></extra>")
     fig.add_scatter(x=shown.index.to_list(), y=(shown.index / count).round(5).to_list(),
                     name="Equal weights", mode="lines",
-                    line={"color": "#777777", "width": 1.2, "dash": "dash"}, hoverinfo="skip")
+                    line={"color": NEUTRAL, "width": 1.2, "dash": "dash"}, hoverinfo="skip")
     marks = curve.loc[list(TOP_N)]
     fig.add_scatter(x=marks.index.to_list(), y=marks["cumulative_weight"].round(5).to_numpy(),
                     mode="markers+text", name="Top 10 / 50 / 200",
@@ -160,13 +160,11 @@ def breadth_figure(store: Store) -> Drawn:
     table, excluded = breadth(panel)
     daily = table.loc[BREADTH_START:].dropna(subset=["share"])
     fig = new_figure()
-    fig.add_scatter(x=dates(daily.index), y=daily["share"].round(4).to_numpy(),
-                    name="Members above their 200-day average",
-                    line={"color": color("breadth"), "width": 1.4})
-    fig.add_scatter(x=dates(daily.index), y=daily["russell_2000"].round(2).to_numpy(),
-                    name="Russell 2000", yaxis="y2", line={"color": color("^RUT"), "width": 1.4})
+    line(fig, daily["share"], "breadth", digits=4, width=1.4,
+         name="Members above their 200-day average")
+    line(fig, daily["russell_2000"], "^RUT", width=1.4, name="Russell 2000", yaxis="y2")
     _two_panels(fig, "Above 200-day avg.", "Russell 2000", ".0%", ",.0f")
-    fig.add_hline(y=0.5, line={"color": "#777777", "width": 1, "dash": "dot"}, yref="y")
+    fig.add_hline(y=0.5, line={"color": NEUTRAL, "width": 1, "dash": "dot"}, yref="y")
     last = daily.iloc[-1]
     low = daily["share"].idxmin()
     takeaway = (f"On {_day(daily.index[-1])}, {Fraction(last['share']):.0} of "
@@ -199,13 +197,12 @@ def advance_decline_figure(store: Store) -> Drawn:
     fig.add_scatter(x=dates(shown.index), y=shown["ad_line"].to_numpy(),
                     name="Cumulative advances − declines",
                     line={"color": color("ad_line"), "width": 1.4})
-    fig.add_scatter(x=dates(shown.index), y=shown["russell_2000"].round(2).to_numpy(),
-                    name="Russell 2000", yaxis="y2", line={"color": color("^RUT"), "width": 1.4})
+    line(fig, shown["russell_2000"], "^RUT", width=1.4, name="Russell 2000", yaxis="y2")
     _two_panels(fig, "Advance–decline", "Russell 2000", ",.0f", ",.0f")
     rut = daily["russell_2000"].dropna()
-    line = daily["ad_line"]
-    peak, last = line.idxmax(), int(line.iloc[-1])
-    if last < line.loc[peak]:
+    ad = daily["ad_line"]
+    peak, last = ad.idxmax(), int(ad.iloc[-1])
+    if last < ad.loc[peak]:
         path = f"fell from its peak in {peak:%B %Y} to {_signed(last)}"
     else:
         path = f"ended at its peak, {_signed(last)}"

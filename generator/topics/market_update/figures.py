@@ -7,7 +7,7 @@ import pandas as pd
 
 from generator.catalog import get
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import color, dates, new_figure
+from generator.figures.theme import GUIDE, line, new_figure
 from generator.store import Store
 from generator.topics import aligned
 from generator.topics.market_update.data import day_update, load_inputs
@@ -32,9 +32,8 @@ def past_year(store: Store) -> Drawn:
     rebased = window / window.iloc[0] * 100
     fig = new_figure(y_title="Close, base day = 100", y_format=",.0f")
     for sid in rebased.columns:
-        fig.add_scatter(x=dates(rebased.index), y=rebased[sid].round(2).to_numpy(),
-                        name=get(sid).title, line={"color": color(sid), "width": 1.8})
-    fig.add_hline(y=100, line={"width": 1, "dash": "dot", "color": "rgba(128,128,128,0.7)"})
+        line(fig, rebased[sid], sid, width=1.8, name=get(sid).title)
+    fig.add_hline(y=100, line={"width": 1, "dash": "dot", "color": GUIDE})
     small, large = update["r2k"]["change"]["y1"], update["spx"]["change"]["y1"]
     lead = "ahead of" if small > large else "behind"
     takeaway = (f"Over the year to {last:%-d %B %Y} the Russell 2000 moved "

@@ -8,7 +8,7 @@ import pandas as pd
 from generator.analytics.portfolio import dca_vs_lump_sum
 from generator.analytics.returns import growth_of
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import color, dates, new_figure, range_buttons, weekly
+from generator.figures.theme import GUIDE, color, dates, line, new_figure, range_buttons, weekly
 from generator.store import Store, load_values
 from generator.topics import aligned
 from generator.topics.strategies.data import (
@@ -26,7 +26,6 @@ from generator.topics.strategies.data import (
 from generator.units import Fraction
 
 PAGE = "strategies.md"
-NEUTRAL = "rgba(128,128,128,0.8)"
 
 
 @figure(
@@ -86,8 +85,7 @@ def value_growth(store: Store) -> Drawn:
     shown = weekly(growth)
     names = {"IWN": "Value (IWN)", "IWO": "Growth (IWO)", "IWM": "Blend (IWM)"}
     for ticker, name in names.items():
-        fig.add_scatter(x=dates(shown.index), y=shown[ticker].round(2).to_numpy(), name=name,
-                        line={"color": color(ticker), "width": 1.6})
+        line(fig, shown[ticker], ticker, name=name)
     range_buttons(fig)
     last = growth.iloc[-1]
     years = value_growth_years(store)
@@ -116,7 +114,7 @@ def dca_vs_lump(store: Store) -> Drawn:
     lead = table["lump_sum"] - table["dca"]
     fig = new_figure(y_title="Lump sum ahead (+) or behind (−)", y_format="+.0%")
     fig.add_bar(x=dates(pd.DatetimeIndex(table["start"])), y=lead.round(4).to_numpy(),
-                marker_color=[color(SATELLITE) if v > 0 else NEUTRAL for v in lead],
+                marker_color=[color(SATELLITE) if v > 0 else GUIDE for v in lead],
                 hovertemplate="start %{x|%b %Y}: %{y:+.1%}<extra></extra>", showlegend=False)
     fig.update_layout(hovermode="closest", bargap=0)
     wins = int(table["lump_sum_wins"].sum())
@@ -165,7 +163,7 @@ def hedge_payoffs(store: Store) -> Drawn:
                     y=(puts["index_return"] + puts["payoff"]).clip(
                         upper=float(table.index[-1])).round(4).to_numpy(),
                     name="Actual quarters, with the put", mode="markers",
-                    marker={"color": NEUTRAL, "size": 6, "symbol": "circle-open"},
+                    marker={"color": GUIDE, "size": 6, "symbol": "circle-open"},
                     customdata=puts["end"].dt.strftime("%Y-%m-%d").to_numpy(),
                     hovertemplate="quarter to %{customdata}: index %{x:+.1%}, "
                                   "with the put %{y:+.1%}<extra></extra>")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from generator.analytics.cycle import recession_periods
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import add_recessions, color, dates, new_figure, range_buttons, weekly
+from generator.figures.theme import GUIDE, line, new_figure, range_buttons, recession_bands, weekly
 from generator.store import Store, load_values
 from generator.topics.valuation.data import relative_price, standing
 from generator.units import Fraction
@@ -20,7 +19,7 @@ def _percentile_lines(fig: go.Figure, facts: dict[str, float], fmt: str) -> None
     for key, label in (("p10", "10th percentile"), ("median", "median"),
                        ("p90", "90th percentile")):
         fig.add_hline(y=facts[key], line={"dash": "dash" if key != "median" else "dot",
-                                          "width": 1, "color": "rgba(128,128,128,0.8)"},
+                                          "width": 1, "color": GUIDE},
                       annotation_text=f"{label} {facts[key]:{fmt}}",
                       annotation_position="top left", annotation_font_size=10)
 
@@ -49,10 +48,9 @@ def hy_spread(store: Store) -> Drawn:
     facts = standing(spread)
     shown = weekly(spread)
     fig = new_figure(y_title="Spread over Treasuries (percentage points)", y_format=".1f")
-    fig.add_scatter(x=dates(shown.index), y=shown.round(2).to_numpy(), name="High-yield spread",
-                    line={"color": color("BAMLH0A0HYM2"), "width": 1.5}, showlegend=False)
+    line(fig, shown, "BAMLH0A0HYM2", width=1.5, name="High-yield spread", showlegend=False)
     _percentile_lines(fig, facts, ".2f")
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), spread.index[0])
+    recession_bands(fig, store, spread.index[0])
     range_buttons(fig)
     takeaway = (f"On {_day(spread.index[-1])} the high-yield spread was {facts['last']:.2f} "
                 f"percentage points, lower than on {Fraction(1 - facts['percentile']):.0} of "
@@ -81,10 +79,9 @@ def relative_price_ratio(store: Store) -> Drawn:
     facts = standing(ratio)
     shown = weekly(ratio)
     fig = new_figure(y_title="Russell 2000 ÷ S&P 500", y_format=".2f")
-    fig.add_scatter(x=dates(shown.index), y=shown.round(4).to_numpy(), name="Ratio",
-                    line={"color": color("relative"), "width": 1.5}, showlegend=False)
+    line(fig, shown, "relative", digits=4, width=1.5, name="Ratio", showlegend=False)
     _percentile_lines(fig, facts, ".2f")
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), ratio.index[0])
+    recession_bands(fig, store, ratio.index[0])
     range_buttons(fig)
     peak = pd.Timestamp(facts["max_date"])
     takeaway = (f"The ratio stands at {facts['last']:.3f}, the {_ordinal(facts['percentile'])} "

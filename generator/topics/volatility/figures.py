@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.analytics.cycle import recession_periods
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import (
-    add_recessions,
     color,
-    dates,
+    guide,
+    line,
     new_figure,
+    recession_bands,
     stacked_figure,
     weekly,
 )
@@ -48,14 +48,11 @@ def rolling_vol(store: Store) -> Drawn:
     fig = stacked_figure(("Annualised volatility", "Ratio"), (".0%", ".2f"), heights=(0.65, 0.35))
     for col, sid, name in (("russell_2000", "^RUT", "Russell 2000"),
                            ("sp_500", "^GSPC", "S&P 500")):
-        fig.add_scatter(x=dates(shown.index), y=shown[col].round(4).to_numpy(), name=name,
-                        line={"color": color(sid), "width": 1.5}, row=1, col=1)
-    fig.add_scatter(x=dates(shown.index), y=shown["ratio"].round(3).to_numpy(),
-                    name="Ratio (Russell 2000 / S&P 500)",
-                    line={"color": color("relative"), "width": 1.5}, row=2, col=1)
-    fig.add_hline(y=1, line_width=1, line_dash="dot", line_color="rgba(128,128,128,0.8)",
-                  row=2, col=1)
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), table.index[0])
+        line(fig, shown[col], sid, digits=4, width=1.5, name=name, row=1, col=1)
+    line(fig, shown["ratio"], "relative", digits=3, width=1.5,
+         name="Ratio (Russell 2000 / S&P 500)", row=2, col=1)
+    guide(fig, 1, row=2, col=1)
+    recession_bands(fig, store, table.index[0])
     s = summary_of_rolling(table)
     takeaway = (f"Over the past year the Russell 2000's volatility was "
                 f"{Fraction(s['latest_small']):.0} "
@@ -117,11 +114,9 @@ def vix_vs_realised(store: Store) -> Drawn:
     table = vix_vs_realised_table(store)
     shown = weekly(table)
     fig = new_figure(y_title="Volatility, % a year", y_format=".0f")
-    fig.add_scatter(x=dates(shown.index), y=shown["vix"].round(2).to_numpy(),
-                    name="VIX (S&P 500, expected)", line={"color": color("^VIX"), "width": 1.4})
-    fig.add_scatter(x=dates(shown.index), y=shown["russell_2000_realised"].round(2).to_numpy(),
-                    name=f"Russell 2000, realised ({REALISED_WINDOW} days)",
-                    line={"color": color("^RUT"), "width": 1.4})
+    line(fig, shown["vix"], "^VIX", width=1.4, name="VIX (S&P 500, expected)")
+    line(fig, shown["russell_2000_realised"], "^RUT", width=1.4,
+         name=f"Russell 2000, realised ({REALISED_WINDOW} days)")
     above = float((table["russell_2000_realised"] > table["vix"]).mean())
     takeaway = (f"Since {table.index[0]:%Y} the VIX averaged {table['vix'].mean():.1f} while the "
                 f"Russell 2000's realised volatility averaged "

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.analytics.cycle import recession_periods
 from generator.analytics.returns import cagr
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import (
-    add_recessions,
-    color,
-    dates,
+    line,
     log_linear_buttons,
     new_figure,
     range_buttons,
+    recession_bands,
     weekly,
 )
 from generator.store import Store, load_values
@@ -37,9 +35,8 @@ def index_level(store: Store) -> Drawn:
     rut = load_values(store, "^RUT")
     shown = weekly(rut)
     fig = new_figure(y_title="Index level (log scale)", y_format=",.0f", log_y=True)
-    fig.add_scatter(x=dates(shown.index), y=shown.round(2).to_numpy(), name="Russell 2000",
-                    line={"color": color("^RUT"), "width": 1.6}, showlegend=False)
-    add_recessions(fig, recession_periods(load_values(store, "USREC")), rut.index[0])
+    line(fig, shown, "^RUT", name="Russell 2000", showlegend=False)
+    recession_bands(fig, store, rut.index[0])
     range_buttons(fig)
     log_linear_buttons(fig, "Index level")
     multiple = rut.iloc[-1] / rut.iloc[0]

@@ -9,7 +9,7 @@ from generator import units
 from generator.analytics.review import deepest_fall, period_window, rate_move, record_closes
 from generator.catalog import get
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import color, dates, new_figure
+from generator.figures.theme import GUIDE, color, dates, line, new_figure
 from generator.store import Store, load_values
 from generator.topics.year_in_review.data import (
     RATES,
@@ -21,12 +21,11 @@ from generator.topics.year_in_review.data import (
 from generator.units import Fraction
 
 PAGE = "year-in-review.md"
-NEUTRAL = "rgba(128,128,128,0.8)"
 
 
 def _year_line(fig, year: int) -> None:
     """A thin vertical line at the start of `year` on a date axis."""
-    fig.add_vline(x=f"{year}-01-01", line={"color": NEUTRAL, "width": 1, "dash": "dot"})
+    fig.add_vline(x=f"{year}-01-01", line={"color": GUIDE, "width": 1, "dash": "dot"})
 
 
 @figure(
@@ -69,8 +68,7 @@ def path(store: Store) -> Drawn:
     table = path_table(store)
     fig = new_figure(y_title="Level (start of review year = 100)", y_format=".0f")
     for sid in table.columns:
-        fig.add_scatter(x=dates(table.index), y=table[sid].round(3).to_numpy(),
-                        name=get(sid).title, line={"color": color(sid), "width": 1.6})
+        line(fig, table[sid], sid, digits=3, name=get(sid).title)
     review, current = years(store)
     _year_line(fig, current)
     rut = load_values(store, "^RUT")
@@ -117,10 +115,8 @@ def rates(store: Store) -> Drawn:
     names = {"DGS10": "10-year Treasury", "DGS2": "2-year Treasury", "DFF": "Fed funds (effective)",
              "BAMLH0A0HYM2": "High-yield spread"}
     for sid in RATES:
-        line = table[sid].dropna()
-        fig.add_scatter(x=dates(line.index), y=line.round(3).to_numpy(), name=names[sid],
-                        line={"color": color(sid), "width": 1.6,
-                              "dash": "dot" if sid == "BAMLH0A0HYM2" else "solid"})
+        line(fig, table[sid].dropna(), sid, digits=3, name=names[sid],
+             dash="dot" if sid == "BAMLH0A0HYM2" else "solid")
     review, current = years(store)
     _year_line(fig, current)
     moves = {sid: rate_move(load_values(store, sid), review) for sid in RATES}
