@@ -41,7 +41,7 @@ SERIES_COLORS: dict[str, str] = {
     "DRTSCIS": "#CC6677",  # banks tightening for small firms
     # Hedging illustrations (Strategies): the unhedged line is the Russell 2000's colour.
     "protective_put": "#009E73",
-    "collar": "#332288",
+    "collar": "#56B4E9",
     # Inside the index (members' own data): one colour each, distinct from the series above.
     "breadth": "#7B3294",
     "ad_line": "#1B7837",

@@ -185,8 +185,11 @@ INFLATION_NAMES = {"russell_2000": ("Russell 2000", "^RUT"), "sp_500": ("S&P 500
 
 
 def regime_label(regime: str, kind: str) -> str:
-    """Axis label of an inflation regime: 'Inflation below 2%' / 'Inflation rising'."""
-    return f"Inflation {regime}" if kind == "level" else f"Inflation {regime} (vs a year before)"
+    """Short axis label of an inflation regime ('Below 2%', 'Rising'): phones have no room."""
+    return regime[:1].upper() + regime[1:]
+
+
+INFLATION_AXIS = "Inflation over the past year: its level, or rising / falling vs a year before"
 
 
 def inflation_takeaway(table: pd.DataFrame, verdict: dict, start: pd.Period) -> str:
@@ -216,8 +219,8 @@ def inflation_takeaway(table: pd.DataFrame, verdict: dict, start: pd.Period) -> 
            "than twelve months before. Bars are the compound annual real return over all "
            "months in a regime (months need not be consecutive). CPI for a month is published "
            "about two weeks after it ends, so this describes the past; no one could have "
-           "sorted months this way in real time. Price return: dividends, which add roughly "
-           "one to two points a year, are left out of both indexes.",
+           "sorted months this way in real time. Price return: dividends are left out of both "
+           "indexes.",
 )
 def inflation_regimes(store: Store) -> Drawn:
     months = inflation_months(store)
@@ -230,7 +233,8 @@ def inflation_regimes(store: Store) -> Drawn:
         fig.add_bar(x=labels, y=[None if pd.isna(v) else round(float(v), 4) for v in table[col]],
                     name=name, marker_color=color(sid),
                     hovertemplate=f"{name}: %{{y:+.1%}} a year after inflation<extra></extra>")
-    fig.update_layout(barmode="group", hovermode="x unified", xaxis={"type": "category"})
+    fig.update_layout(barmode="group", hovermode="x unified", xaxis={
+        "type": "category", "title": {"text": INFLATION_AXIS}, "automargin": True})
     start = months.index[0]
     data = table.drop(columns=["kind"]).rename(columns={
         "russell_2000": "russell_2000_real_annualised", "sp_500": "sp_500_real_annualised",
@@ -324,7 +328,8 @@ def inflation_regimes_long(store: Store) -> Drawn:
         fig.add_bar(x=labels, y=[None if pd.isna(v) else round(float(v), 4) for v in table[col]],
                     name=name, marker_color=color(sid),
                     hovertemplate=f"{name}: %{{y:+.1%}} a year after inflation<extra></extra>")
-    fig.update_layout(barmode="group", hovermode="x unified", xaxis={"type": "category"})
+    fig.update_layout(barmode="group", hovermode="x unified", xaxis={
+        "type": "category", "title": {"text": INFLATION_AXIS}, "automargin": True})
     high, low = table.loc[verdict["high_band"]], table.loc[verdict["low_band"]]
     takeaway = (f"From {months.index[0]:%B %Y} to {months.index[-1]:%B %Y}, in the "
                 f"{int(high['months'])} months when inflation over the past year was "
