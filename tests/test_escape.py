@@ -140,3 +140,17 @@ def test_csv_downloads_make_formulas_inert_and_keep_numbers() -> None:
     assert lines[8] == "-,-,7.0"  # a lone sign is no formula (iShares' unlisted ticker)
     dated = pd.DataFrame({"=x": [-1.0]}, index=pd.DatetimeIndex(["2026-08-21"], name="date"))
     assert csv_bytes(dated).decode() == "date,'=x\n2026-08-21,-1.0\n"
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_desk_note_names_from_the_data_are_text(value: str) -> None:
+    from generator.analytics.narrative import Fact, Sentence
+    from generator.pages.narrative import desk_note
+
+    sentence = Sentence(rule="sectors-split", text="By sector, {best} led.",
+                        slots=(("best", Fact("members.sectors.best", value, "text")),),
+                        because="a test")
+    soup = render_markdown(f"Note: {desk_note([sentence])}")
+    assert [t.name for t in soup.find_all(["img", "svg", "script", "a", "b", "i"])] == []
+    assert not [a for t in soup.find_all(True) for a in t.attrs if a.startswith("on")]
+    assert soup.find("span", {"data-fact": "members.sectors.best"}).get_text() == value

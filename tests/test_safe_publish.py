@@ -169,3 +169,112 @@ def test_verify_store_reads_every_series_and_table(store) -> None:
 
     with pytest.raises(ValidationError, match=r"\^RUT.*future date"):
         verify_store(store, dt.date(2026, 8, 20))
+
+
+# --- a site built from a hostile store: no injected markup is live on any page --------------------
+
+PAYLOADS = (
+    '<img src=x onerror="alert(1)" data-pwned>',
+    '"><svg onload=alert(2) data-pwned>',
+    "<script data-pwned>alert(3)</script>",
+    "[click me](javascript:alert(4))",
+    "x{: onclick=alert(5) data-pwned }",
+    "A | B <b data-pwned>bold</b>",
+    "<a href='javascript:alert(6)' data-pwned>link</a>",
+)
+
+
+def hostile_holdings(store_dir: Path) -> None:
+    """Sectors, names and a ticker of the stored IWM holdings replaced by markup, the table's
+    checksum recomputed (what whoever can push the data branch could do)."""
+    import pandas as pd
+
+    from generator.store import Store
+
+    store = Store(store_dir)
+    table = store.read_table("iwm_holdings")
+    meta = store.read_table_meta("iwm_holdings")
+    sectors = table.loc[table["asset_class"] == "Equity", "sector"].value_counts().index
+    mapping = {sector: PAYLOADS[i % len(PAYLOADS)] + f" {i}" for i, sector in enumerate(sectors)}
+    table["sector"] = table["sector"].map(lambda s: mapping.get(s, s))
+    top = table[table["asset_class"] == "Equity"].nlargest(len(PAYLOADS), "weight_pct").index
+    for n, row in enumerate(top):
+        table.loc[row, "name"] = PAYLOADS[n] + f" Corp {n}"
+    table.loc[top[0], "ticker"] = '=cmd|"/C calc"!A0<i data-pwned>'
+    for name in ("iwm_holdings.csv", "iwm_holdings.meta.json"):
+        (store_dir / "tables" / name).unlink()
+    store.write_table("iwm_holdings", table.astype({c: "str" for c in table.columns
+                                                    if meta.dtypes.get(c) == "str"}),
+                      title=meta.title, publisher=meta.publisher, origin=meta.origin,
+                      as_of=meta.as_of_date, fmt="csv", notes=meta.notes)
+    assert pd.api.types.is_float_dtype(store.read_table("iwm_holdings")["weight_pct"])
+
+
+def hostile_report() -> dict[str, object]:
+    entries = [{"series": payload, "status": "rejected", "reason": payload * 3,
+                "source": payload, "last_date": payload, "checked_at": "2026-12-02T03:00:00Z"}
+               for payload in PAYLOADS]
+    entries.append({"series": "DGS10", "status": "rejected", "source": "fred",
+                    "reason": "implausible value <svg onload=alert(7) data-pwned> on 2026-08-21",
+                    "last_date": "2026-08-20", "checked_at": "2026-12-02T03:00:00Z"})
+    return {"checked_at": "2026-12-02T03:00:00Z", "exit_code": 1, "series": entries}
+
+
+@pytest.mark.browser
+def test_no_injected_markup_is_live_on_any_page_of_a_hostile_site(
+        built_site: Settings, browser, tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+    from urllib.parse import urlsplit
+
+    from conftest import _QuietHandler
+    from site_pages import site_pages
+
+    store_dir = store_copy(built_site.store_dir, tmp_path / "store")
+    hostile_holdings(store_dir)
+    (store_dir / "_update_report.json").write_text(json.dumps(hostile_report()))
+    site = build_variant(built_site, tmp_path, store_dir).site_dir
+    # The hostile text did reach the pages (as text): the test is not vacuous.
+    composition = (site / "composition" / "index.html").read_text()
+    assert "onerror" in composition and "data-pwned" in composition
+    # CSV downloads: the hostile ticker is text to a spreadsheet, not a formula.
+    csvs = "".join(p.read_text() for p in (site / "figures").glob("*.csv"))
+    assert "=cmd|" in csvs and not any(
+        cell.startswith("=cmd") for line in csvs.splitlines() for cell in line.split(","))
+
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    dialogs: list[str] = []
+    foreign: list[str] = []
+    live: dict[str, list[str]] = {}
+    context = browser.new_context()
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+    page.on("request", lambda r: None if urlsplit(r.url).netloc in (urlsplit(base).netloc, "")
+            or r.url.startswith("data:") else foreign.append(f"{page.url} -> {r.url}"))
+    try:
+        pages = [*site_pages(site), "404.html", "does-not-exist/"]
+        assert len(pages) > 50
+        for path in pages:
+            page.goto(base + path, wait_until="load")
+            page.evaluate("window.primerCharts && window.primerCharts.drawAll && "
+                          "window.primerCharts.drawAll()")
+            if page.locator(".primer-chart[data-src]").count():
+                page.wait_for_function("document.documentElement.dataset.chartsReady === 'true'",
+                                       timeout=90_000)
+            found = page.evaluate("""() => {
+              const bad = [...document.querySelectorAll(
+                '[data-pwned], [onerror], [onload], [onclick], a[href^="javascript" i]')];
+              return bad.map(e => e.outerHTML.slice(0, 120));
+            }""")
+            if found:
+                live[path] = found
+    finally:
+        context.close()
+        server.shutdown()
+    assert dialogs == []
+    assert live == {}
+    assert foreign == []

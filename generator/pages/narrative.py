@@ -50,7 +50,7 @@ def sentence_html(sentence: Sentence) -> str:
     """The sentence as inline HTML: each number tagged with its fact key, the whole tagged
     with its rule and every fact key it rests on."""
     numbers = {name: f'<span class="primer-fact" data-fact="{fact.key}">'
-                     f"{html.escape(fact_text(fact))}</span>"
+                     f"{escaped(fact_text(fact))}</span>"
                for name, fact in sentence.slots}
     body = html.escape(sentence.text, quote=False).format(**numbers)
     return (f'<span class="primer-sentence" data-rule="{sentence.rule}" '
