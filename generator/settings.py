@@ -33,6 +33,12 @@ class Settings:
     # The day the site is built: how old the data is is measured against it (PRIMER_BUILD_DATE,
     # ISO date, pins it for reproducible builds and tests; default: today, UTC).
     build_date: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
+    # `make update` is bounded: the whole run (PRIMER_UPDATE_DEADLINE, seconds) and each source
+    # (PRIMER_SOURCE_DEADLINE: Yahoo, FRED, iShares, the members, the French library). What the
+    # deadline does not reach is reported unreachable and the rest saved. 15 minutes sits well
+    # inside the nightly update job's 30-minute timeout (.github/workflows/publish.yml).
+    update_deadline: float = 900.0
+    source_deadline: float = 360.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,6 +54,8 @@ class Settings:
             reference_dir=root / "data" / "reference",
             site_url=site_url_from_env(),
             build_date=build_date_from_env(),
+            update_deadline=seconds_from_env("PRIMER_UPDATE_DEADLINE", 900.0),
+            source_deadline=seconds_from_env("PRIMER_SOURCE_DEADLINE", 360.0),
         )
 
 
@@ -55,6 +63,20 @@ def site_url_from_env() -> str:
     """`SITE_URL` (the same variable mkdocs.yml reads), always ending in a slash."""
     url = os.environ.get("SITE_URL") or "http://localhost:8000/"
     return url if url.endswith("/") else url + "/"
+
+
+def seconds_from_env(name: str, default: float) -> float:
+    """A positive number of seconds from the environment variable `name`, else `default`."""
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise BuildError(f"{name}={value!r} is not a positive number of seconds")
+    return seconds
 
 
 def build_date_from_env() -> dt.date:

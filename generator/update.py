@@ -19,6 +19,7 @@ import fcntl
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,8 +38,9 @@ from generator.errors import DataError, FeedError, ValidationError, update_exit_
 from generator.load import import_snapshot, load_update
 from generator.settings import Settings
 from generator.sources.fred import fetch_fred, fred_csv_url
+from generator.sources.noise import captured_noise
 from generator.sources.replay import RecordedYahoo, fred_session
-from generator.sources.retry import RetryPolicy
+from generator.sources.retry import Deadline, RetryPolicy
 from generator.sources.yahoo import fetch_bars
 from generator.store import Store, atomic_write_text
 from generator.update_tables import run_table_updates
@@ -64,6 +66,9 @@ class SeriesOutcome:
     stale: bool = False
     source: str = ""
     required: bool = True
+    seconds: float = 0.0  # how long the series took (fetch, check, store)
+    noise: list[str] = field(default_factory=list)  # what libraries printed or logged meanwhile
+    noise_lines: int = 0
 
     @property
     def ok(self) -> bool:
@@ -221,17 +226,36 @@ def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
     today = today or default_today()
     feeds = feeds or Feeds()
     console = console or Console()
+    # Pin the console to the stream it writes to now: while a feed is fetched, stdout and
+    # stderr are captured (library noise goes to the report, not the terminal).
+    console.file = console.file
     store = Store(settings.store_dir)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    run_deadline = Deadline.after(
+        settings.update_deadline, f"the update's deadline ({settings.update_deadline:g} s)"
+    ).earlier(feeds.policy.deadline)
+    source_deadlines: dict[str, Deadline] = {}
+
+    def deadline_for(source: str) -> Deadline:
+        """Each source's budget starts when its first series does; none outlives the run's."""
+        if source not in source_deadlines:
+            source_deadlines[source] = Deadline.after(
+                settings.source_deadline,
+                f"the {source} deadline ({settings.source_deadline:g} s)").earlier(run_deadline)
+        return source_deadlines[source]
+
     outcomes: list[SeriesOutcome] = []
     with _update_lock(settings.store_dir):
         for leftover in store.remove_stale_temp_files():
             console.print(f"removed a temp file left by an interrupted write: {leftover}",
                           markup=False)
+        # On a terminal, rich's bars; elsewhere (CI logs), one plain line per series.
         with Progress(SpinnerColumn(), TextColumn("{task.description:<14}"), BarColumn(),
-                      TextColumn("{task.fields[state]}"), console=console) as progress:
+                      TextColumn("{task.fields[state]}"), console=console,
+                      redirect_stdout=False, redirect_stderr=False,
+                      disable=not console.is_terminal) as progress:
             down: set[str] = set()  # feeds found unreachable in this run
-            for series in chosen:
+            for number, series in enumerate(chosen, start=1):
                 task = progress.add_task(series.id, total=STEPS, state="waiting")
 
                 def step(state: str, task=task) -> None:
@@ -239,20 +263,30 @@ def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
 
                 # Once a feed has failed a whole retry cycle, the rest of its series get one
                 # attempt each: an offline run ends in seconds, not a backoff per series.
-                tries = feeds if series.source not in down else dataclasses.replace(
-                    feeds, policy=dataclasses.replace(feeds.policy, attempts=1))
-                outcome = update_series(store, series, today, tries, now, step)
+                policy = dataclasses.replace(feeds.policy, deadline=deadline_for(series.source))
+                if series.source in down:
+                    policy = dataclasses.replace(policy, attempts=1)
+                began = time.monotonic()
+                with captured_noise() as noise:
+                    outcome = update_series(store, series, today,
+                                            dataclasses.replace(feeds, policy=policy), now, step)
+                outcome.seconds = round(time.monotonic() - began, 2)
+                outcome.noise, outcome.noise_lines = noise.lines, noise.total
                 if outcome.status == "unreachable":
-                    if series.source in down:
+                    if series.source in down and "deadline" not in outcome.reason:
                         outcome.reason += f" (one attempt: {series.source} was unreachable " \
                                           "for an earlier series)"
                     down.add(series.source)
                 else:
                     down.discard(series.source)
                 progress.update(task, completed=STEPS, state=outcome.status)
+                if not console.is_terminal:
+                    console.print(progress_line(outcome, number, len(chosen)), markup=False,
+                                  highlight=False, soft_wrap=True)
                 outcomes.append(outcome)
         if tables:
-            outcomes.extend(table_outcomes(settings, today, feeds.policy, console, replay))
+            policy = dataclasses.replace(feeds.policy, deadline=run_deadline)
+            outcomes.extend(table_outcomes(settings, today, policy, console, replay))
         result = UpdateResult(outcomes, checked_at=f"{now:%Y-%m-%dT%H:%M:%SZ}",
                               report_path=settings.store_dir / REPORT_NAME)
         try:
@@ -263,13 +297,25 @@ def run_update(settings: Settings, series_ids: Sequence[str] | None = None,
     return result
 
 
+def progress_line(outcome: SeriesOutcome, number: int, total: int) -> str:
+    """One plain line for a finished series (the progress off a terminal, e.g. in CI logs)."""
+    added = f"+{outcome.rows_added} rows" if outcome.rows_added else "no new rows"
+    noise = f", {outcome.noise_lines} library lines to the report" if outcome.noise_lines else ""
+    return (f"[{number}/{total}] {outcome.series}: {outcome.status}, {added}, last "
+            f"{outcome.last_date or '-'} ({outcome.seconds:.1f} s{noise})")
+
+
 def table_outcomes(settings: Settings, today: dt.date, policy: RetryPolicy, console: Console,
                    replay: Path | None = None) -> list[SeriesOutcome]:
     """The table updates as summary rows. A members run where some tickers failed and kept
     their last good data is "updated" with a warning naming them; a refused holdings file or an
     unusable members run is "rejected" (the stored table stays) and fails the run."""
-    rows = run_table_updates(settings, today, log=lambda line: console.print(line, markup=False),
-                             retry=policy, replay=replay)
+    def log(line: str) -> None:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    rows = run_table_updates(settings, today, log=log, retry=policy, replay=replay,
+                             source_seconds=settings.source_deadline,
+                             console=console if console.is_terminal else None)
     outcomes = []
     for row in rows:
         status = str(row["status"])
@@ -278,9 +324,14 @@ def table_outcomes(settings: Settings, today: dt.date, policy: RetryPolicy, cons
             reason=str(row["reason"]), rows_added=int(row["rows_added"]),  # type: ignore[call-overload]
             last_date=str(row["last_date"]) or None, required=False,
             source=("ishares" if "holdings" in str(row["series"]) else
-                    "french" if str(row["series"]).startswith("French") else "yahoo"))
+                    "french" if str(row["series"]).startswith("French") else "yahoo"),
+            seconds=float(row.get("seconds", 0.0)),  # type: ignore[arg-type]
+            noise=list(row.get("noise", [])),  # type: ignore[call-overload]
+            noise_lines=int(row.get("noise_lines", 0)))  # type: ignore[call-overload]
         if status == "partial":
             outcome.warnings.append(f"{row['series']}: {row['reason']}")
+        if not console.is_terminal:
+            log(progress_line(outcome, len(outcomes) + 1, len(rows)))
         outcomes.append(outcome)
     return outcomes
 
@@ -357,6 +408,11 @@ def print_summary(result: UpdateResult, console: Console) -> None:
                           highlight=False)
     if result.report_error:
         console.print(f"[bold red]failed[/] {escape(result.report_error)}", soft_wrap=True,
+                      highlight=False)
+    noisy = [o for o in result.outcomes if o.noise_lines]
+    if noisy:
+        console.print(f"{sum(o.noise_lines for o in noisy)} lines that libraries printed or "
+                      f"logged ({len(noisy)} series) are in the run report, not shown here.",
                       highlight=False)
     counts = {s: sum(o.status == s for o in result.outcomes) for s in STYLES}
     if all(o.status == "unchanged" for o in result.outcomes):

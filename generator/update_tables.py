@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from rich.console import Console
 
 from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE
 from generator.errors import DataError, FeedError
@@ -32,8 +34,9 @@ from generator.sources.ishares import (
     yahoo_symbol,
 )
 from generator.sources.members import Downloader, RecordedMembers, download_members
+from generator.sources.noise import captured_noise
 from generator.sources.replay import french_zip as recorded_french_zip
-from generator.sources.retry import RetryPolicy
+from generator.sources.retry import Deadline, RetryPolicy
 from generator.store import Store
 from generator.update_french import update_french
 
@@ -80,7 +83,9 @@ def update_holdings(store: Store, today: dt.date, policy: RetryPolicy | None = N
     try:
         text = fetch_text() if fetch_text else fetch_holdings_text(url, policy)
         holdings = parse_holdings_csv(text, where=url)
-    except (FeedError, DataError) as exc:
+    except FeedError as exc:
+        return _row(name, "unreachable", str(exc))
+    except DataError as exc:
         return _row(name, "rejected", str(exc))
     if store.has_table(HOLDINGS_TABLE.id):
         stored_meta = store.read_table_meta(HOLDINGS_TABLE.id)
@@ -119,7 +124,7 @@ def _changed_adjustment(stored: pd.DataFrame, fresh: pd.DataFrame, tolerance: fl
 
 def update_members(store: Store, today: dt.date, log: Log = print,
                    policy: MembersPolicy | None = None, retry: RetryPolicy | None = None,
-                   downloader: Downloader | None = None) -> Row:
+                   downloader: Downloader | None = None, console: Console | None = None) -> Row:
     """Extend the members' closes for today's holdings: new members whole, known members from a
     few sessions before their last close; members that fail keep their last good data."""
     name = "members' closes"
@@ -144,7 +149,8 @@ def update_members(store: Store, today: dt.date, log: Log = print,
             return pd.DataFrame(index=pd.DatetimeIndex([], name="date")), {}
         got = download_members([symbols[t] for t in group], start, policy=retry,
                                chunk_size=policy.chunk_size, pause_seconds=policy.pause_seconds,
-                               progress=policy.progress, downloader=downloader)
+                               progress=policy.progress, downloader=downloader, log=log,
+                               console=console)
         return (got.closes.rename(columns=back),
                 {back.get(s, s): why for s, why in got.failed.items()})
 
@@ -179,6 +185,10 @@ def update_members(store: Store, today: dt.date, log: Log = print,
               + (f"; {len(rescaled)} re-fetched whole (adjustment changed)" if rescaled else "")
               + (f"; {capped} left for the next run (per-run cap {policy.max_tickers})"
                  if capped else ""))
+    if wanted and len(failed) == len(wanted) and not (len(fresh.columns) or len(whole.columns)):
+        # Nothing came back at all: the feed was down (or the deadline passed), not the data.
+        return _row(name, "unreachable", detail + "; the stored table is unchanged",
+                    last_date=pd.Timestamp(stored.index[-1]).date() if len(stored) else None)
     if combined.empty:
         return _row(name, "rejected", "nothing to store: " + detail)
     if len(stored) and combined.equals(stored.reindex(columns=combined.columns)):
@@ -220,12 +230,16 @@ def french_rows(store: Store, today: dt.date, retry: RetryPolicy | None = None,
 
 def run_table_updates(settings: Settings, today: dt.date, log: Log = print,
                       policy: MembersPolicy | None = None, retry: RetryPolicy | None = None,
-                      replay: Path | None = None) -> list[Row]:
+                      replay: Path | None = None, source_seconds: float | None = None,
+                      console: Console | None = None) -> list[Row]:
     """Refresh the holdings, the members' closes, then the French library tables; one summary
     row each.
 
-    `retry`: the feeds' retry policy (its sleep and deadline); `replay`: a snapshot folder to
-    answer from instead of the network (publish-dry-run).
+    `retry`: the feeds' retry policy (its sleep, and the run's deadline); `source_seconds`:
+    each source's own budget within it; `replay`: a snapshot folder to answer from instead of
+    the network (publish-dry-run); `console`: where the members' progress bar goes (a
+    terminal), else one line per chunk to `log`. What libraries print or log during each
+    table's update is captured into its row (``noise``, ``noise_lines``), with ``seconds``.
     """
     store = Store(settings.store_dir)
     fetch_text = downloader = None
@@ -235,8 +249,26 @@ def run_table_updates(settings: Settings, today: dt.date, log: Log = print,
         downloader = RecordedMembers(replay)
         policy = dataclasses.replace(policy or MembersPolicy(), pause_seconds=0.0)
     retry = retry or RetryPolicy()
-    rows = [update_holdings(store, today, retry, fetch_text=fetch_text)]
-    rows.append(update_members(store, today, log, policy, members_retry_policy(retry),
-                               downloader))
-    rows.extend(french_rows(store, today, retry, replay))
+
+    def within(source: str, base: RetryPolicy) -> RetryPolicy:
+        if source_seconds is None:
+            return base
+        deadline = Deadline.after(source_seconds, f"the {source} deadline ({source_seconds:g} s)")
+        return dataclasses.replace(base, deadline=deadline.earlier(retry.deadline))
+
+    def measured(run: Callable[[], list[Row]]) -> list[Row]:
+        began = time.monotonic()
+        with captured_noise() as noise:
+            rows = run()
+        for row in rows:
+            row.update(seconds=round(time.monotonic() - began, 2), noise=noise.lines,
+                       noise_lines=noise.total)
+        return rows
+
+    rows = measured(lambda: [update_holdings(store, today, within("iShares", retry),
+                                             fetch_text=fetch_text)])
+    rows += measured(lambda: [update_members(
+        store, today, log, policy, within("members", members_retry_policy(retry)), downloader,
+        console)])
+    rows += measured(lambda: french_rows(store, today, within("French library", retry), replay))
     return rows

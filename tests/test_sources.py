@@ -4,7 +4,9 @@ shapes, retries and what is retried, and what a malformed body produces. No netw
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import re
+import threading
 
 import pandas as pd
 import pytest
@@ -14,9 +16,10 @@ import yfinance
 from yfinance.exceptions import YFRateLimitError
 
 from generator.catalog import get
-from generator.errors import FeedError, ResponseError
+from generator.errors import DataError, FeedError, ResponseError, TransientFeedError
+from generator.sources import members
 from generator.sources.fred import check_csv_body, fetch_fred, parse_fred_csv
-from generator.sources.retry import RetryPolicy
+from generator.sources.retry import Deadline, DeadlineError, RetryPolicy, classify, run_bounded
 from generator.sources.snapshot import read_snapshot_series
 from generator.sources.yahoo import fetch_bars, normalise_download
 from tests.recorded_feeds import RecordedFeeds, log_yahoo_error, yahoo_failure_frame
@@ -244,3 +247,88 @@ def test_recorded_fred_session_answers_the_csv_download(snapshot_dir, policy):
     assert frame["value"].iloc[0] == 0.54 and frame.index[0] == pd.Timestamp("2020-03-09")
     with pytest.raises(FeedError, match=r"HTTP 404 .*not retried"):
         fetch_fred("NOSUCH", None, policy, session=session)
+
+
+# --- One classify, bounded attempts, bounded bodies ------------------------------------------
+
+def _response(status: int) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    return response
+
+
+@pytest.mark.parametrize(("outcome", "verdict"), [
+    (_response(200), "ok"), (_response(304), "ok"),
+    (_response(429), "transient"), (_response(408), "transient"), (_response(500), "transient"),
+    (_response(503), "transient"), (_response(599), "transient"),
+    (_response(400), "permanent"), (_response(403), "permanent"), (_response(404), "permanent"),
+    (requests.Timeout("read timed out"), "transient"),
+    (requests.ConnectionError("reset"), "transient"),
+    (requests.exceptions.ChunkedEncodingError("cut"), "transient"),
+    (TimeoutError(), "transient"), (ConnectionResetError(), "transient"),
+    (requests.exceptions.InvalidURL("x"), "permanent"),
+    (YFRateLimitError(), "transient"), (ValueError("bad frame"), "permanent"),
+    (ResponseError("X", "empty response", "no rows"), "permanent"),
+    (FeedError("X", "HTTP 404"), "permanent"),
+    ("['X']: YFRateLimitError('Too Many Requests. Rate limited.')", "transient"),
+    ("['X']: possibly delisted; no price data found", "permanent"),
+])
+def test_one_classify_for_every_outcome(outcome, verdict):
+    assert classify(outcome) == verdict
+
+
+def test_an_attempt_that_never_returns_is_abandoned_after_its_time():
+    release = threading.Event()
+    try:
+        with pytest.raises(TransientFeedError, match=r"no answer within 0 s"):
+            run_bounded("X", lambda: release.wait(30), 0.2, Deadline())
+        with pytest.raises(DeadlineError, match="no answer before the update's deadline"):
+            run_bounded("X", lambda: release.wait(30), 10.0, Deadline.after(0.2))
+        with pytest.raises(DeadlineError, match="had passed"):
+            run_bounded("X", lambda: 1, 10.0, Deadline.after(-1.0))
+    finally:
+        release.set()
+    assert run_bounded("X", lambda: 41 + 1, 5.0, Deadline.after(5.0)) == 42
+
+
+def test_a_hanging_attempt_is_retried_then_reported_unreachable(sleeps):
+    release = threading.Event()
+    policy = RetryPolicy(attempts=3, attempt_seconds=0.1, sleep=sleeps)
+    try:
+        with pytest.raises(FeedError, match=r"unreachable after 3 attempt\(s\).*no answer within"):
+            policy.call("X", lambda: release.wait(30))
+    finally:
+        release.set()
+    assert len(sleeps) == 2
+
+
+@responses.activate
+def test_a_body_larger_than_allowed_is_refused_without_reading_it_whole():
+    url = "https://fred.stlouisfed.org/graph/fredgraph.csv?id=DGS10"
+    responses.get(url, body=b"x" * 5_000)
+    with pytest.raises(ResponseError, match=r"DGS10: response too large: more than 1,000 bytes"):
+        RetryPolicy(sleep=lambda _: None).get_text("DGS10", url, max_bytes=1_000)
+    assert len(responses.calls) == 1  # a refusal, not a retry
+
+
+def test_a_gzip_bomb_in_the_members_file_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(members, "MAX_MEMBERS_BYTES", 1_000_000)
+    bomb = gzip.compress(b"Date,A\n" + b"0" * 20_000_000)  # 20 MB from ~20 kB
+    assert len(bomb) < 100_000
+    with pytest.raises(DataError, match=r"members: upload inflates to more than 1,000,000 bytes"):
+        members.parse_members_csv(bomb, where="upload")
+    small = gzip.compress(b"Date,A\n2026-08-20,10.5\n")
+    with pytest.raises(DataError, match="not a readable gzip file: it ends early"):
+        members.parse_members_csv(small[:-12], where="upload")
+    assert members.parse_members_csv(small, where="upload").iloc[0, 0] == 10.5
+
+
+def test_the_members_batch_stops_at_the_deadline_and_says_so():
+    calls: list[list[str]] = []
+    policy = RetryPolicy(sleep=lambda _: None, deadline=Deadline.after(-1.0))
+    got = members.download_members(["BE", "CRDO", "FN"], "2026-07-01", policy=policy,
+                                   chunk_size=2, progress=False,
+                                   downloader=lambda chunk, **_: calls.append(chunk))
+    assert calls == []
+    assert set(got.failed) == {"BE", "CRDO", "FN"}
+    assert "deadline had passed" in got.failed["FN"]

@@ -15,6 +15,7 @@ import errno
 import functools
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from generator import store as store_module
 from generator import update
 from generator.catalog import SERIES, get
 from generator.errors import DataError
+from generator.load import import_french
 from generator.settings import Settings
 from generator.sources.retry import RetryPolicy
 from generator.sources.snapshot import snapshot_path
@@ -77,6 +80,10 @@ def template(tmp_path_factory, snapshot_dir) -> Path:
             store.write_series(series, frame.iloc[:-CUT[series.frequency]],
                                origin=f"snapshot:{series.source}/{series.id}.csv",
                                fetched_at=dt.datetime(2026, 8, 22, tzinfo=dt.UTC))
+    # The French library tables, as any filled store holds them (a series-only update run
+    # imports what the store lacks from the snapshot first).
+    settings = dataclasses.replace(Settings.from_env(), snapshot_dir=snapshot_dir, store_dir=root)
+    import_french(settings, store, log=lambda _: None)
     return root
 
 
@@ -675,3 +682,70 @@ def test_report_file_is_valid_json_with_the_fields_pages_read(run):
     assert by_id["^RUT"]["last_date"] == "2026-08-21"
     assert hashlib.sha256(run.store.csv_path(get("^RUT")).read_bytes()).hexdigest() == \
         run.store.read_meta(get("^RUT")).sha256
+
+
+# --- Bounded, visible updates ----------------------------------------------------------------
+
+def test_a_feed_that_never_answers_is_cut_off_at_the_deadline_and_the_rest_is_saved(run):
+    """IWB's download hangs (as a server that accepts and never answers would): the run ends at
+    its deadline; ^RUT, fetched before, is saved; IWB and what came after are unreachable."""
+    release = threading.Event()
+
+    def hang(n: int, frame: pd.DataFrame) -> pd.DataFrame:
+        release.wait(60)
+        return frame
+
+    run.feeds.yahoo_faults["IWB"] = hang
+    run.settings = dataclasses.replace(run.settings, update_deadline=6.0)
+    try:
+        assert run("^RUT", "IWB", "DGS10") == 1
+    finally:
+        release.set()
+    report = run.report()
+    assert report["^RUT"]["status"] == "updated" and report["^RUT"]["rows_added"] == 5
+    assert report["IWB"]["status"] == "unreachable"
+    assert "no answer before the update's deadline (6 s)" in report["IWB"]["reason"]
+    assert report["DGS10"]["status"] == "unreachable"
+    assert "not fetched: the update's deadline (6 s) had passed" in report["DGS10"]["reason"]
+    assert run.feeds.fred_calls == []  # nothing was even asked after the deadline
+    assert run.store.read_meta(get("^RUT")).last == report["^RUT"]["last_date"]
+
+
+def test_off_a_terminal_each_series_gets_one_plain_progress_line(run):
+    assert run("^RUT", "DGS10") == 0
+    lines = [line for line in run.output.splitlines() if line.startswith("[")]
+    assert re.fullmatch(r"\[1/2\] \^RUT: updated, \+5 rows, last 2026-08-21 \(\d+\.\d s\)",
+                        lines[0]), lines
+    assert lines[1].startswith("[2/2] DGS10: updated, +5 rows, last ")
+
+
+def test_library_noise_goes_to_the_report_not_the_terminal(run, capsys):
+    def noisy(n: int, frame: pd.DataFrame) -> pd.DataFrame:
+        print("curl: (28) Operation timed out after 30001 milliseconds")
+        print("1 Failed download:", file=sys.stderr)
+        logging.getLogger("curl_cffi.requests").warning("retrying the handshake")
+        return frame
+
+    run.feeds.yahoo_faults["^RUT"] = noisy
+    assert run("^RUT") == 0
+    captured = capsys.readouterr()
+    for text in (run.output, captured.out, captured.err):
+        assert "Operation timed out" not in text and "handshake" not in text
+    entry = run.report()["^RUT"]
+    assert entry["noise_lines"] == 3
+    assert entry["noise"] == [
+        "curl_cffi.requests: WARNING: retrying the handshake",
+        "curl: (28) Operation timed out after 30001 milliseconds", "1 Failed download:"]
+    assert "3 lines that libraries printed or logged (1 series) are in the run report" in \
+        run.output
+
+
+def test_a_huge_value_makes_a_short_error_line(run):
+    """A 5 MB cell in FRED's answer: rejected, and the reason stays a line, not 5 MB."""
+    run.feeds.fred_faults["DGS10"] = _body(
+        lambda csv: _replace_value(csv, "2026-08-20", "x" * 5_000_000))
+    assert run("DGS10") == 1
+    entry = run.report()["DGS10"]
+    assert entry["status"] == "rejected" and entry["rule"] == "unparseable value"
+    assert len(entry["reason"]) < 1_000 and "more characters cut" in entry["reason"]
+    assert max(len(line) for line in run.output.splitlines()) < 1_000

@@ -18,7 +18,12 @@ from generator.sources.ishares import HOLDINGS_URL, parse_holdings_csv
 from generator.sources.members import download_members, read_snapshot_members
 from generator.sources.retry import RetryPolicy
 from generator.store import Store
-from generator.update_tables import MembersPolicy, run_table_updates, update_holdings
+from generator.update_tables import (
+    MembersPolicy,
+    run_table_updates,
+    update_holdings,
+    update_members,
+)
 
 TODAY = dt.date(2026, 8, 21)
 CUT = pd.Timestamp("2026-07-24")  # the store "knows" closes up to here; the feed has more
@@ -114,7 +119,7 @@ def test_holdings_gives_up_after_bounded_retries_and_keeps_the_store(tmp_setting
     before = _digests(store)
     responses.get(HOLDINGS_URL, status=500)
     row = update_holdings(store, TODAY, NO_WAIT)
-    assert row["status"] == "rejected"
+    assert row["status"] == "unreachable"
     assert "unreachable after 5 attempt(s)" in row["reason"] and "HTTP 500" in row["reason"]
     assert len(responses.calls) == 5
     assert _digests(store) == before
@@ -315,3 +320,21 @@ class _Result:
         self.exit_code = 0
         self.report_error = ""
         self.report_path = "-"
+
+
+def test_members_with_nothing_fetched_are_unreachable_not_updated(tmp_settings, holdings_bytes,
+                                                                  snapshot_closes):
+    """Every chunk timing out ("0 of 800 fetched") says so, and the stored table stays."""
+    store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
+    before = _digests(store)
+
+    def down(tickers, **_):
+        raise TimeoutError("read timed out")
+
+    policy = MembersPolicy(chunk_size=400, pause_seconds=0.0, max_tickers=800, progress=False)
+    row = update_members(store, TODAY, log=lambda _: None, policy=policy,
+                         retry=RetryPolicy(attempts=2, sleep=_no_sleep), downloader=down)
+    assert row["status"] == "unreachable"
+    assert str(row["reason"]).startswith("0 of 800 members fetched")
+    assert row["last_date"] == str(CUT.date())
+    assert _digests(store) == before

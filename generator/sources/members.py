@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from rich.console import Console
 
 from generator.errors import DataError, FeedError, PrimerError, clip
 from generator.sources.retry import RetryPolicy
@@ -133,7 +134,8 @@ def chunked(items: Sequence[str], size: int) -> list[list[str]]:
 
 def download_members(tickers: Sequence[str], start: str, *, policy: RetryPolicy,
                      chunk_size: int = 100, pause_seconds: float = 2.0,
-                     downloader: Downloader | None = None, progress: bool = True
+                     downloader: Downloader | None = None, progress: bool = True,
+                     log: Callable[[str], None] = print, console: Console | None = None
                      ) -> MembersDownload:
     """Download adjusted closes for `tickers` from `start` (YYYY-MM-DD), politely.
 
@@ -141,7 +143,8 @@ def download_members(tickers: Sequence[str], start: str, *, policy: RetryPolicy,
     chunks; each chunk is fetched under `policy` (transient failures retried, each attempt and
     the whole batch bounded by its deadline); a chunk that still fails marks its tickers failed,
     and the chunks the deadline does not reach are failed "not fetched". A ticker whose column
-    comes back empty is failed too ("no data"). Nothing is stored here.
+    comes back empty is failed too ("no data"). Nothing is stored here. With `progress`, a
+    rich bar on `console` (a terminal), else one line per chunk to `log`.
     """
     if downloader is None:
         import yfinance
@@ -151,7 +154,7 @@ def download_members(tickers: Sequence[str], start: str, *, policy: RetryPolicy,
     parts: list[pd.DataFrame] = []
     failed: dict[str, str] = {}
     chunks = chunked(list(tickers), chunk_size)
-    bar = _progress(len(tickers), progress)
+    bar = _progress(len(tickers), progress, log, console)
     try:
         for number, chunk in enumerate(chunks):
             if number and policy.deadline.remaining() > pause_seconds:
@@ -177,13 +180,25 @@ def download_members(tickers: Sequence[str], start: str, *, policy: RetryPolicy,
     return MembersDownload(closes=closes.sort_index(), failed=failed, chunks=len(chunks))
 
 
-def _progress(total: int, enabled: bool) -> Callable[..., None]:
-    """A rich progress bar advanced by `advance(n)`; `advance(0, done=True)` closes it."""
+def _progress(total: int, enabled: bool, log: Callable[[str], None],
+              console: Console | None) -> Callable[..., None]:
+    """`advance(n)` after each chunk, `advance(0, done=True)` at the end: a rich bar on a
+    terminal `console`, otherwise a plain line per chunk (CI logs)."""
     if not enabled:
         return lambda n, done=False: None
+    if console is None or not console.is_terminal:
+        count = [0]
+
+        def line(n: int, done: bool = False) -> None:
+            count[0] += n
+            if n:
+                log(f"members' closes: {count[0]} of {total} tickers requested")
+
+        return line
     from rich.progress import Progress
 
-    progress = Progress(transient=False)
+    progress = Progress(console=console, transient=False, redirect_stdout=False,
+                        redirect_stderr=False)
     task = progress.add_task("members' closes", total=total)
     progress.start()
 
