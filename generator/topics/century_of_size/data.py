@@ -189,6 +189,8 @@ def century_facts(store: Store) -> dict[str, Any]:
         "rolling": rolling,
         "smb": {"all": sz.premium(factor), "before": before, "after": after,
                 "january": january, "other": other, "split": PUBLICATION_SPLIT,
+                # January's share of a year's premium (one month) against the other eleven.
+                "january_dominates": january / 12 > other * 11 / 12,
                 "shrank": after < before,
                 "after_word": _word(after, "positive", "negative"),
                 "decades_positive": int((full["premium"] > 0).sum()),
@@ -239,6 +241,8 @@ def size_valuation_facts(store: Store) -> dict[str, Any]:
         "followed": followed,
         "now_next5": float(followed.loc[now, "next_5y_mean"]),
         "now_next10": float(followed.loc[now, "next_10y_mean"]),
+        "now_next10_size": abs(float(followed.loc[now, "next_10y_mean"])),
+        "now_small_ahead": float(followed.loc[now, "next_10y_mean"]) > 0,
         "top_next10": float(followed.loc[5, "next_10y_mean"]),
         "bottom_next10": float(followed.loc[1, "next_10y_mean"]),
         "independent5": int(years // 5), "independent10": int(years // 10),

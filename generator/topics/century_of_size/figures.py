@@ -4,6 +4,8 @@ monthly lines (about 1,200 points each) per chart; the CSVs keep every decile or
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -65,6 +67,10 @@ def _usd(value: float) -> str:
 
 def _growth_lines(fig: go.Figure, growth: pd.DataFrame, styles: dict[str, tuple[str, str, str]]
                   ) -> None:
+    low, high = float(growth.min().min()), float(growth.max().max())
+    if high / low > 1e4:  # many decades: label powers of ten only (1-2-5 labels would collide)
+        first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+        fig.update_yaxes(tickvals=[10.0 ** k for k in range(first, last + 1)])
     for column, (name, colour, dash) in styles.items():
         # Four significant digits: plenty on a log chart, a third of the bytes (the CSV keeps
         # full precision).
@@ -268,14 +274,15 @@ def valuation_spread(store: Store) -> Drawn:
     recession_bands(fig, store, ratio.index[0])
     followed = what_followed(store)
     now = sz.quintile_of(ratio, float(ratio.iloc[-1]))
+    ahead = float(followed.loc[now, "next_10y_mean"])
     word = ("cheaper than usual" if percentile >= 0.8 else "dearer than usual"
             if percentile <= 0.2 else "priced about as usual")
     takeaway = (f"In {_month(ratio.index[-1])} small companies' book-to-market was "
                 f"{num(ratio.iloc[-1])} times big companies', higher than in "
                 f"{pct(percentile, 0)} of months since 1926: small stocks were {word} against "
-                f"large ones. In past months in the same fifth of this history, small beat big "
-                f"by {pct(followed.loc[now, 'next_10y_mean'], signed=True)} a year on average "
-                "over the next 10 years — from few independent periods.")
+                f"large ones. In past months in the same fifth of this history, small "
+                f"{'beat' if ahead > 0 else 'trailed'} big by {pct(abs(ahead))} a year on "
+                "average over the next 10 years — from few independent periods.")
     data = pd.concat([ratio, forward_gaps(store).reindex(ratio.index)], axis=1)
     data.columns = ["small_over_big_book_to_market", "next_5y_small_minus_big_annualised",
                     "next_10y_small_minus_big_annualised"]
