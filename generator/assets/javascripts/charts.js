@@ -8,8 +8,8 @@
  * - Themes charts from Material's palette (text, grid, axes, legend, hover labels, range
  *   selector, annotations, neutral shapes) and re-themes them, without a reload, whenever
  *   `data-md-color-scheme` changes.
- * - Adapts the layout to the chart's width (smaller font, fewer ticks, tighter margins, no y
- *   title below 600 px) and puts the legend under the plot when the top row holds the range
+ * - Adapts the layout to the chart's width (smaller font, fewer ticks, tighter margins, a smaller y
+ *   title font below 600 px) and puts the legend under the plot when the top row holds the range
  *   selector or the log toggle (they used to overlap the legend).
  * - Adds a "Log scale" toggle button above long-history growth charts, and re-fits the y axis
  *   to the visible dates when the reader picks 1Y / 5Y / 10Y.
@@ -164,11 +164,12 @@
         // Log axes over one or two decades otherwise label every minor tick ($6k, $7k, ...).
         var ticks = yTicks(axis, key === "yaxis" && yType ? yType : axis.type, Infinity);
         Object.keys(ticks).forEach(function (k) { u[key + "." + k] = ticks[k]; });
-        // On a phone the axis title costs a fifth of the width: the caption already says it.
-        u[key + ".title.standoff"] = 6;
+        // On a phone the axis title stays (readers need the unit), in a smaller font close to
+        // the ticks so it costs little width.
+        u[key + ".title.standoff"] = narrow ? 2 : 6;
+        u[key + ".title.font.size"] = narrow ? 10 : (get(axis, "title.font.size") || null);
         var title = get(axis, "title.text");
-        if (narrow) { u[key + ".title.text"] = ""; }
-        else if (title !== undefined) {
+        if (title !== undefined) {
           if (key === "yaxis" && yType && yType !== axis.type) {
             title = yType === "log" ? title + " (log scale)" : title.replace(/\s*\(log scale\)/i, "");
           }
