@@ -120,26 +120,6 @@ def log_ticks(fig: go.Figure) -> None:
     fig.update_yaxes(tickvals=ticks)
 
 
-def log_linear_buttons(fig: go.Figure, y_title: str) -> None:
-    """Log / Linear buttons for a log y axis (top right; call after adding the traces). The
-    1-2-5 tick labels of `log_ticks` apply on log and are dropped on linear. Plotly's
-    highlight for the active button is a fixed light colour that hides light text in dark
-    mode, so no button is shown as active: the axis title says which scale is on."""
-    log_ticks(fig)
-    ticks = list(fig.layout.yaxis.tickvals or ())
-    log = {"yaxis.type": "log", "yaxis.title.text": f"{y_title} (log scale)",
-           "yaxis.tickvals": ticks}
-    linear = {"yaxis.type": "linear", "yaxis.title.text": y_title, "yaxis.tickvals": None}
-    fig.update_layout(updatemenus=[{
-        "type": "buttons", "direction": "right", "showactive": False,
-        "x": 1.0, "xanchor": "right", "y": 1.02, "yanchor": "bottom",
-        "bgcolor": "rgba(128,128,128,0.15)", "bordercolor": "rgba(128,128,128,0.5)",
-        "pad": {"l": 0, "r": 0, "t": 0, "b": 2}, "font": {"size": 11},
-        "buttons": [{"label": "Log", "method": "relayout", "args": [log]},
-                    {"label": "Linear", "method": "relayout", "args": [linear]}],
-    }])
-
-
 def weekly(frame: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     """Last observation of each week (for multi-decade views; the CSV keeps daily data)."""
     return frame.groupby(pd.DatetimeIndex(frame.index).to_period("W")).tail(1)

@@ -158,8 +158,10 @@ def underwater(store: Store) -> Drawn:
     dd = prices.apply(drawdown)
     fig = new_figure(y_title="Below previous high", y_format=".0%")
     shown = weekly(dd)
-    for sid in dd.columns:
-        line(fig, shown[sid], sid, digits=4, width=1.2, name=get(sid).title, fill="tozeroy")
+    # Only the Russell 2000 is filled: two overlapping filled areas hide each other. The S&P 500
+    # is a line on top, so both stay readable where they overlap.
+    line(fig, shown["^RUT"], "^RUT", digits=4, width=1.0, name=get("^RUT").title, fill="tozeroy")
+    line(fig, shown["^GSPC"], "^GSPC", digits=4, width=1.6, name=get("^GSPC").title)
     recession_bands(fig, store, dd.index[0])
     range_buttons(fig)
     episodes = worst_drawdowns(store)

@@ -6,7 +6,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import GUIDE, line, new_figure, range_buttons, recession_bands, weekly
+from generator.figures.theme import (
+    GUIDE,
+    dates,
+    line,
+    new_figure,
+    range_buttons,
+    recession_bands,
+    weekly,
+)
 from generator.store import Store, load_values
 from generator.topics.valuation.data import relative_price, standing
 from generator.units import Fraction
@@ -14,14 +22,17 @@ from generator.units import Fraction
 PAGE = "valuation.md"
 
 
-def _percentile_lines(fig: go.Figure, facts: dict[str, float], fmt: str) -> None:
-    """Dashed horizontal lines at the series' 10th, 50th and 90th percentiles, labelled."""
-    for key, label in (("p10", "10th percentile"), ("median", "median"),
-                       ("p90", "90th percentile")):
-        fig.add_hline(y=facts[key], line={"dash": "dash" if key != "median" else "dot",
-                                          "width": 1, "color": GUIDE},
-                      annotation_text=f"{label} {facts[key]:{fmt}}",
-                      annotation_position="top left", annotation_font_size=10)
+def _percentile_lines(fig: go.Figure, facts: dict[str, float], fmt: str,
+                      shown: pd.Series) -> None:
+    """Dashed horizontal lines at the series' 10th, 50th and 90th percentiles across the dates
+    `shown`, named in the legend: a label drawn on the plot sat on the data line."""
+    span = [dates(shown.index)[0], dates(shown.index)[-1]]
+    for key, label in (("p90", "90th percentile"), ("median", "median"),
+                       ("p10", "10th percentile")):
+        fig.add_scatter(x=span, y=[facts[key], facts[key]], mode="lines",
+                        name=f"{label} {facts[key]:{fmt}}", hoverinfo="skip",
+                        line={"dash": "dash" if key != "median" else "dot", "width": 1,
+                              "color": GUIDE})
 
 
 def _day(when: pd.Timestamp) -> str:
@@ -49,7 +60,7 @@ def hy_spread(store: Store) -> Drawn:
     shown = weekly(spread)
     fig = new_figure(y_title="Spread over Treasuries (percentage points)", y_format=".1f")
     line(fig, shown, "BAMLH0A0HYM2", width=1.5, name="High-yield spread", showlegend=False)
-    _percentile_lines(fig, facts, ".2f")
+    _percentile_lines(fig, facts, ".2f", shown)
     recession_bands(fig, store, spread.index[0])
     range_buttons(fig)
     takeaway = (f"On {_day(spread.index[-1])} the high-yield spread was {facts['last']:.2f} "
@@ -80,7 +91,7 @@ def relative_price_ratio(store: Store) -> Drawn:
     shown = weekly(ratio)
     fig = new_figure(y_title="Russell 2000 ÷ S&P 500", y_format=".2f")
     line(fig, shown, "relative", digits=4, width=1.5, name="Ratio", showlegend=False)
-    _percentile_lines(fig, facts, ".2f")
+    _percentile_lines(fig, facts, ".2f", shown)
     recession_bands(fig, store, ratio.index[0])
     range_buttons(fig)
     peak = pd.Timestamp(facts["max_date"])

@@ -8,7 +8,6 @@ from generator.analytics.returns import cagr
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import (
     line,
-    log_linear_buttons,
     new_figure,
     range_buttons,
     recession_bands,
@@ -28,7 +27,7 @@ def _day(when: pd.Timestamp) -> str:
     id="r2k-index-level", title="The Russell 2000 index level since 1987",
     page=PAGE, sources=("^RUT", "USREC"),
     method="Daily closing level of the Russell 2000 price index (no dividends) from the first "
-           "day in our data; log scale by default (the buttons switch to linear); drawn weekly, "
+           "day in our data; log scale by default (the Log scale button switches); drawn weekly, "
            "CSV daily. Grey bands are NBER recessions (USREC, monthly).",
 )
 def index_level(store: Store) -> Drawn:
@@ -38,7 +37,8 @@ def index_level(store: Store) -> Drawn:
     line(fig, shown, "^RUT", name="Russell 2000", showlegend=False)
     recession_bands(fig, store, rut.index[0])
     range_buttons(fig)
-    log_linear_buttons(fig, "Index level")
+    # The site-wide "Log scale" toggle (charts.js) switches scales; plotly buttons of its own
+    # would sit under it.
     multiple = rut.iloc[-1] / rut.iloc[0]
     takeaway = (f"From {rut.iloc[0]:,.2f} on {_day(rut.index[0])} to {rut.iloc[-1]:,.2f} on "
                 f"{_day(rut.index[-1])}, the index rose {multiple:.1f}-fold on price alone, "

@@ -82,11 +82,18 @@ def path(store: Store) -> Drawn:
         if first is not None:
             marks.append((pd.Timestamp(first), f"{year} first record", "top center"))
     xs = [m[0] for m in marks]
-    fig.add_scatter(x=dates(pd.DatetimeIndex(xs)), y=table["^RUT"].loc[xs].round(3).to_numpy(),
-                    mode="markers+text", text=[m[1] for m in marks],
-                    textposition=[m[2] for m in marks], name="Russell 2000 marks",
+    ys = table["^RUT"].loc[xs].round(3).to_numpy()
+    fig.add_scatter(x=dates(pd.DatetimeIndex(xs)), y=ys, mode="markers",
+                    name="Russell 2000 marks", hovertext=[m[1] for m in marks],
+                    hoverinfo="text",
                     marker={"color": color("^RUT"), "size": 9, "symbol": "diamond"},
-                    showlegend=False, hoverinfo="skip")
+                    showlegend=False)
+    # Labels stand off the line on a short leader (text placed on the marker sat on the line).
+    for (when, label, position), y in zip(marks, ys, strict=True):
+        below = position.startswith("bottom")
+        fig.add_annotation(x=dates(pd.DatetimeIndex([when]))[0], y=float(y), text=label,
+                           showarrow=True, arrowhead=0, arrowwidth=1, ax=0,
+                           ay=34 if below else -34, font={"size": 11})
     fall, record = falls[review], records[review]
     high = (f"made its first record close since {record['prior_high_date']:%B %Y} on "
             f"{record['first']:%-d %B %Y}" if record["first"] else
