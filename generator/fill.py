@@ -35,9 +35,9 @@ def fill_store(settings: Settings, log: Log = print, tables: bool = True) -> Imp
         raise DataError("could not fill the store from the live feeds: "
                         + "; ".join(result.failed_required))
     report.imported.extend(result.updated)
-    # A table that could not be fetched is not fatal here: the pages that need it fail the
-    # build later with "table ...: not in the store", and `make update` can fill it.
+    # A table (or optional series) that could not be fetched is not fatal here: the pages that
+    # need it fail the build later with "table ...: not in the store"; `make update` can fill it.
     for outcome in result.outcomes:
-        if outcome.source in ("ishares", "members") and not outcome.ok:
+        if not outcome.required and not outcome.ok:
             log(f"could not fill {outcome.series} from the live feeds: {outcome.reason}")
     return report

@@ -7,6 +7,9 @@ reported; the others are still saved. A series with no new data is not rewritten
 
 Then a summary table, and a machine-readable run report `<store>/_update_report.json` (one entry
 per series: status, reason, last date, when checked) that pages read to flag stale data.
+Bounded: the run and each source have a deadline (`Settings.update_deadline`,
+`source_deadline`); what it does not reach is reported unreachable, the rest saved. Off a
+terminal, one plain progress line per series; what libraries print or log goes to the report.
 Exit code 0 when every series is updated or unchanged (a stale-feed warning is not a failure),
 1 when any was rejected or unreachable or could not be written.
 """

@@ -40,7 +40,7 @@ from yfinance.exceptions import YFRateLimitError
 from generator import store as store_module
 from generator import update
 from generator.catalog import SERIES, get
-from generator.errors import DataError
+from generator.errors import DataError, PrimerError
 from generator.load import import_french
 from generator.settings import Settings
 from generator.sources.retry import RetryPolicy
@@ -749,3 +749,15 @@ def test_a_huge_value_makes_a_short_error_line(run):
     assert entry["status"] == "rejected" and entry["rule"] == "unparseable value"
     assert len(entry["reason"]) < 1_000 and "more characters cut" in entry["reason"]
     assert max(len(line) for line in run.output.splitlines()) < 1_000
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("", 900.0), ("120", 120.0), ("0", None),
+                                                ("soon", None)])
+def test_the_deadline_is_a_setting(monkeypatch, value, seconds):
+    monkeypatch.setenv("PRIMER_UPDATE_DEADLINE", value)
+    if seconds is None:
+        with pytest.raises(PrimerError, match=r"PRIMER_UPDATE_DEADLINE=.* is not a positive"):
+            Settings.from_env()
+    else:
+        assert Settings.from_env().update_deadline == seconds
+        assert Settings.from_env().source_deadline == 360.0
