@@ -2,9 +2,16 @@
 
 The store (``data/store``) is git-ignored on ``main``: the snapshot data is never committed there.
 The nightly job checks the ``data`` branch out *into* ``data/store`` as a git worktree, lets
-`update` change the files, then commits what changed (one commit per night, its message saying
-which series moved to which date) and pushes the branch. The branch's history is the store's
-history: ``git log data`` shows every night, ``git show data~3:yahoo/^RUT.csv`` an older store.
+`update` change the files, then commits what changed (its message saying which series moved to
+which date) and pushes the branch.
+
+The branch stays small: it holds two commits, tonight's store and the previous night's (``data~1``,
+to compare or fall back to), never a longer history. The members' closes are a ~10 MB Parquet
+table that dividend re-adjustments rewrite most nights; a commit per night would add ~2.5 GB a
+year. So each save makes the previous store a parentless commit and puts tonight's on top of it,
+and the push replaces the branch (``--force-with-lease`` on the commit restored, so a push that
+raced another is refused, never lost). The night-by-night record is each run's log and commit
+message; the repository keeps at most two stores (after GitHub's garbage collection).
 
 The first run finds no ``data`` branch: the worktree starts empty on a new orphan branch, the
 update fills it with full history (its seeding run), and the first commit creates the branch.
@@ -30,10 +37,11 @@ META_SUFFIX = ".meta.json"
 Meta = dict[str, object]  # one parsed <id>.meta.json
 
 
-def git(args: list[str], cwd: Path, check: bool = True,
-        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def git(args: list[str], cwd: Path, check: bool = True, stdin: str | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run git in `cwd`; on failure raise DataError with git's own message."""
-    done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True)
+    done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True,
+                          env={**os.environ, **env} if env else None)
     if check and done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().replace("\n", " | ")
         raise DataError(f"git {' '.join(args)} (in {cwd}) failed: {detail}")
@@ -194,9 +202,47 @@ def save_store(store_dir: Path, branch: str = DEFAULT_BRANCH, remote: str = DEFA
                              seeded=has_head.returncode != 0)
     if message is None:  # files changed but no metadata did: say which
         message = "Store: files changed\n\n" + "\n".join(f"{c} {p}" for c, p in changes) + "\n"
-    git(["-c", f"user.name={BOT_NAME}", "-c", f"user.email={BOT_EMAIL}",
-         "commit", "--quiet", "--file=-"], store_dir, stdin=message)
-    sha = git(["rev-parse", "HEAD"], store_dir).stdout.strip()
+    before = has_head.stdout.strip() if has_head.returncode == 0 else None
+    sha = commit_on_previous(store_dir, message, before)
     if push:
-        git(["push", "--quiet", remote, f"HEAD:refs/heads/{branch}"], store_dir)
+        push_store(store_dir, branch, remote, before)
     return Saved(sha=sha, message=message, pushed=push)
+
+
+BOT = {"GIT_AUTHOR_NAME": BOT_NAME, "GIT_AUTHOR_EMAIL": BOT_EMAIL,
+       "GIT_COMMITTER_NAME": BOT_NAME, "GIT_COMMITTER_EMAIL": BOT_EMAIL}
+
+
+def commit_on_previous(store_dir: Path, message: str, previous: str | None) -> str:
+    """Commit the staged store with one parent: the `previous` store as a parentless commit
+    (same tree, message, author and dates, so the same store always gets the same id). The
+    branch then never holds more than two stores. Returns the new commit's id."""
+    parents: list[str] = []
+    if previous is not None:
+        # Re-root it whatever git shows of its parents: the nightly's checkout is shallow, so
+        # the previous commit always looks parentless there while it has parents on the remote.
+        raw = git(["cat-file", "commit", previous], store_dir).stdout
+        headers, _, body = raw.partition("\n\n")
+        people = {line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in headers.splitlines()
+                  if line.startswith(("author ", "committer "))}
+        env: dict[str, str] = {}
+        for role, key in (("author", "AUTHOR"), ("committer", "COMMITTER")):
+            name, _, rest = people[role].partition(" <")
+            email, _, date = rest.partition("> ")
+            env |= {f"GIT_{key}_NAME": name, f"GIT_{key}_EMAIL": email, f"GIT_{key}_DATE": date}
+        root = git(["commit-tree", f"{previous}^{{tree}}", "-F", "-"], store_dir, stdin=body,
+                   env=env).stdout.strip()
+        parents = ["-p", root]
+    tree = git(["write-tree"], store_dir).stdout.strip()
+    sha = git(["commit-tree", tree, *parents, "-F", "-"], store_dir, stdin=message,
+              env=BOT).stdout.strip()
+    git(["update-ref", "HEAD", sha], store_dir)
+    return sha
+
+
+def push_store(store_dir: Path, branch: str = DEFAULT_BRANCH, remote: str = DEFAULT_REMOTE,
+               expected: str | None = None) -> None:
+    """Replace `remote`'s `branch` with HEAD, provided it is still at `expected` (the commit
+    restored; None: the branch must not exist yet). A race with another push is an error."""
+    lease = f"--force-with-lease=refs/heads/{branch}:{expected or ''}"
+    git(["push", "--quiet", lease, remote, f"HEAD:refs/heads/{branch}"], store_dir)

@@ -1,5 +1,18 @@
-"""Shared fixtures: a site built once per session from the real snapshot, served on localhost,
-and headless Chromium (Debian's /usr/bin/chromium) driven by Playwright."""
+"""Shared fixtures, in tiers (README "Tests"):
+
+- `filled_store`: Settings whose store holds every series and table (no mkdocs) — for data,
+  facts and figure tests. Found in this order: `PRIMER_STORE` if set and filled (copied, the
+  original is never written: the nightly's `data` branch checkout); else the snapshot
+  (`PRIMER_SNAPSHOT`, default ../shared/data) imported once per session; else `data/store` if
+  filled; else every test that needs it skips, saying why.
+- `raw_dir`: where hand computations read their independent inputs with plain pandas: the
+  snapshot when it is reachable, else the filled store (tests/snapshot_raw.py reads both).
+- `snapshot_excerpt`: tests/fixtures/snapshot, small real excerpts in the snapshot's formats,
+  for tests about importing and updating (they never need ../shared).
+- `built_site` / `site_url`: the whole site built once per session from the filled store,
+  served on localhost; `browser` / `page`: one headless Chromium per session (Debian's
+  /usr/bin/chromium or CHROME_PATH) driven by Playwright, a fresh page per test.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +20,7 @@ import dataclasses
 import functools
 import http.server
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,11 +34,41 @@ discover()  # every topic's providers and figures registered, as a build does
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
+SNAPSHOT_EXCERPT = ROOT / "tests" / "fixtures" / "snapshot"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+
+
+def store_is_filled(store_dir: Path) -> bool:
+    """Whether `store_dir` holds every required series and the holdings and members' tables
+    (a build from it then needs neither the snapshot nor the network)."""
+    from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE, SERIES
+    from generator.store import Store
+
+    if not store_dir.is_dir():
+        return False
+    store = Store(store_dir)
+    return (all(store.has(s) for s in SERIES if s.required)
+            and all(store.has_table(t.id) for t in (HOLDINGS_TABLE, MEMBERS_TABLE)))
+
+
+def find_data() -> tuple[str, Path] | str:
+    """("store", path) or ("snapshot", path) for the session's filled store, or the reason
+    there is none (README "Tests": the order in which the suite looks)."""
+    settings = Settings.from_env()
+    given = os.environ.get("PRIMER_STORE")
+    if given and store_is_filled(settings.store_dir):
+        return "store", settings.store_dir
+    if settings.snapshot_dir.is_dir():
+        return "snapshot", settings.snapshot_dir
+    default = settings.root / "data" / "store"
+    if not given and store_is_filled(default):
+        return "store", default
+    return (f"no filled store (PRIMER_STORE={given or 'unset'}) and no snapshot at "
+            f"{settings.snapshot_dir}")
 
 
 @pytest.fixture(scope="session")
@@ -36,17 +80,62 @@ def snapshot_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def session_settings(tmp_path_factory: pytest.TempPathFactory, snapshot_dir: Path) -> Settings:
-    """Settings with every writable folder in a temp dir (the developer's build is untouched)."""
+def snapshot_excerpt() -> Path:
+    """Committed real excerpts in the snapshot's formats (tests/fixtures/snapshot/README.md)."""
+    return SNAPSHOT_EXCERPT
+
+
+@pytest.fixture(scope="session")
+def session_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings with every writable folder in a temp dir (the developer's build is untouched)
+    and the store filled: copied from a filled store, or imported from the snapshot."""
+    found = find_data()
+    if isinstance(found, str):
+        pytest.skip(found)
+    kind, path = found
     base = tmp_path_factory.mktemp("primer")
-    return dataclasses.replace(
-        Settings.from_env(), snapshot_dir=snapshot_dir, store_dir=base / "store",
-        docs_dir=base / "docs", site_dir=base / "site", cache_dir=base / "cache")
+    env = Settings.from_env()
+    settings = dataclasses.replace(
+        env, store_dir=base / "store", docs_dir=base / "docs", site_dir=base / "site",
+        cache_dir=base / "cache",
+        # Without a snapshot the build must never reach for one (nor for the network).
+        snapshot_dir=path if kind == "snapshot" else base / "no-snapshot")
+    if kind == "store":
+        shutil.copytree(path, settings.store_dir, ignore=shutil.ignore_patterns(".git", "*.lock"))
+    else:
+        from generator.fill import fill_store
+
+        fill_store(settings, log=lambda _: None)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def filled_store(session_settings: Settings) -> Settings:
+    """Settings whose store is filled (no pages, no mkdocs): the tier for data and figures."""
+    return session_settings
+
+
+@pytest.fixture(scope="session")
+def raw_dir(filled_store: Settings) -> Path:
+    """Independent inputs for hand computations: the snapshot if reachable, else the store."""
+    snapshot = Settings.from_env().snapshot_dir
+    return snapshot if snapshot.is_dir() else filled_store.store_dir
 
 
 @pytest.fixture(scope="session")
 def built_site(session_settings: Settings) -> Settings:
-    """The whole site built once from the real snapshot."""
+    """The whole site built once from the filled store; or, with `PRIMER_TEST_SITE` (the
+    nightly and CI set it), the site already built there from the same store (its Markdown in
+    PRIMER_DOCS), so the tests check the very site that is uploaded."""
+    given = os.environ.get("PRIMER_TEST_SITE")
+    if given:
+        env = Settings.from_env()
+        site = Path(given).expanduser().resolve()
+        if not (site / "index.html").is_file() or not (env.docs_dir / "index.md").is_file():
+            pytest.fail(f"PRIMER_TEST_SITE={given}: no built site there (or no Markdown in "
+                        f"{env.docs_dir}): run `make site` first")
+        return dataclasses.replace(session_settings, site_dir=site, docs_dir=env.docs_dir,
+                                   cache_dir=env.cache_dir)
     from generator.build import build_site
 
     build_site(session_settings, log=lambda _: None)
@@ -54,10 +143,10 @@ def built_site(session_settings: Settings) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def store(built_site: Settings):
+def store(filled_store: Settings):
     from generator.store import Store
 
-    return Store(built_site.store_dir)
+    return Store(filled_store.store_dir)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -90,6 +179,54 @@ def browser():
         browser.close()
 
 
+@dataclasses.dataclass
+class OpenPage:
+    """A page in its own browser context, with the console errors it logged."""
+
+    context: object
+    page: object
+    errors: list[str]
+
+
+@pytest.fixture()
+def open_page(browser, site_url: str) -> Iterator:
+    """open_page(path, width=1280, scheme="light") -> OpenPage: a fresh context and page at
+    `site_url + path`, loaded (the `load` event: later work is waited for by its own state);
+    every context is closed after the test."""
+    opened: list[OpenPage] = []
+
+    def open_(path: str = "", width: int = 1280, height: int = 900,
+              scheme: str = "light", wait_until: str = "load") -> OpenPage:
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      color_scheme=scheme)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        opened.append(OpenPage(context, page, errors))
+        page.goto(site_url + path, wait_until=wait_until)
+        return opened[-1]
+
+    yield open_
+    for item in opened:
+        item.context.close()
+
+
+CHARTS_SETTLED = ("() => [...document.querySelectorAll('.primer-chart')].every(el =>"
+                  " el.dataset.state === 'error' || (el.dataset.state === 'drawn'"
+                  " && (!('ready' in el.dataset) || el.dataset.ready === 'true')))")
+
+
+def draw_all_charts(page, timeout: float = 30_000) -> int:
+    """Draw every chart of the page (they draw lazily near the viewport) and wait until each
+    is drawn (and themed, where charts.js marks that with data-ready); returns the count."""
+    count = page.locator(".primer-chart").count()
+    if count:
+        page.evaluate("window.primerCharts && window.primerCharts.drawAll()")
+        page.wait_for_function(CHARTS_SETTLED, timeout=timeout)
+    return count
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     """Folder for screenshots and other test artefacts (kept after the run)."""
@@ -98,10 +235,11 @@ def artifacts() -> Path:
 
 
 @pytest.fixture()
-def tmp_settings(tmp_path: Path, snapshot_dir: Path) -> Settings:
-    """Settings with a fresh, empty store and output folders under tmp_path."""
+def tmp_settings(tmp_path: Path, snapshot_excerpt: Path) -> Settings:
+    """Settings with a fresh, empty store and output folders under tmp_path; the snapshot is
+    the committed excerpt (tests/fixtures/snapshot)."""
     return dataclasses.replace(
-        Settings.from_env(), snapshot_dir=snapshot_dir, store_dir=tmp_path / "store",
+        Settings.from_env(), snapshot_dir=snapshot_excerpt, store_dir=tmp_path / "store",
         docs_dir=tmp_path / "docs", site_dir=tmp_path / "site", cache_dir=tmp_path / "cache")
 
 

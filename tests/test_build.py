@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,6 +10,7 @@ import yaml
 
 from generator.figures.spec import REGISTRY
 from tests.conftest import ROOT
+from tests.snapshot_raw import raw_close
 
 
 def nav_pages(nav: list) -> list[str]:
@@ -24,11 +24,6 @@ def nav_pages(nav: list) -> list[str]:
 @pytest.fixture(scope="module")
 def manifest(built_site) -> list[dict]:
     return json.loads((built_site.site_dir / "figures.json").read_text())
-
-
-def raw_close(snapshot_dir: Path, symbol: str) -> pd.Series:
-    return pd.read_csv(snapshot_dir / "yahoo" / f"{symbol}.csv", index_col="Date",
-                       parse_dates=True)["Close"]
 
 
 def test_manifest_lists_every_figure_with_provenance(built_site, manifest):
@@ -61,10 +56,10 @@ def test_plotly_js_is_shipped_once_and_never_from_a_cdn(built_site):
         assert "cdn.plot.ly" not in text and text.count("plotly") <= 3, html
 
 
-def test_calendar_year_csv_has_one_row_per_complete_year(built_site, snapshot_dir):
+def test_calendar_year_csv_has_one_row_per_complete_year(built_site, raw_dir):
     csv = pd.read_csv(built_site.site_dir / "figures" / "r2k-calendar-year-returns.csv")
     assert list(csv.columns) == ["year", "russell_2000_pct", "sp_500_pct"]
-    rut, spx = raw_close(snapshot_dir, "^RUT"), raw_close(snapshot_dir, "^GSPC")
+    rut, spx = raw_close(raw_dir, "^RUT"), raw_close(raw_dir, "^GSPC")
     last_year = rut.index[-1].year
     assert csv["year"].tolist() == list(range(1988, last_year))
     row = csv.set_index("year").loc[2019]
@@ -74,19 +69,19 @@ def test_calendar_year_csv_has_one_row_per_complete_year(built_site, snapshot_di
     assert csv.set_index("year").loc[2008].russell_2000_pct == pytest.approx(-34.80, abs=0.005)
 
 
-def test_growth_csv_starts_at_10000_and_follows_the_index(built_site, snapshot_dir):
+def test_growth_csv_starts_at_10000_and_follows_the_index(built_site, raw_dir):
     csv = pd.read_csv(built_site.site_dir / "figures" / "r2k-growth-price.csv", index_col=0,
                       parse_dates=True)
-    rut = raw_close(snapshot_dir, "^RUT")
+    rut = raw_close(raw_dir, "^RUT")
     assert csv.index[0] == rut.index[0]
     assert csv["russell_2000_usd"].iloc[0] == pytest.approx(10_000)
     expected = 10_000 * rut.loc["2008-12-31"] / rut.iloc[0]
     assert csv.loc["2008-12-31", "russell_2000_usd"] == pytest.approx(expected)
 
 
-def test_worst_drawdowns_csv_has_the_2007_2009_bear_market_first(built_site, snapshot_dir):
+def test_worst_drawdowns_csv_has_the_2007_2009_bear_market_first(built_site, raw_dir):
     csv = pd.read_csv(built_site.site_dir / "figures" / "r2k-worst-drawdowns.csv")
-    rut = raw_close(snapshot_dir, "^RUT")
+    rut = raw_close(raw_dir, "^RUT")
     peak = rut.loc[:"2008-12-31"].idxmax()
     trough = rut.loc["2008-01-01":"2009-12-31"].idxmin()
     first = csv.iloc[0]
@@ -94,8 +89,8 @@ def test_worst_drawdowns_csv_has_the_2007_2009_bear_market_first(built_site, sna
     assert first.depth == pytest.approx(rut[trough] / rut[peak] - 1)
 
 
-def test_home_page_shows_the_latest_close_with_its_date(built_site, snapshot_dir):
-    rut = raw_close(snapshot_dir, "^RUT")
+def test_home_page_shows_the_latest_close_with_its_date(built_site, raw_dir):
+    rut = raw_close(raw_dir, "^RUT")
     html = (built_site.site_dir / "index.html").read_text()
     assert f"{rut.iloc[-1]:,.2f}" in html
     assert f"{rut.index[-1].day} {rut.index[-1]:%B %Y}" in html

@@ -17,8 +17,8 @@ from generator.topics.checklist.data import checklist_facts
 from tests.snapshot_raw import raw_close, raw_fred
 
 
-def raw_series(snapshot_dir, series_id: str) -> pd.Series:
-    return (raw_close if series_id.startswith("^") else raw_fred)(snapshot_dir, series_id)
+def raw_series(raw_dir, series_id: str) -> pd.Series:
+    return (raw_close if series_id.startswith("^") else raw_fred)(raw_dir, series_id)
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +26,8 @@ def facts(store) -> dict:
     return checklist_facts(store)["checklist"]
 
 
-def test_worst_drawdown_and_its_recovery_by_hand(facts, snapshot_dir):
-    rut = raw_series(snapshot_dir, "^RUT")
+def test_worst_drawdown_and_its_recovery_by_hand(facts, raw_dir):
+    rut = raw_series(raw_dir, "^RUT")
     running_high = rut.cummax()
     depth = rut / running_high - 1
     trough = depth.idxmin()
@@ -45,8 +45,8 @@ def test_worst_drawdown_and_its_recovery_by_hand(facts, snapshot_dir):
     assert facts["worst_at_allocation"]["portfolio_loss"] == depth.min() * 0.10
 
 
-def test_volatility_ratio_by_hand(facts, snapshot_dir):
-    both = pd.concat([raw_series(snapshot_dir, "^RUT"), raw_series(snapshot_dir, "^GSPC")],
+def test_volatility_ratio_by_hand(facts, raw_dir):
+    both = pd.concat([raw_series(raw_dir, "^RUT"), raw_series(raw_dir, "^GSPC")],
                      axis=1, join="inner").dropna()
     returns = both.pct_change().iloc[1:]
     vol = returns.std(ddof=1) * np.sqrt(252)

@@ -19,25 +19,25 @@ def figure_csv(settings: Settings, figure_id: str, index: str | None = None) -> 
     return pd.read_csv(path, index_col=index or 0, parse_dates=index == "date")
 
 
-def test_growth_of_10000_matches_raw_closes(built_site: Settings, snapshot_dir: Path) -> None:
+def test_growth_of_10000_matches_raw_closes(built_site: Settings, raw_dir: Path) -> None:
     data = figure_csv(built_site, "r2k-etf-growth", "date")
     # One common start for every line: SPSM's first close (2013-07-09), the youngest fund's.
-    start = raw_close(snapshot_dir, "SPSM").index[0]
+    start = raw_close(raw_dir, "SPSM").index[0]
     assert start == pd.Timestamp("2013-07-09") and data.index[0] == start
     assert (data.iloc[0] == 10_000).all()
-    iwm = raw_close(snapshot_dir, "IWM")
+    iwm = raw_close(raw_dir, "IWM")
     expected = 10_000 * iwm.loc["2020-03-23"] / iwm.loc[start]
     assert data.loc["2020-03-23", "iwm_usd"] == pytest.approx(expected, rel=1e-12)
-    scha = raw_close(snapshot_dir, "SCHA")
+    scha = raw_close(raw_dir, "SCHA")
     assert data.loc["2019-12-31", "scha_usd"] == pytest.approx(
         10_000 * scha.loc["2019-12-31"] / scha.loc[start], rel=1e-12)
     assert "vtwo_usd" not in data.columns  # the snapshot has no VTWO
 
 
 def test_dividend_gap_is_iwm_minus_index_price_return(built_site: Settings,
-                                                      snapshot_dir: Path) -> None:
+                                                      raw_dir: Path) -> None:
     data = figure_csv(built_site, "r2k-etf-dividend-gap")
-    iwm, rut = raw_close(snapshot_dir, "IWM"), raw_close(snapshot_dir, "^RUT")
+    iwm, rut = raw_close(raw_dir, "IWM"), raw_close(raw_dir, "^RUT")
     iwm_2019 = iwm.loc["2019-12-31"] / iwm.loc["2018-12-31"] - 1
     assert round(rut.loc["2019-12-31"], 2) == 1668.47  # the published 2019 close
     rut_2019 = rut.loc["2019-12-31"] / rut.loc["2018-12-31"] - 1
@@ -60,10 +60,10 @@ def test_costs_csv_is_the_reference_file(built_site: Settings) -> None:
 
 
 def test_same_index_comparison_starts_when_spsm_adopted_the_sp600(built_site: Settings,
-                                                                  snapshot_dir: Path) -> None:
+                                                                  raw_dir: Path) -> None:
     data = figure_csv(built_site, "r2k-etf-same-index", "date")
     assert data.index[0] == pd.Timestamp("2020-01-24")
-    spsm, ijr = raw_close(snapshot_dir, "SPSM"), raw_close(snapshot_dir, "IJR")
+    spsm, ijr = raw_close(raw_dir, "SPSM"), raw_close(raw_dir, "IJR")
     day = "2024-06-28"
     expected = (spsm.loc[day] / spsm.loc["2020-01-24"]) / (ijr.loc[day] / ijr.loc["2020-01-24"]) - 1
     assert data.loc[day, "spsm_vs_ijr"] == pytest.approx(expected, rel=1e-9)
@@ -80,9 +80,9 @@ def test_spsm_benchmark_history_is_visible_in_the_prices(store) -> None:
     assert sp600.te_vs_ijr < 0.01
 
 
-def test_dollar_volume_is_close_times_volume(built_site: Settings, snapshot_dir: Path) -> None:
+def test_dollar_volume_is_close_times_volume(built_site: Settings, raw_dir: Path) -> None:
     data = figure_csv(built_site, "r2k-etf-dollar-volume", "date")
-    raw = pd.read_csv(snapshot_dir / "yahoo" / "IWM.csv", index_col="Date", parse_dates=True)
+    raw = pd.read_csv(raw_dir / "yahoo" / "IWM.csv", index_col="Date", parse_dates=True)
     day = "2024-11-06"
     assert data.loc[day, "iwm_dollar_volume_usd"] == pytest.approx(
         raw.loc[day, "Close"] * raw.loc[day, "Volume"], rel=1e-12)
@@ -90,9 +90,9 @@ def test_dollar_volume_is_close_times_volume(built_site: Settings, snapshot_dir:
 
 
 def test_leverage_paths_match_an_independent_daily_reset(built_site: Settings,
-                                                         snapshot_dir: Path) -> None:
+                                                         raw_dir: Path) -> None:
     data = figure_csv(built_site, "r2k-leverage-decay", "date")
-    tna, iwm = raw_close(snapshot_dir, "TNA"), raw_close(snapshot_dir, "IWM")
+    tna, iwm = raw_close(raw_dir, "TNA"), raw_close(raw_dir, "IWM")
     both = pd.concat([tna, iwm], axis=1, keys=["tna", "iwm"], join="inner")
     day = pd.Timestamp("2015-06-30")
     window = both.loc[:day]

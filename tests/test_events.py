@@ -77,8 +77,8 @@ def test_returns_after_an_event_by_hand():
 
 # --- Hand checks against the raw snapshot -------------------------------------------------
 
-def test_recession_troughs_match_the_raw_usrec_file(built_site, snapshot_dir):
-    usrec = raw_fred(snapshot_dir, "USREC")
+def test_recession_troughs_match_the_raw_usrec_file(built_site, raw_dir):
+    usrec = raw_fred(raw_dir, "USREC")
     table = figure_csv(built_site, "r2k-event-study-recessions")
     assert table["trough_month"].tolist() == ["1991-03", "2001-11", "2009-06", "2020-04"]
     for month in table["trough_month"]:
@@ -96,10 +96,10 @@ FED_DECISIONS = [  # (decision, previous decrease): the Federal Reserve's record
     ("2024-09-18", "2020-03-15")]
 
 
-def test_first_cuts_match_the_feds_decisions_within_two_days(built_site, snapshot_dir):
+def test_first_cuts_match_the_feds_decisions_within_two_days(built_site, raw_dir):
     table = figure_csv(built_site, "r2k-event-study-first-cuts")
     listed = pd.to_datetime(table["event"])
-    rut_start = raw_close(snapshot_dir, "^RUT").index[0]
+    rut_start = raw_close(raw_dir, "^RUT").index[0]
     decisions = [pd.Timestamp(d) for d, _ in FED_DECISIONS if pd.Timestamp(d) >= rut_start]
     # Every cycle the data covers is there, each within two days of the Fed's decision.
     assert len(listed) == len(decisions)
@@ -111,8 +111,8 @@ def test_first_cuts_match_the_feds_decisions_within_two_days(built_site, snapsho
         assert pd.Timestamp(previous) <= pd.Timestamp(decided) - pd.DateOffset(months=12)
 
 
-def test_first_cuts_agree_with_the_raw_target_range(built_site, snapshot_dir):
-    target = raw_fred(snapshot_dir, "DFEDTARU")
+def test_first_cuts_agree_with_the_raw_target_range(built_site, raw_dir):
+    target = raw_fred(raw_dir, "DFEDTARU")
     drops = target.index[target.diff() < 0]
     # Read independently from the raw target range: the decreases with a quiet year before.
     first = [d for i, d in enumerate(drops)
@@ -130,13 +130,13 @@ def test_first_cuts_agree_with_the_raw_target_range(built_site, snapshot_dir):
     assert not listed.dt.strftime("%Y-%m").eq("2025-09").any()
     # The effective rate's dips that fooled the old step detector are not events: August 2007
     # (far below an unchanged target for days) and October 1998 (a week after the decision).
-    dff = raw_fred(snapshot_dir, "DFF")
+    dff = raw_fred(raw_dir, "DFF")
     assert dff.loc["2007-08-10"] < 4.7 and dff.loc["2007-09-14"] >= 5.25
     assert not listed.dt.strftime("%Y-%m").isin(["2007-08", "1998-10"]).any()
 
 
-def test_event_returns_reproduce_from_raw_closes(built_site, snapshot_dir):
-    rut, spx = raw_close(snapshot_dir, "^RUT"), raw_close(snapshot_dir, "^GSPC")
+def test_event_returns_reproduce_from_raw_closes(built_site, raw_dir):
+    rut, spx = raw_close(raw_dir, "^RUT"), raw_close(raw_dir, "^GSPC")
 
     def ret(prices: pd.Series, start: str, end: str) -> float:
         return prices.loc[:end].iloc[-1] / prices.loc[:start].iloc[-1] - 1

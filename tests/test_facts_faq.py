@@ -31,13 +31,13 @@ def test_level_then_and_now_takes_the_last_value_on_or_before():
     assert out["now"] == 3.0 and out["now_date"] == dt.date(2021, 2, 1)
 
 
-def test_real_facts_match_the_snapshot(store, snapshot_dir):
+def test_real_facts_match_the_snapshot(store, raw_dir):
     facts = faq_facts(store)["faq"]
-    rut = raw_close(snapshot_dir, "^RUT")
+    rut = raw_close(raw_dir, "^RUT")
     in_2021 = rut.loc["2021"]
     assert facts["high_2021"]["level"] == pytest.approx(in_2021.max())
     assert facts["high_2021"]["date"] == in_2021.idxmax().date()
     assert facts["lag_r2k"] == pytest.approx(rut.iloc[-1] / rut.loc["2020-12-31"] - 1)
-    dgs10 = raw_fred(snapshot_dir, "DGS10")
+    dgs10 = raw_fred(raw_dir, "DGS10")
     assert facts["dgs10"]["then"] == dgs10.loc[:"2020-12-31"].iloc[-1]
     assert facts["dgs10"]["now"] == dgs10.iloc[-1]

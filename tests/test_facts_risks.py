@@ -27,9 +27,9 @@ def test_comovement_of_a_doubled_market_by_hand():
     assert out["vol_ratio"] == pytest.approx(2.0)
 
 
-def test_real_headline_numbers(store, snapshot_dir):
+def test_real_headline_numbers(store, raw_dir):
     facts = risks_facts(store)["risks"]
-    rut, spx = raw_close(snapshot_dir, "^RUT"), raw_close(snapshot_dir, "^GSPC")
+    rut, spx = raw_close(raw_dir, "^RUT"), raw_close(raw_dir, "^GSPC")
     both = pd.concat([rut, spx], axis=1, join="inner").dropna()
     daily = both.pct_change().dropna()
     assert facts["vol_r2k"] == pytest.approx(daily.iloc[:, 0].std() * np.sqrt(252))

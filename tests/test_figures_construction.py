@@ -13,15 +13,15 @@ def _month_returns(prices):
     return returns[returns.index.year >= 1989]
 
 
-def test_june_average_matches_raw_data(built_site, snapshot_dir):
-    rut = _month_returns(raw_close(snapshot_dir, "^RUT"))
-    spx = _month_returns(raw_close(snapshot_dir, "^GSPC"))
+def test_june_average_matches_raw_data(built_site, raw_dir):
+    rut = _month_returns(raw_close(raw_dir, "^RUT"))
+    spx = _month_returns(raw_close(raw_dir, "^GSPC"))
     june = rut[rut.index.month == 6]
     data = figure_csv(built_site, "r2k-recon-month-returns", index_col="month")
     assert data.loc["Jun", "russell_2000_count"] == len(june)
     assert data.loc["Jun", "russell_2000_mean"] == pytest.approx(june.mean())
     # June 2008 by hand: month-end closes of May and June 2008.
-    raw = raw_close(snapshot_dir, "^RUT")
+    raw = raw_close(raw_dir, "^RUT")
     june_2008 = raw.loc[:"2008-06-30"].iloc[-1] / raw.loc[:"2008-05-31"].iloc[-1] - 1
     assert june.loc["2008-06"] == pytest.approx(june_2008)
     relative = (rut - spx.reindex(rut.index))

@@ -9,23 +9,23 @@ import pytest
 from tests.snapshot_raw import figure_csv, raw_close, raw_fred
 
 
-def test_relative_vs_rates_csv(built_site, snapshot_dir):
+def test_relative_vs_rates_csv(built_site, raw_dir):
     table = figure_csv(built_site, "r2k-relative-vs-rates", index_col="date", parse_dates=True)
     assert table.loc["2020-03-09", "treasury_10y"] == pytest.approx(0.54)
     assert table.loc["2020-03-09", "treasury_2y"] == pytest.approx(
-        raw_fred(snapshot_dir, "DGS2").loc["2020-03-09"])
+        raw_fred(raw_dir, "DGS2").loc["2020-03-09"])
     assert table.loc["2019-12-31", "fed_funds_effective"] == pytest.approx(
-        raw_fred(snapshot_dir, "DFF").loc["2019-12-31"])
-    rut, spx = raw_close(snapshot_dir, "^RUT"), raw_close(snapshot_dir, "^GSPC")
+        raw_fred(raw_dir, "DFF").loc["2019-12-31"])
+    rut, spx = raw_close(raw_dir, "^RUT"), raw_close(raw_dir, "^GSPC")
     first = rut.index[0]
     expected = 100 * (1668.47 / 3230.78) / (rut.loc[first] / spx.loc[first])
     assert table.loc["2019-12-31", "relative_line"] == pytest.approx(expected, rel=1e-6)
 
 
-def test_credit_spread_csv(built_site, snapshot_dir):
+def test_credit_spread_csv(built_site, raw_dir):
     table = figure_csv(built_site, "r2k-credit-spread", index_col="date", parse_dates=True)
-    spread = raw_fred(snapshot_dir, "BAMLH0A0HYM2")
-    rut = raw_close(snapshot_dir, "^RUT")
+    spread = raw_fred(raw_dir, "BAMLH0A0HYM2")
+    rut = raw_close(raw_dir, "^RUT")
     peak = table["high_yield_spread"].idxmax()
     assert peak == spread.loc[table.index[0]:].idxmax()
     assert table.loc[peak, "high_yield_spread"] == spread.max()

@@ -15,10 +15,10 @@ def annualised(prices: pd.Series, start: str, end: str) -> float:
     return (b.iloc[-1] / a.iloc[-1]) ** (1 / years) - 1
 
 
-def test_returns_by_decade_csv(built_site, snapshot_dir):
+def test_returns_by_decade_csv(built_site, raw_dir):
     table = figure_csv(built_site, "r2k-returns-by-decade", index_col="decade")
-    rut, spx = raw_close(snapshot_dir, "^RUT"), raw_close(snapshot_dir, "^GSPC")
-    iwm, spy = raw_close(snapshot_dir, "IWM"), raw_close(snapshot_dir, "SPY")
+    rut, spx = raw_close(raw_dir, "^RUT"), raw_close(raw_dir, "^GSPC")
+    iwm, spy = raw_close(raw_dir, "IWM"), raw_close(raw_dir, "SPY")
     assert table.loc["1990s", "start"] == "1989-12-29"
     assert table.loc["1990s", "end"] == "1999-12-31"
     assert table.loc["1990s", "russell_2000_annualised"] == pytest.approx(
@@ -41,10 +41,10 @@ def independent_rolling_10y(prices: pd.Series) -> pd.Series:
     return ((month_end / month_end.shift(120)) ** 0.1 - 1).dropna()
 
 
-def test_rolling_10y_csv_and_the_share_of_wins(built_site, snapshot_dir):
+def test_rolling_10y_csv_and_the_share_of_wins(built_site, raw_dir):
     table = figure_csv(built_site, "r2k-rolling-10y-wins", index_col="window_end",
                        parse_dates=True)
-    rut, spx = raw_close(snapshot_dir, "^RUT"), raw_close(snapshot_dir, "^GSPC")
+    rut, spx = raw_close(raw_dir, "^RUT"), raw_close(raw_dir, "^GSPC")
     assert table.loc["2019-12-31", "russell_2000"] == pytest.approx(
         (1668.47 / rut.loc["2009-12-31"]) ** 0.1 - 1, abs=1e-6)
     assert table.loc["2019-12-31", "sp_500"] == pytest.approx(
@@ -56,8 +56,8 @@ def test_rolling_10y_csv_and_the_share_of_wins(built_site, snapshot_dir):
     assert table["price_difference"].notna().sum() == windows
     assert int((table["price_difference"] > 0).sum()) == wins
     assert table.index[0] == pd.Timestamp("1997-09-30")  # 120 months after Sep 1987
-    iwm, spy = independent_rolling_10y(raw_close(snapshot_dir, "IWM")), \
-        independent_rolling_10y(raw_close(snapshot_dir, "SPY"))
+    iwm, spy = independent_rolling_10y(raw_close(raw_dir, "IWM")), \
+        independent_rolling_10y(raw_close(raw_dir, "SPY"))
     tr = pd.concat([iwm, spy], axis=1, join="inner").dropna()
     assert table["total_return_difference"].notna().sum() == len(tr)
     assert int((table["total_return_difference"] > 0).sum()) == int(

@@ -7,8 +7,8 @@ import pytest
 from tests.snapshot_raw import figure_csv, raw_close
 
 
-def test_twelve_month_window_ending_february_2009(built_site, snapshot_dir):
-    rut = raw_close(snapshot_dir, "^RUT")
+def test_twelve_month_window_ending_february_2009(built_site, raw_dir):
+    rut = raw_close(raw_dir, "^RUT")
     expected = rut.loc[:"2009-02-28"].iloc[-1] / rut.loc[:"2008-02-29"].iloc[-1] - 1
     data = figure_csv(built_site, "r2k-risk-12m-outcomes", index_col="window_end",
                       parse_dates=True)

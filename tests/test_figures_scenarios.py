@@ -8,8 +8,8 @@ import pytest
 from tests.snapshot_raw import figure_csv, raw_close, raw_fred
 
 
-def test_known_spread_spikes(built_site, snapshot_dir):
-    spread = raw_fred(snapshot_dir, "BAMLH0A0HYM2")
+def test_known_spread_spikes(built_site, raw_dir):
+    spread = raw_fred(raw_dir, "BAMLH0A0HYM2")
     data = figure_csv(built_site, "r2k-scenario-spread-spikes", index_col="date",
                       parse_dates=True)
     data.index = pd.to_datetime(data.index)
@@ -24,16 +24,16 @@ def test_known_spread_spikes(built_site, snapshot_dir):
     # Nothing counted before three years of history.
     assert data.index[0] >= spread.index[0] + pd.DateOffset(years=3)
     # The 12-month return after the 2020 spike, by hand.
-    rut = raw_close(snapshot_dir, "^RUT")
+    rut = raw_close(raw_dir, "^RUT")
     expected = rut.loc[:"2021-03-16"].iloc[-1] / rut.loc["2020-03-16"] - 1
     assert data.loc["2020-03-16", "r2k_m12"] == pytest.approx(expected)
 
 
-def test_credit_regime_counts_months_from_raw_data(built_site, snapshot_dir):
-    spread = raw_fred(snapshot_dir, "BAMLH0A0HYM2")
+def test_credit_regime_counts_months_from_raw_data(built_site, raw_dir):
+    spread = raw_fred(raw_dir, "BAMLH0A0HYM2")
     month_end = spread.groupby(spread.index.to_period("M")).last()
     change = month_end.diff().dropna()
-    rut = raw_close(snapshot_dir, "^RUT")
+    rut = raw_close(raw_dir, "^RUT")
     months = rut.groupby(rut.index.to_period("M")).last().pct_change().dropna().iloc[:-1]
     months = months[months.index.year >= 1989]
     common = change.reindex(months.index).dropna()
@@ -42,8 +42,8 @@ def test_credit_regime_counts_months_from_raw_data(built_site, snapshot_dir):
     assert data.loc["High-yield spread widened that month", "count"] == (common > 0).sum()
 
 
-def test_rotation_pair_by_hand(built_site, snapshot_dir):
-    rut, spx = raw_close(snapshot_dir, "^RUT"), raw_close(snapshot_dir, "^GSPC")
+def test_rotation_pair_by_hand(built_site, raw_dir):
+    rut, spx = raw_close(raw_dir, "^RUT"), raw_close(raw_dir, "^GSPC")
     ratio = (rut / spx).dropna()
     ends = ratio.groupby(ratio.index.to_period("M")).last()
     data = figure_csv(built_site, "r2k-scenario-rotation", index_col="month_end",

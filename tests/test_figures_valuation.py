@@ -14,8 +14,8 @@ def test_relative_price_on_a_known_day(built_site):
     assert data.loc["2019-12-31", "russell_2000_over_sp_500"] == pytest.approx(1668.47 / 3230.78)
 
 
-def test_spread_percentile_from_raw_fred(store, snapshot_dir):
-    raw = raw_fred(snapshot_dir, "BAMLH0A0HYM2")
+def test_spread_percentile_from_raw_fred(store, raw_dir):
+    raw = raw_fred(raw_dir, "BAMLH0A0HYM2")
     facts = valuation_facts(store)["valuation"]["hy"]
     assert facts["last"] == raw.iloc[-1]
     assert facts["percentile"] == pytest.approx((raw <= raw.iloc[-1]).mean())

@@ -10,9 +10,9 @@ from tests.snapshot_raw import figure_csv, raw_close
 
 
 @pytest.fixture(scope="module")
-def both(snapshot_dir) -> pd.DataFrame:
-    return pd.concat({"rut": raw_close(snapshot_dir, "^RUT"),
-                      "spx": raw_close(snapshot_dir, "^GSPC")}, axis=1, join="inner")
+def both(raw_dir) -> pd.DataFrame:
+    return pd.concat({"rut": raw_close(raw_dir, "^RUT"),
+                      "spx": raw_close(raw_dir, "^GSPC")}, axis=1, join="inner")
 
 
 def test_rolling_volatility_csv(built_site, both):
@@ -54,7 +54,7 @@ def test_worst_months_and_days_csvs(built_site, both):
     assert len(days) == 10 and days["russell_2000"].max() <= daily["rut"].nsmallest(10).max()
 
 
-def test_vix_vs_realised_csv(built_site, both, snapshot_dir):
+def test_vix_vs_realised_csv(built_site, both, raw_dir):
     table = figure_csv(built_site, "r2k-vix-vs-realised", index_col="date", parse_dates=True)
     assert table.loc["2020-03-16", "vix"] == pytest.approx(82.69, abs=1e-4)  # float32 in source
     realised = both["rut"].pct_change().loc[:"2020-03-31"].tail(21).std() * np.sqrt(252) * 100

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gzip
 import json
 
 import numpy as np
@@ -32,17 +31,24 @@ from generator.validate import (
     excluded_between,
     screen_members,
 )
+from tests.snapshot_raw import raw_close, raw_members
 
 HOLDINGS_FILE = "ishares/IWM_holdings.csv"
-MEMBERS_FILE = "yahoo/constituents_close.csv.gz"
 
 
 # --- Raw snapshot, read independently of the generator's parsers -------------------------------
 
 @pytest.fixture(scope="module")
-def raw_equities(snapshot_dir) -> list[dict[str, str]]:
-    """The equity rows of the holdings file, read with the csv module (not pandas)."""
-    text = (snapshot_dir / HOLDINGS_FILE).read_text(encoding="utf-8-sig")
+def raw_equities(raw_dir) -> list[dict[str, str]]:
+    """The equity rows of the holdings file, read with the csv module (not pandas): iShares'
+    file in the snapshot, or the store's table (its columns named as iShares names them)."""
+    if not (raw_dir / HOLDINGS_FILE).is_file():
+        names = {"ticker": "Ticker", "sector": "Sector", "asset_class": "Asset Class",
+                 "market_value": "Market Value", "weight_pct": "Weight (%)"}
+        with open(raw_dir / "tables" / "iwm_holdings.csv", encoding="utf-8", newline="") as f:
+            rows = [{names.get(k, k): v for k, v in row.items()} for row in csv.DictReader(f)]
+        return [r for r in rows if r["Asset Class"] == "Equity"]
+    text = (raw_dir / HOLDINGS_FILE).read_text(encoding="utf-8-sig")
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Ticker,"))
     rows = []
@@ -54,9 +60,8 @@ def raw_equities(snapshot_dir) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def raw_closes(snapshot_dir) -> pd.DataFrame:
-    with gzip.open(snapshot_dir / MEMBERS_FILE, "rt") as handle:
-        return pd.read_csv(handle, index_col="Date", parse_dates=True)
+def raw_closes(raw_dir) -> pd.DataFrame:
+    return raw_members(raw_dir)
 
 
 def _mv(row: dict[str, str]) -> float:
@@ -283,13 +288,12 @@ def test_advance_decline_on_a_date(built_site, raw_closes, store):
     assert table["net"].cumsum().iloc[-1] == table["ad_line"].iloc[-1]
 
 
-def test_survivorship_gap_is_computed_from_the_csv(built_site, store):
+def test_survivorship_gap_is_computed_from_the_csv(built_site, store, raw_dir):
     table = pd.read_csv(built_site.docs_dir / "figures" / "r2k-survivorship-gap.csv",
                         index_col="date", parse_dates=True)
     years = (table.index[-1] - table.index[0]).days / 365.25
     cagr = (table.iloc[-1] / table.iloc[0]) ** (1 / years) - 1
-    iwm = pd.read_csv(built_site.snapshot_dir / "yahoo" / "IWM.csv", index_col="Date",
-                      parse_dates=True)["Close"]
+    iwm = raw_close(raw_dir, "IWM")
     iwm_growth = iwm.loc[:table.index[-1]].iloc[-1] / iwm.loc[table.index[0]]
     assert cagr["iwm_total_return_usd"] == pytest.approx(iwm_growth ** (1 / years) - 1)
     assert cagr["equal_weight_members_usd"] > cagr["iwm_total_return_usd"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from generator.errors import DataError
@@ -14,12 +15,12 @@ from generator.sources.members import parse_members_csv
 
 
 @pytest.fixture(scope="module")
-def holdings_text(snapshot_dir) -> str:
-    return (snapshot_dir / "ishares" / "IWM_holdings.csv").read_text(encoding="utf-8-sig")
+def holdings_text(snapshot_excerpt) -> str:
+    return (snapshot_excerpt / "ishares" / "IWM_holdings.csv").read_text(encoding="utf-8-sig")
 
 
-def test_parses_the_real_file(snapshot_dir):
-    holdings = parse_holdings_csv(snapshot_dir / "ishares" / "IWM_holdings.csv")
+def test_parses_the_real_file(snapshot_excerpt):
+    holdings = parse_holdings_csv(snapshot_excerpt / "ishares" / "IWM_holdings.csv")
     assert holdings.as_of == dt.date(2026, 5, 5)
     table = holdings.table
     assert len(table) == 1929
@@ -81,8 +82,10 @@ def test_members_csv_with_a_text_value_fails_clearly(tmp_path):
         parse_members_csv(path)
 
 
-def test_members_csv_reads_the_real_snapshot(snapshot_dir):
-    frame = parse_members_csv(snapshot_dir / "yahoo" / "constituents_close.csv.gz")
-    assert frame.shape == (1401, 1848)
-    assert frame.index[0] == frame.index.min()
-    assert frame.loc["2021-01-04", "BE"] == pytest.approx(27.290000915527344)
+def test_members_csv_reads_the_real_snapshot(snapshot_excerpt):
+    """The committed excerpt of the snapshot's file: 28 members, June to 3 August 2026."""
+    frame = parse_members_csv(snapshot_excerpt / "yahoo" / "constituents_close.csv.gz")
+    assert frame.shape == (44, 28)
+    assert frame.index[0] == frame.index.min() == pd.Timestamp("2026-06-01")
+    assert frame.index[-1] == pd.Timestamp("2026-08-03")
+    assert frame.loc["2026-06-01", "BE"] == pytest.approx(273.510009765625)

@@ -44,17 +44,17 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 # --- the hand computation: raw snapshot CSVs, plain pandas, no project code ----------------
 
-def raw_series(snapshot_dir: Path, series_id: str) -> pd.Series:
+def raw_series(raw_dir: Path, series_id: str) -> pd.Series:
     """A series straight from its snapshot file (Yahoo's Close or FRED's value column)."""
-    return (raw_close if series_id.startswith("^") else raw_fred)(snapshot_dir, series_id)
+    return (raw_close if series_id.startswith("^") else raw_fred)(raw_dir, series_id)
 
 
-def by_hand(snapshot_dir: Path, day: str) -> dict:
+def by_hand(raw_dir: Path, day: str) -> dict:
     """Every fact the desk note uses for `day`, computed here without the project's code."""
     cut = pd.Timestamp(day)
     out: dict = {}
     for role, sid in (("r2k", "^RUT"), ("spx", "^GSPC")):
-        prices = raw_series(snapshot_dir, sid)
+        prices = raw_series(raw_dir, sid)
         prices = prices[prices.index <= cut]
         close, last = prices.iloc[-1], prices.index[-1]
         month_ago = prices[prices.index <= last - pd.DateOffset(months=1)].iloc[-1]
@@ -72,7 +72,7 @@ def by_hand(snapshot_dir: Path, day: str) -> dict:
     out["gap_m1"] = out["r2k"]["m1"] - out["spx"]["m1"]
     for role, sid in (("dgs10", "DGS10"), ("dgs2", "DGS2"), ("fed", "DFEDTARU"),
                       ("hy", "BAMLH0A0HYM2")):
-        values = raw_series(snapshot_dir, sid)
+        values = raw_series(raw_dir, sid)
         values = values[values.index <= cut]
         last = values.index[-1]
         base = values[values.index <= last - pd.DateOffset(months=1)].iloc[-1]
@@ -111,9 +111,9 @@ def update_for(inputs: dict[str, pd.Series], day: str) -> dict:
 
 # --- facts and sentences on chosen real dates --------------------------------------------------
 
-def test_covid_crash_2020_03_23_deep_drawdown_fed_cut_spreads_blow_out(inputs, snapshot_dir):
+def test_covid_crash_2020_03_23_deep_drawdown_fed_cut_spreads_blow_out(inputs, raw_dir):
     day = "2020-03-23"
-    hand = by_hand(snapshot_dir, day)
+    hand = by_hand(raw_dir, day)
     update = update_for(inputs, day)
     flat = flatten({k: v for k, v in update.items() if k not in
                     ("sentences", "windows_table", "rates_table")})
@@ -165,9 +165,9 @@ def test_covid_crash_2020_03_23_deep_drawdown_fed_cut_spreads_blow_out(inputs, s
             assert flat[fact.key] == fact.value
 
 
-def test_record_high_2021_11_08_small_caps_lead(inputs, snapshot_dir):
+def test_record_high_2021_11_08_small_caps_lead(inputs, raw_dir):
     day = "2021-11-08"
-    hand = by_hand(snapshot_dir, day)
+    hand = by_hand(raw_dir, day)
     update = update_for(inputs, day)
     r2k, spx = hand["r2k"], hand["spx"]
     assert update["r2k"]["close"] == r2k["close"] == 2442.74
@@ -198,9 +198,9 @@ def test_record_high_2021_11_08_small_caps_lead(inputs, snapshot_dir):
         "31 December 1996.")
 
 
-def test_tariff_shock_2025_04_08_spreads_widen_52_week_low(inputs, snapshot_dir):
+def test_tariff_shock_2025_04_08_spreads_widen_52_week_low(inputs, raw_dir):
     day = "2025-04-08"
-    hand = by_hand(snapshot_dir, day)
+    hand = by_hand(raw_dir, day)
     update = update_for(inputs, day)
     r2k = hand["r2k"]
     assert update["r2k"]["new_52w_low"] and update["r2k"]["low_52w"] == r2k["low_52w"]
@@ -217,12 +217,12 @@ def test_tariff_shock_2025_04_08_spreads_widen_52_week_low(inputs, snapshot_dir)
         f"{ordinal(hand['hy']['percentile'])} percentile of their history since 31 December 1996.")
 
 
-def test_latest_update_matches_hand_computation(store, snapshot_dir):
+def test_latest_update_matches_hand_computation(store, raw_dir):
     from generator.topics.market_update.data import market_update_facts
 
     facts = market_update_facts(store)["market_update"]
     latest = facts["latest"]
-    hand = by_hand(snapshot_dir, "2026-08-21")
+    hand = by_hand(raw_dir, "2026-08-21")
     assert latest["as_of"] == dt.date(2026, 8, 21)
     assert latest["r2k"]["close"] == hand["r2k"]["close"]
     assert latest["r2k"]["low_52w"] == hand["r2k"]["low_52w"]
@@ -439,10 +439,10 @@ def test_day_pages_show_their_own_date_and_trace_every_sentence(built_site):
     assert "Latest market update: 21 August 2026" in index
 
 
-def test_past_year_figure_is_the_one_year_change(built_site, snapshot_dir):
+def test_past_year_figure_is_the_one_year_change(built_site, raw_dir):
     data = pd.read_csv(built_site.site_dir / "figures" / "market-update-year.csv",
                        index_col="date", parse_dates=True)
-    hand = {sid: raw_series(snapshot_dir, sid) for sid in ("^RUT", "^GSPC")}
+    hand = {sid: raw_series(raw_dir, sid) for sid in ("^RUT", "^GSPC")}
     base = hand["^RUT"][hand["^RUT"].index <= pd.Timestamp("2025-08-21")].index[-1]
     assert data.index[0] == base and data.index[-1] == pd.Timestamp("2026-08-21")
     assert data.iloc[0].tolist() == [100.0, 100.0]

@@ -98,9 +98,11 @@ def test_run_steps_reports_each_step_and_stops_at_the_first_failure() -> None:
 
 
 @pytest.fixture()
-def filled_settings(tmp_settings, store):
-    """Fresh output folders and a copy of the session's store (no second snapshot import)."""
-    shutil.copytree(store.root, tmp_settings.store_dir)
+def filled_settings(tmp_settings, built_site):
+    """Fresh output folders and a copy of the session's store (no second snapshot import) and
+    of its figure and facts cache (the dry run's build restores them instead of recomputing)."""
+    shutil.copytree(built_site.store_dir, tmp_settings.store_dir)
+    shutil.copytree(built_site.cache_dir, tmp_settings.cache_dir)
     return tmp_settings
 
 

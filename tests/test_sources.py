@@ -45,8 +45,9 @@ def policy(sleeps: Sleeps) -> RetryPolicy:
 
 
 @pytest.fixture()
-def feeds(snapshot_dir, monkeypatch) -> RecordedFeeds:
-    recorded = RecordedFeeds(snapshot_dir)
+def feeds(snapshot_excerpt, monkeypatch) -> RecordedFeeds:
+    """Recorded feeds serving the committed excerpt of the snapshot (tests/fixtures/snapshot)."""
+    recorded = RecordedFeeds(snapshot_excerpt)
     monkeypatch.setattr(yfinance, "download", recorded.download)
     return recorded
 
@@ -65,23 +66,23 @@ def test_fetch_bars_gives_the_snapshot_closes(feeds, policy, tz):
     """A (Price, Ticker) MultiIndex frame, tz-aware or naive, normalises to the snapshot's bars;
     `end` is exclusive, so the bar of the day in progress is never taken."""
     feeds.tz = tz
-    bars = fetch_bars("^RUT", dt.date(2019, 12, 20), dt.date(2020, 1, 3), policy)
-    assert bars.at[pd.Timestamp("2019-12-31"), "close"] == pytest.approx(1668.47, abs=0.005)
+    bars = fetch_bars("^RUT", dt.date(2026, 7, 20), dt.date(2026, 7, 28), policy)
+    assert bars.at[pd.Timestamp("2026-07-24"), "close"] == pytest.approx(2930.00, abs=0.005)
     assert list(bars.columns) == ["close", "high", "low", "open", "volume"]
     assert bars.index.name == "date" and bars.index.tz is None
-    assert bars.index[0] == pd.Timestamp("2019-12-20") and bars.index[-1] == pd.Timestamp(
-        "2020-01-02")
-    snapshot = read_snapshot_series(feeds.snapshot_dir, get("^RUT")).loc["2019-12-20":"2020-01-02"]
-    pd.testing.assert_series_equal(bars["close"], snapshot["close"])
+    assert bars.index[0] == pd.Timestamp("2026-07-20") and bars.index[-1] == pd.Timestamp(
+        "2026-07-27")
+    snapshot = read_snapshot_series(feeds.snapshot_dir, get("^RUT")).loc["2026-07-20":"2026-07-27"]
+    pd.testing.assert_series_equal(bars["close"], snapshot["close"], check_freq=False)
     call = feeds.yahoo_calls[-1]
-    assert call == {"ticker": "^RUT", "start": "2019-12-20", "end": "2020-01-03", "period": None}
+    assert call == {"ticker": "^RUT", "start": "2026-07-20", "end": "2026-07-28", "period": None}
 
 
 def test_fetch_bars_asks_for_all_history_when_nothing_is_stored(feeds, policy):
     bars = fetch_bars("^VIX", None, dt.date(2026, 8, 24), policy)
     assert feeds.yahoo_calls[-1]["period"] == "max" and feeds.yahoo_calls[-1]["start"] is None
-    assert bars.at[pd.Timestamp("2020-03-16"), "close"] == pytest.approx(82.69, abs=0.005)
-    assert bars.index[0] == pd.Timestamp("1990-01-02")
+    assert bars.at[pd.Timestamp("2026-08-12"), "close"] == pytest.approx(14.55, abs=0.005)
+    assert bars.index[0] == pd.Timestamp("2026-07-01")  # the excerpt's first bar
 
 
 def test_normalise_download_drops_the_adjusted_close_of_the_failure_shape():
@@ -143,18 +144,22 @@ def test_yahoo_no_rows_without_a_transient_error_is_rejected_at_once(feeds, poli
 # --- FRED ----------------------------------------------------------------------------------------
 
 def test_fetch_fred_reads_the_csv_download_from_cosd(fred, feeds, policy):
-    frame = fetch_fred("DGS10", dt.date(2020, 3, 2), policy)
-    assert frame.at[pd.Timestamp("2020-03-09"), "value"] == 0.54
-    assert frame.index[0] == pd.Timestamp("2020-03-02")
+    frame = fetch_fred("DGS10", dt.date(2026, 7, 6), policy)
+    assert frame.at[pd.Timestamp("2026-07-09"), "value"] == 4.54
+    assert frame.index[0] == pd.Timestamp("2026-07-06")
     request = fred.calls[0].request
-    assert "id=DGS10" in request.url and "cosd=2020-03-02" in request.url
+    assert "id=DGS10" in request.url and "cosd=2026-07-06" in request.url
     assert request.req_kwargs["timeout"] == (10.0, 30.0)  # connect, read
 
 
-def test_fred_serves_spreads_for_three_years_only(fred, feeds, policy):
-    """What FRED does today to the ICE BofA series (why an update merges, never replaces)."""
-    frame = fetch_fred("BAMLH0A0HYM2", None, policy)
-    assert frame.index[0] >= pd.Timestamp("2023-08-20")
+def test_fred_serves_spreads_for_three_years_only(snapshot_dir, monkeypatch, policy):
+    """What FRED does today to the ICE BofA series (why an update merges, never replaces).
+    Needs the whole snapshot: the excerpt holds less than three years."""
+    feeds = RecordedFeeds(snapshot_dir)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_callback(responses.GET, FRED_URL, callback=feeds.fred_callback)
+        frame = fetch_fred("BAMLH0A0HYM2", None, policy)
+    assert pd.Timestamp("2023-08-20") <= frame.index[0] < pd.Timestamp("2023-09-01")
 
 
 @pytest.mark.parametrize(("status", "calls"), [(429, 3), (500, 3), (502, 3), (503, 3)])
@@ -224,27 +229,28 @@ def test_fred_parse_errors_name_series_rule_and_date(text, rule, date):
 
 # --- Recorded feeds (the replay switch) ----------------------------------------------------------
 
-def test_recorded_yahoo_has_yfinance_shape_and_close_only_files_stay_close_only(snapshot_dir):
+def test_recorded_yahoo_has_yfinance_shape_and_close_only_files_stay_close_only(
+        snapshot_excerpt):
     from generator.sources.replay import RecordedYahoo
 
-    download = RecordedYahoo(snapshot_dir)
+    download = RecordedYahoo(snapshot_excerpt)
     frame = download("IWB", start="2026-07-27", end="2026-08-03")
     assert frame.columns.names == ["Price", "Ticker"] and frame.index.name == "Date"
     assert list(frame.columns) == [("Close", "IWB")]
     assert list(frame.index.strftime("%Y-%m-%d")) == ["2026-07-27", "2026-07-28", "2026-07-29",
                                                       "2026-07-30", "2026-07-31"]  # end excluded
-    bars = normalise_download(download("^RUT", start="2019-12-31", end="2020-01-01"), "^RUT")
-    assert bars.at[pd.Timestamp("2019-12-31"), "close"] == pytest.approx(1668.47, abs=0.005)
+    bars = normalise_download(download("^RUT", start="2026-07-24", end="2026-07-25"), "^RUT")
+    assert bars.at[pd.Timestamp("2026-07-24"), "close"] == pytest.approx(2930.00, abs=0.005)
     with pytest.raises(FeedError, match="VTWO: feed error: no recorded response"):
         download("VTWO", period="max", end="2026-08-24")
 
 
-def test_recorded_fred_session_answers_the_csv_download(snapshot_dir, policy):
+def test_recorded_fred_session_answers_the_csv_download(snapshot_excerpt, policy):
     from generator.sources.replay import fred_session
 
-    session = fred_session(snapshot_dir)
-    frame = fetch_fred("DGS10", dt.date(2020, 3, 9), policy, session=session)
-    assert frame["value"].iloc[0] == 0.54 and frame.index[0] == pd.Timestamp("2020-03-09")
+    session = fred_session(snapshot_excerpt)
+    frame = fetch_fred("DGS10", dt.date(2026, 7, 9), policy, session=session)
+    assert frame["value"].iloc[0] == 4.54 and frame.index[0] == pd.Timestamp("2026-07-09")
     with pytest.raises(FeedError, match=r"HTTP 404 .*not retried"):
         fetch_fred("NOSUCH", None, policy, session=session)
 

@@ -3,6 +3,7 @@ left alone on a quiet night. Real git, a local bare repository standing in for G
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -161,3 +162,64 @@ def test_read_metas_skips_git_internals(tmp_path: Path) -> None:
     (tmp_path / ".git" / "x").mkdir(parents=True)
     (tmp_path / ".git" / "x" / "stale.meta.json").write_text("{not json")
     assert list(read_metas(tmp_path)) == ["yahoo/^RUT.meta.json"]
+
+
+def _pack_bytes(repo: Path) -> int:
+    """The repository's size once garbage-collected (what GitHub keeps after its own gc)."""
+    sh("gc", "--quiet", "--prune=now", cwd=repo)
+    stats = dict(line.split(": ") for line in sh("count-objects", "-v", cwd=repo).splitlines())
+    return (int(stats["size-pack"]) + int(stats["size"])) * 1024
+
+
+def test_a_month_of_nights_keeps_the_branch_at_two_stores(origin: Path) -> None:
+    """22 nights, each rewriting a members-like table whole (as a dividend re-adjustment does)
+    and appending a row to a series: the remote holds two stores, not 22, and the newest two."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    tables: list[int] = []
+    work = clone(origin, "runner")  # one clone; each night restores a fresh worktree
+    store = Store(work / "data" / "store")
+    for night in range(22):
+        if store.root.exists():
+            sh("worktree", "remove", "--force", str(store.root), cwd=work)
+        restored = restore_store(work, store.root)
+        assert (restored.sha is None) == (night == 0)
+        store.write_series(get("^RUT"), prices(5 + night), origin="live:test")
+        table = store.root / "tables" / "members_close.parquet"
+        table.parent.mkdir(parents=True, exist_ok=True)
+        # Random floats: incompressible, like re-adjusted closes (~0.5 MB; the real one ~10 MB).
+        pd.DataFrame(rng.random((250, 250))).rename(columns=str).to_parquet(table)
+        tables.append(table.stat().st_size)
+        saved = save_store(store.root)
+        assert saved.pushed and saved.message is not None
+        log = sh("log", "--format=%s", saved.sha, cwd=work).splitlines()
+        assert len(log) == min(night + 1, 2)
+        if night > 1:  # the previous night, re-rooted with its own message
+            last = f"{prices(4 + night).index[-1]:%Y-%m-%d}"
+            assert log[1] == f"Store: 1 series updated, latest date {last}"
+    shutil.rmtree(origin.parent / "seed")
+    size = _pack_bytes(origin)
+    # Two stores (tonight's, the previous night's) plus main's one file; a commit per night
+    # would hold all 22 tables (~10 MB here, ~2.5 GB a year at the real table's size).
+    assert sh("rev-list", "--count", "data", cwd=origin).strip() == "2"
+    assert tables[-1] < size < 2.5 * tables[-1]  # git's zlib gets a little out of the floats
+    newest = sh("show", "data:yahoo/^RUT.meta.json", cwd=origin)
+    assert '"rows": 26' in newest
+
+
+def test_a_push_that_raced_another_is_refused(origin: Path) -> None:
+    first = clone(origin, "night1")
+    store = Store(first / "data" / "store")
+    restore_store(first, store.root)
+    store.write_series(get("^RUT"), prices(5), origin="live:test")
+    seeded = save_store(store.root)
+    late, early = clone(origin, "late"), clone(origin, "early")
+    for days, work in ((6, late), (7, early)):
+        restore_store(work, work / "data" / "store")
+        Store(work / "data" / "store").write_series(get("^RUT"), prices(days), origin="live:test")
+    save_store(early / "data" / "store")
+    with pytest.raises(DataError, match=r"stale info|rejected"):
+        save_store(late / "data" / "store")
+    remote = sh("ls-remote", "--heads", str(origin), "data", cwd=late).split()[0]
+    assert remote != seeded.sha

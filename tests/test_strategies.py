@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from generator.settings import Settings
+from tests.snapshot_raw import raw_close
 
 
-def raw_pair(snapshot_dir: Path) -> pd.DataFrame:
+def raw_pair(raw_dir: Path) -> pd.DataFrame:
     """SPY and IWM closes on their common dates, straight from the snapshot CSVs."""
-    frames = {t: pd.read_csv(snapshot_dir / "yahoo" / f"{t}.csv", index_col="Date",
-                             parse_dates=True)["Close"] for t in ("SPY", "IWM")}
+    frames = {t: raw_close(raw_dir, t) for t in ("SPY", "IWM")}
     return pd.concat(frames, axis=1, join="inner").dropna()
 
 
@@ -24,8 +24,8 @@ def grid_csv(settings: Settings) -> pd.DataFrame:
                        index_col="small_cap_share")
 
 
-def test_zero_row_is_spy_cagr(built_site: Settings, snapshot_dir: Path) -> None:
-    pair = raw_pair(snapshot_dir)
+def test_zero_row_is_spy_cagr(built_site: Settings, raw_dir: Path) -> None:
+    pair = raw_pair(raw_dir)
     spy = pair["SPY"]
     years = (spy.index[-1] - spy.index[0]).days / 365.25
     cagr = (spy.iloc[-1] / spy.iloc[0]) ** (1 / years) - 1
@@ -37,9 +37,9 @@ def test_zero_row_is_spy_cagr(built_site: Settings, snapshot_dir: Path) -> None:
 
 
 def test_twenty_percent_row_matches_a_hand_rolled_rebalance(built_site: Settings,
-                                                            snapshot_dir: Path) -> None:
+                                                            raw_dir: Path) -> None:
     """Re-run the 80/20 mix with a plain loop: reset at the first close of each new year."""
-    pair = raw_pair(snapshot_dir)
+    pair = raw_pair(raw_dir)
     spy_units, iwm_units = 0.8 / pair["SPY"].iloc[0], 0.2 / pair["IWM"].iloc[0]
     values = []
     previous_year = pair.index[0].year
@@ -69,21 +69,19 @@ def test_grid_has_the_seven_mixes(built_site: Settings) -> None:
     assert grid["volatility"].is_monotonic_increasing
 
 
-def test_value_growth_csv(built_site: Settings, snapshot_dir: Path) -> None:
+def test_value_growth_csv(built_site: Settings, raw_dir: Path) -> None:
     data = pd.read_csv(built_site.docs_dir / "figures" / "r2k-value-growth.csv",
                        index_col="date", parse_dates=True)
-    iwn = pd.read_csv(snapshot_dir / "yahoo" / "IWN.csv", index_col="Date",
-                      parse_dates=True)["Close"]
+    iwn = raw_close(raw_dir, "IWN")
     assert data.index[0] == pd.Timestamp("2000-07-28")
     assert data.loc["2021-12-31", "iwn_usd"] == pytest.approx(
         10_000 * iwn.loc["2021-12-31"] / iwn.loc["2000-07-28"], rel=1e-12)
 
 
-def test_dca_csv(built_site: Settings, snapshot_dir: Path) -> None:
+def test_dca_csv(built_site: Settings, raw_dir: Path) -> None:
     data = pd.read_csv(built_site.docs_dir / "figures" / "r2k-dca-vs-lump-sum.csv",
                        index_col="start", parse_dates=["start", "end"])
-    iwm = pd.read_csv(snapshot_dir / "yahoo" / "IWM.csv", index_col="Date",
-                      parse_dates=True)["Close"]
+    iwm = raw_close(raw_dir, "IWM")
     month_end = iwm.groupby(iwm.index.to_period("M")).last()
     start = pd.Period("2008-08", "M")
     closes = month_end.loc[start:start + 12].to_numpy()

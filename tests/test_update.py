@@ -1,9 +1,10 @@
-"""`make update` end to end against recorded feeds built from the snapshot: a good incremental run
-appends exactly the new rows, a second run changes no byte, and a fault suite shows that every
-bad feed is refused (named: series, rule, dates) while the store stays byte-identical and the
-good series beside it is still extended — and the site still builds from that store.
+"""`make update` end to end against recorded feeds built from the snapshot's committed excerpt
+(tests/fixtures/snapshot: daily series from July 2026, monthly ones from July 2023): a good
+incremental run appends exactly the new rows, a second run changes no byte, and a fault suite
+shows that every bad feed is refused (named: series, rule, dates) while the store stays
+byte-identical and the good series beside it is still extended — and the site still builds.
 
-The store is the real snapshot with the last rows cut off (5 for daily series, 1 for monthly);
+The store is the excerpt with the last rows cut off (5 for daily series, 1 for monthly);
 the recorded feeds then serve the real rows that were cut, exactly as yfinance and FRED would.
 """
 
@@ -59,30 +60,31 @@ FRED_URL = re.compile(r"https://fred\.stlouisfed\.org/graph/fredgraph\.csv\?.*")
 CUT = {"daily": 5, "monthly": 1}  # rows cut from the end of each stored series
 
 
-def snapshot_frame(snapshot_dir: Path, series_id: str) -> pd.DataFrame:
-    return snapshot_bars(snapshot_dir, series_id).copy()
+def snapshot_frame(snapshot_excerpt: Path, series_id: str) -> pd.DataFrame:
+    return snapshot_bars(snapshot_excerpt, series_id).copy()
 
 
 @functools.cache
-def full_bytes(snapshot_dir: Path, series_id: str) -> bytes:
+def full_bytes(snapshot_excerpt: Path, series_id: str) -> bytes:
     """What a fresh import of the whole snapshot series stores."""
-    return series_csv_bytes(snapshot_bars(snapshot_dir, series_id))
+    return series_csv_bytes(snapshot_bars(snapshot_excerpt, series_id))
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory, snapshot_dir) -> Path:
+def template(tmp_path_factory, snapshot_excerpt) -> Path:
     """A store holding the snapshot minus its last rows (built once; tests copy it)."""
     root = tmp_path_factory.mktemp("template") / "store"
     store = Store(root)
     for series in SERIES:
-        if snapshot_path(snapshot_dir, series).is_file():
-            frame = snapshot_bars(snapshot_dir, series.id)
+        if snapshot_path(snapshot_excerpt, series).is_file():
+            frame = snapshot_bars(snapshot_excerpt, series.id)
             store.write_series(series, frame.iloc[:-CUT[series.frequency]],
                                origin=f"snapshot:{series.source}/{series.id}.csv",
                                fetched_at=dt.datetime(2026, 8, 22, tzinfo=dt.UTC))
     # The French library tables, as any filled store holds them (a series-only update run
     # imports what the store lacks from the snapshot first).
-    settings = dataclasses.replace(Settings.from_env(), snapshot_dir=snapshot_dir, store_dir=root)
+    settings = dataclasses.replace(Settings.from_env(), snapshot_dir=snapshot_excerpt,
+                                   store_dir=root)
     import_french(settings, store, log=lambda _: None)
     return root
 
@@ -118,12 +120,12 @@ class Run:
 
 
 @pytest.fixture()
-def run(template, tmp_path, snapshot_dir, monkeypatch) -> Run:
+def run(template, tmp_path, snapshot_excerpt, monkeypatch) -> Run:
     shutil.copytree(template, tmp_path / "store")
     settings = dataclasses.replace(
-        Settings.from_env(), snapshot_dir=snapshot_dir, store_dir=tmp_path / "store",
+        Settings.from_env(), snapshot_dir=snapshot_excerpt, store_dir=tmp_path / "store",
         docs_dir=tmp_path / "docs", site_dir=tmp_path / "site", cache_dir=tmp_path / "cache")
-    feeds = RecordedFeeds(snapshot_dir)
+    feeds = RecordedFeeds(snapshot_excerpt)
     monkeypatch.setattr(yfinance, "download", feeds.download)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add_callback(responses.GET, FRED_URL, callback=feeds.fred_callback)
@@ -142,7 +144,7 @@ def all_files(root: Path) -> dict[str, bytes]:
 # --- Good runs -----------------------------------------------------------------------------------
 
 def test_incremental_run_appends_exactly_the_new_rows_then_a_rerun_changes_nothing(
-        run, snapshot_dir):
+        run, snapshot_excerpt):
     code = run()
     assert code == 0, run.output
     report = run.report()
@@ -151,9 +153,9 @@ def test_incremental_run_appends_exactly_the_new_rows_then_a_rerun_changes_nothi
         assert entry["status"] == "updated", entry
         if series.id in ("VTWO", "DRTSCIS"):  # not in the snapshot: fetched in full
             continue
-        full = snapshot_frame(snapshot_dir, series.id)
+        full = snapshot_frame(snapshot_excerpt, series.id)
         # Stored = the whole snapshot, byte for byte as a fresh import would write it.
-        assert run.store.csv_path(series).read_bytes() == full_bytes(snapshot_dir, series.id)
+        assert run.store.csv_path(series).read_bytes() == full_bytes(snapshot_excerpt, series.id)
         assert entry["rows_added"] == CUT[series.frequency]
         assert entry["last_date"] == f"{full.index[-1]:%Y-%m-%d}"
         meta = run.store.read_meta(series)
@@ -164,13 +166,13 @@ def test_incremental_run_appends_exactly_the_new_rows_then_a_rerun_changes_nothi
     # VTWO was not stored: fetched in full (period="max"), like any other series.
     vtwo = next(c for c in run.feeds.yahoo_calls if c["ticker"] == "VTWO")
     assert vtwo["period"] == "max" and vtwo["start"] is None
-    assert run.store.read_meta(get("VTWO")).first == "2010-09-20"
+    assert run.store.read_meta(get("VTWO")).first == "2026-07-01"  # its stand-in's first bar
     # So was DRTSCIS (quarterly, FRED): its whole recorded history, first survey 1990 Q2.
     credit = run.store.read_meta(get("DRTSCIS"))
     assert (credit.first, credit.last, credit.rows) == ("1990-04-01", "2021-01-01", 124)
     assert report["DRTSCIS"]["stale"]  # the recording ends in 2021: a warning, not a failure
-    # FRED now serves the spreads for 3 years only; the stored history since 1996 is kept.
-    assert run.store.read_meta(get("BAMLH0A0HYM2")).first == "1996-12-31"
+    # The stored history of the spreads is kept (FRED serves their last 3 years only).
+    assert run.store.read_meta(get("BAMLH0A0HYM2")).first == "2026-07-01"
     # Stale (the close-only ETF files end 2026-08-03): a warning, not a failure.
     assert report["IWB"]["stale"] and "IWB: stale feed: last observation 2026-08-03" in run.output
     assert report["^RUT"]["checked_at"] and not report["^RUT"]["stale"]
@@ -182,21 +184,21 @@ def test_incremental_run_appends_exactly_the_new_rows_then_a_rerun_changes_nothi
     assert {e["status"] for e in run.report().values()} == {"unchanged"}
 
 
-def test_a_dividend_readjustment_rescales_new_rows_to_the_stored_basis(run, snapshot_dir):
+def test_a_dividend_readjustment_rescales_new_rows_to_the_stored_basis(run, snapshot_excerpt):
     """After an ex-dividend date, Yahoo's auto-adjusted history moves by one factor: not a
     revision. New rows are scaled onto the stored basis, so returns stay continuous."""
     run.feeds.yahoo_faults["IWM"] = lambda n, frame: frame * [
         0.9962 if price != "Volume" else 1 for price, _ in frame.columns]
     assert run("IWM") == 0, run.output
     stored = run.store.read_series(get("IWM"))
-    full = snapshot_frame(snapshot_dir, "IWM")
+    full = snapshot_frame(snapshot_excerpt, "IWM")
     pd.testing.assert_frame_equal(stored, full, check_exact=False, rtol=1e-12)
     assert "re-adjusted (dividend): new rows scaled ×1.003814" in run.report()["IWM"]["reason"]
 
 
-def test_a_publisher_revision_of_a_revisable_series_is_applied_and_reported(run, snapshot_dir):
+def test_a_publisher_revision_of_a_revisable_series_is_applied_and_reported(run, snapshot_excerpt):
     """INDPRO is revised every month by the Fed: the revision is applied and named."""
-    full = snapshot_frame(snapshot_dir, "INDPRO")
+    full = snapshot_frame(snapshot_excerpt, "INDPRO")
     revised_day = f"{full.index[-2]:%Y-%m-%d}"  # the last stored month
     run.feeds.fred_faults["INDPRO"] = _body(lambda csv: _replace_value(csv, revised_day,
                                                                         "101.2345"))
@@ -229,16 +231,16 @@ def test_after_a_feed_is_unreachable_its_other_series_get_one_attempt_each(run):
     assert report["T10Y2Y"]["status"] == "unreachable"  # its one attempt hit the 503
 
 
-def test_the_replay_switch_runs_the_real_fetch_code_on_recorded_responses(run, snapshot_dir):
+def test_the_replay_switch_runs_the_real_fetch_code_on_recorded_responses(run, snapshot_excerpt):
     """`update --replay <snapshot>` (what publish-dry-run runs): no network, same result."""
     console = Console(width=200, record=True, force_terminal=False, color_system=None)
-    code = update.main(run.settings, ["^RUT", "IWB", "DGS10", "VTWO"], replay=snapshot_dir,
+    code = update.main(run.settings, ["^RUT", "IWB", "DGS10", "VTWO"], replay=snapshot_excerpt,
                        today=TODAY, console=console)
     output = console.export_text()
     assert code == 1, output
     assert run.feeds.yahoo_calls == [] and run.feeds.fred_calls == []  # not the test doubles
     for series_id in ("^RUT", "IWB", "DGS10"):
-        assert run.store.csv_path(get(series_id)).read_bytes() == full_bytes(snapshot_dir,
+        assert run.store.csv_path(get(series_id)).read_bytes() == full_bytes(snapshot_excerpt,
                                                                              series_id)
     assert run.report()["VTWO"]["status"] == "unreachable"
     assert "VTWO: feed error: no recorded response for VTWO" in output
@@ -289,7 +291,7 @@ def test_without_a_snapshot_the_first_build_fills_the_store_from_the_feeds(
     report = fill.fill_store(settings, log=messages.append, tables=False)
     assert sorted(report.imported) == ["DGS10", "VTWO", "^RUT"]
     assert "filling the store from the live feeds" in messages[0]
-    assert Store(settings.store_dir).read_meta(get("^RUT")).first == "1987-09-10"
+    assert Store(settings.store_dir).read_meta(get("^RUT")).first == "2026-07-01"  # feed's
 
 
 # --- The fault suite -----------------------------------------------------------------------------
@@ -508,7 +510,7 @@ PARTNER = {"yahoo": "DGS2", "fred": "^GSPC"}  # a good series of the other sourc
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.kind for f in FAULTS])
-def test_fault(fault: Fault, run: Run, snapshot_dir: Path):
+def test_fault(fault: Fault, run: Run, snapshot_excerpt: Path):
     partner = PARTNER[fault.source]
     if fault.series == partner:  # pragma: no cover - guard for future cases
         pytest.fail("the partner must be another series")
@@ -534,18 +536,18 @@ def test_fault(fault: Fault, run: Run, snapshot_dir: Path):
         assert calls == fault.calls
 
     # The faulty series: byte-identical, or correctly extended when it recovered.
-    full = snapshot_frame(snapshot_dir, fault.series)
+    full = snapshot_frame(snapshot_excerpt, fault.series)
     if fault.stored_as == "unchanged":
         assert run.files(fault.series) == before
     elif fault.stored_as == "full":
         assert run.store.csv_path(get(fault.series)).read_bytes() == full_bytes(
-            snapshot_dir, fault.series)
+            snapshot_excerpt, fault.series)
     else:
         expected = full.drop(index=pd.Timestamp("2026-08-18"))
         assert run.store.csv_path(get(fault.series)).read_bytes() == series_csv_bytes(expected)
     # The good series beside it is still saved, extended by exactly the new rows.
     assert run.report()[partner]["status"] == "updated"
-    assert run.store.csv_path(get(partner)).read_bytes() == full_bytes(snapshot_dir, partner)
+    assert run.store.csv_path(get(partner)).read_bytes() == full_bytes(snapshot_excerpt, partner)
     # Nothing half-written, and the store still reads back (what `make site` needs).
     assert temp_files(run.settings.store_dir) == []
     for series_id in (fault.series, partner):
@@ -556,14 +558,24 @@ def test_the_fault_suite_covers_at_least_twenty_kinds():
     assert len({f.kind for f in FAULTS}) >= 20
 
 
-def test_the_site_still_builds_after_a_rejected_and_an_unreachable_series(run):
+def test_the_site_still_builds_after_a_rejected_and_an_unreachable_series(run, built_site,
+                                                                         tmp_path):
     from generator.build import build_site
 
     run.feeds.yahoo_faults["^RUT"] = _set_close("2026-08-20", lambda v: 0.0)
     run.feeds.fred_faults["DGS10"] = _http(503)
     assert run("^RUT", "DGS10", "^GSPC") == 1
-    build_site(run.settings, log=lambda _: None, mkdocs=False)
-    assert (run.settings.docs_dir / "history.md").is_file()
+    # The excerpt is too short for the site's figures: the whole store, with this run's report
+    # (the session's figure cache copied along: only the pages depend on the report).
+    store = Path(shutil.copytree(built_site.store_dir, tmp_path / "whole-store"))
+    shutil.copy(run.settings.store_dir / update.REPORT_NAME, store / update.REPORT_NAME)
+    settings = dataclasses.replace(
+        run.settings, store_dir=store, snapshot_dir=tmp_path / "no-snapshot",
+        cache_dir=Path(shutil.copytree(built_site.cache_dir, tmp_path / "cache-copy")))
+    build_site(settings, log=lambda _: None, mkdocs=False)
+    assert (settings.docs_dir / "history.md").is_file()
+    assert {e["status"] for e in update.read_report(store).values()} >= {"rejected",
+                                                                        "unreachable"}
 
 
 # --- Writes: a full disk and a killed writer -----------------------------------------------------

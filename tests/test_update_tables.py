@@ -1,6 +1,8 @@
-"""The live path for the tables, against recorded responses built from the snapshot: iShares'
-CSV served by `responses`, `yfinance.download` replaced by a function that answers from the
-snapshot's closes in yfinance's own shape. No network."""
+"""The live path for the tables, against recorded responses built from the committed excerpt of
+the snapshot (tests/fixtures/snapshot: iShares' whole holdings file, 28 members' closes from
+June 2026): iShares' CSV served by `responses`, `yfinance.download` replaced by a function that
+answers from those closes in yfinance's own shape. No network. The other ~1,900 holdings have
+no closes in the excerpt: to the update they are members without data at the source."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pytest
 import responses
 
 from generator.load import import_french, load_holdings, load_members
-from generator.sources.ishares import HOLDINGS_URL, parse_holdings_csv
+from generator.sources.ishares import HOLDINGS_URL, equities, parse_holdings_csv
 from generator.sources.members import download_members, read_snapshot_members
 from generator.sources.retry import RetryPolicy
 from generator.store import Store
@@ -38,13 +40,20 @@ POLICY = MembersPolicy(chunk_size=400, pause_seconds=0.0, max_tickers=5000, prog
 
 
 @pytest.fixture(scope="module")
-def snapshot_closes(snapshot_dir) -> pd.DataFrame:
-    return read_snapshot_members(snapshot_dir)
+def snapshot_closes(snapshot_excerpt) -> pd.DataFrame:
+    return read_snapshot_members(snapshot_excerpt)
 
 
 @pytest.fixture(scope="module")
-def holdings_bytes(snapshot_dir) -> bytes:
-    return (snapshot_dir / "ishares" / "IWM_holdings.csv").read_bytes()
+def holdings_bytes(snapshot_excerpt) -> bytes:
+    return (snapshot_excerpt / "ishares" / "IWM_holdings.csv").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def absent(holdings_bytes, snapshot_closes) -> list[str]:
+    """Listed equities of the holdings file that have no closes in the excerpt."""
+    table = equities(parse_holdings_csv(holdings_bytes, where="snapshot").table)
+    return sorted({t for t in table["ticker"] if t != "-"} - set(snapshot_closes.columns))
 
 
 def fake_download(truth: pd.DataFrame, calls: list[dict], broken: frozenset[str] = frozenset(),
@@ -84,7 +93,8 @@ def _seed(settings, holdings_bytes, closes: pd.DataFrame) -> Store:
 
 def _digests(store: Store) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((store.root / "tables").iterdir())}
+            for p in sorted((store.root / "tables").iterdir())
+            if not p.name.startswith("ff_")}  # Ken French's files: their own update
 
 
 @responses.activate
@@ -184,8 +194,9 @@ def test_members_extend_incrementally_and_a_failed_member_keeps_its_data(
     assert known == set(snapshot_closes.columns)
     assert whole and not whole & set(snapshot_closes.columns)
     assert f"{len(whole)} without data at the source" in members_row["reason"]
-    # The exclusion list was recomputed from the new table (DEC is still there).
-    assert "DEC" in set(store.read_table("members_exclusions")["ticker"])
+    # The exclusion list was recomputed from the new table: FFAI's ×96.4 on 23 July is in it,
+    # MVIS's ×13.4 on 31 July (a close the update brought in) too.
+    assert {"FFAI", "MVIS"} <= set(store.read_table("members_exclusions")["ticker"])
 
 
 def test_members_with_changed_adjustment_are_refetched_whole(tmp_settings, holdings_bytes,
@@ -208,22 +219,23 @@ def test_members_with_changed_adjustment_are_refetched_whole(tmp_settings, holdi
 
 
 def test_per_run_cap_leaves_the_rest_for_the_next_run(tmp_settings, holdings_bytes,
-                                                      snapshot_closes, monkeypatch):
+                                                      snapshot_closes, absent, monkeypatch):
     import yfinance
 
     store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
     calls: list[dict] = []
     monkeypatch.setattr(yfinance, "download", fake_download(snapshot_closes, calls))
-    policy = MembersPolicy(chunk_size=50, pause_seconds=0.0, max_tickers=120, progress=False)
+    cap = len(absent) + 10
+    policy = MembersPolicy(chunk_size=500, pause_seconds=0.0, max_tickers=cap, progress=False)
     rows = run_table_updates(tmp_settings, TODAY, log=lambda _: None, policy=policy,
                              retry=NO_WAIT)
-    assert sum(len(c["tickers"]) for c in calls) == 120
-    assert max(len(c["tickers"]) for c in calls) == 50
-    assert "left for the next run (per-run cap 120)" in rows[1]["reason"]
-    # Members without stored closes come first (72 of them, absent from the source too), then
-    # the 48 stalest known members, which now reach 3 August.
-    assert "72 without data at the source" in rows[1]["reason"]
-    assert store.read_table("members_close").notna().loc["2026-08-03"].sum() == 120 - 72
+    assert sum(len(c["tickers"]) for c in calls) == cap
+    assert max(len(c["tickers"]) for c in calls) == 500
+    assert f"left for the next run (per-run cap {cap})" in rows[1]["reason"]
+    # Members without stored closes come first (absent from the source too), then the 10
+    # stalest known members, which now reach 3 August.
+    assert f"{len(absent)} without data at the source" in rows[1]["reason"]
+    assert store.read_table("members_close").notna().loc["2026-08-03"].sum() == 10
 
 
 def test_no_new_data_leaves_the_store_byte_identical(tmp_settings, holdings_bytes,
@@ -269,27 +281,35 @@ def test_download_that_keeps_failing_marks_its_chunk_failed(snapshot_closes):
 
 
 def test_make_update_refreshes_the_tables_in_replay_mode(tmp_settings, holdings_bytes,
-                                                         snapshot_closes, snapshot_dir,
-                                                         monkeypatch):
+                                                         snapshot_closes, snapshot_excerpt,
+                                                         absent, monkeypatch):
     """`python -m generator update --replay FOLDER` runs the table updates after the series
     and lists them in its summary and run report."""
+    import functools
+
     from rich.console import Console
 
-    from generator import update
+    from generator import update, update_tables
 
     store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
+    # The default cap (800) would be spent on the excerpt's ~1,900 members without closes.
+    cap = len(absent) + len(snapshot_closes.columns) - 5
+    monkeypatch.setattr(update_tables, "MembersPolicy",
+                        functools.partial(MembersPolicy, max_tickers=cap))
     console = Console(width=200, record=True, force_terminal=False, color_system=None)
-    update.main(tmp_settings, [], replay=snapshot_dir, today=TODAY, console=console)
+    update.main(tmp_settings, [], replay=snapshot_excerpt, today=TODAY, console=console)
     report = update.read_report(tmp_settings.store_dir)
     assert report["IWM holdings"]["status"] == "unchanged"
     members = report["members' closes"]
     assert members["status"] == "updated"
     assert members["rows_added"] == 6 and members["last_date"] == "2026-08-03"
     assert "members' closes" in console.export_text()
-    assert "left for the next run (per-run cap 800)" in members["reason"]
+    assert f"5 left for the next run (per-run cap {cap})" in members["reason"]
+    assert f"{len(absent)} without data at the source" in members["reason"]
     stored = store.read_table("members_close")
     fetched = stored.columns[stored.loc["2026-08-03"].notna().to_numpy()]
-    assert 700 < len(fetched) <= 800 - 72  # the cap, less the 72 tickers the source lacks
+    # The cap, less the tickers the source lacks: the 23 stalest known members.
+    assert len(fetched) == len(snapshot_closes.columns) - 5
     pd.testing.assert_frame_equal(stored[fetched], snapshot_closes[fetched], check_freq=False,
                                   check_names=False)
 

@@ -64,26 +64,26 @@ def test_rate_move_by_hand() -> None:
     assert (move["high"], move["low"]) == (1.5, 0.8)
 
 
-def test_quarterly_csv_matches_raw_closes(built_site: Settings, snapshot_dir: Path) -> None:
+def test_quarterly_csv_matches_raw_closes(built_site: Settings, raw_dir: Path) -> None:
     data = pd.read_csv(built_site.docs_dir / "figures" / "r2k-year-review-quarterly.csv",
                        index_col="label")
-    rut = raw_close(snapshot_dir, "^RUT")
+    rut = raw_close(raw_dir, "^RUT")
     q1 = rut.loc["2025-03-31"] / rut.loc["2024-12-31"] - 1
     assert data.loc["2025 Q1", "russell_2000"] == pytest.approx(q1, rel=1e-12)
     assert q1 == pytest.approx(2011.91 / 2230.16 - 1, rel=1e-6)
-    spx = raw_close(snapshot_dir, "^GSPC")
+    spx = raw_close(raw_dir, "^GSPC")
     q3 = spx.loc["2025-09-30"] / spx.loc["2025-06-30"] - 1
     assert data.loc["2025 Q3", "sp_500"] == pytest.approx(q3, rel=1e-12)
     # The current quarter is labelled as unfinished.
     assert data.index[-1].endswith("to date") and not data["complete"].iloc[-1]
 
 
-def test_review_facts_from_raw_closes(store, snapshot_dir: Path) -> None:
+def test_review_facts_from_raw_closes(store, raw_dir: Path) -> None:
     from generator.topics.year_in_review.data import year_review_facts
 
     facts = year_review_facts(store)["year_review"]
     assert (facts["year"], facts["current"]) == (2025, 2026)
-    rut = raw_close(snapshot_dir, "^RUT")
+    rut = raw_close(raw_dir, "^RUT")
     # The record before 2025, verified from the raw file: November 2021.
     before = rut.loc[:"2024-12-31"]
     assert before.idxmax() == pd.Timestamp("2021-11-08")
@@ -93,21 +93,21 @@ def test_review_facts_from_raw_closes(store, snapshot_dir: Path) -> None:
     assert records["first"] == first.date()
     fall = facts["review"]["rut"]["fall"]
     assert fall["trough"] == rut.loc["2025"].idxmin().date() == pd.Timestamp("2025-04-08").date()
-    dgs10 = raw_fred(snapshot_dir, "DGS10")
+    dgs10 = raw_fred(raw_dir, "DGS10")
     change = dgs10.loc[:"2025-12-31"].iloc[-1] - dgs10.loc[:"2024-12-31"].iloc[-1]
     assert facts["review"]["rates"]["DGS10"]["change"] == pytest.approx(change)
 
 
-def test_path_and_rates_csv(built_site: Settings, snapshot_dir: Path) -> None:
+def test_path_and_rates_csv(built_site: Settings, raw_dir: Path) -> None:
     figures = built_site.docs_dir / "figures"
     path = pd.read_csv(figures / "r2k-year-review-path.csv", index_col="date", parse_dates=True)
-    rut = raw_close(snapshot_dir, "^RUT")
+    rut = raw_close(raw_dir, "^RUT")
     assert path.index[0] == pd.Timestamp("2024-12-31")
     assert path.loc["2025-04-08", "russell_2000_rebased"] == pytest.approx(
         100 * rut.loc["2025-04-08"] / rut.loc["2024-12-31"], rel=1e-12)
     rates = pd.read_csv(figures / "r2k-year-review-rates.csv", index_col=0, parse_dates=True)
     assert list(rates.columns) == ["DGS10", "DGS2", "DFF", "BAMLH0A0HYM2"]
-    hy = raw_fred(snapshot_dir, "BAMLH0A0HYM2")
+    hy = raw_fred(raw_dir, "BAMLH0A0HYM2")
     assert rates.loc["2025-04-07", "BAMLH0A0HYM2"] == hy.loc["2025-04-07"]
 
 
