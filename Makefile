@@ -5,13 +5,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv site test update serve bench lint linkcheck clean publish-dry-run
+.PHONY: venv runtime site test update serve bench lint linkcheck clean publish-dry-run
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements/pip.lock requirements/dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@$(PY) -m pip install --quiet --require-hashes -r requirements/pip.lock
+	@$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/dev.lock
+	@$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
+
+## The nightly update's environment: runtime dependencies only, each file checked by its hash
+## (no test extras, and no build of the project: it runs as `python -m generator` from here).
+runtime:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --require-hashes -r requirements/pip.lock
+	@$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/runtime.lock
 
 ## Create .venv and install the pinned dependencies (CI calls this before anything else).
 venv: $(STAMP)

@@ -169,8 +169,12 @@ def dry_run(settings: Settings, run_tests: bool = True,
     def tests() -> tuple[str, str]:
         if not run_tests:
             return "SKIPPED", "--skip-tests"
+        # The suite tests the site just built (PRIMER_TEST_SITE), as the nightly does.
+        env = {**os.environ, "PRIMER_STORE": str(settings.store_dir),
+               "PRIMER_TEST_SITE": str(settings.site_dir), "PRIMER_DOCS": str(settings.docs_dir),
+               "PRIMER_CACHE": str(settings.cache_dir), "SITE_URL": settings.site_url}
         done = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=settings.root,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=env)
         lines = [line for line in done.stdout.splitlines() if line.strip()]
         summary = lines[-1] if lines else "(no output)"
         if done.returncode != 0:
@@ -200,7 +204,7 @@ def dry_run(settings: Settings, run_tests: bool = True,
     log(f"Publish dry run in {settings.root} (no network, no upload, no deploy)")
     steps: list[tuple[str, Step]] = [
         ("restore store", restore), ("update", update), ("save store (data branch)", save),
-        ("test", tests), ("site", site), ("linkcheck", links), ("upload + deploy", deploy),
+        ("site", site), ("test", tests), ("linkcheck", links), ("upload + deploy", deploy),
     ]
     start = time.perf_counter()
     results = run_steps(steps, log=log)

@@ -43,16 +43,18 @@ CHROMIUM_ARGS = [
 
 
 def store_is_filled(store_dir: Path) -> bool:
-    """Whether `store_dir` holds every required series and the holdings and members' tables
-    (a build from it then needs neither the snapshot nor the network)."""
+    """Whether `store_dir` holds every required series and table (holdings, members' closes,
+    Ken French's files): a build from it then needs neither the snapshot nor the network."""
     from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE, SERIES
+    from generator.sources.french import DATASETS as FRENCH
     from generator.store import Store
 
     if not store_dir.is_dir():
         return False
     store = Store(store_dir)
+    tables = [t.id for t in (HOLDINGS_TABLE, MEMBERS_TABLE)] + [d.id for d in FRENCH]
     return (all(store.has(s) for s in SERIES if s.required)
-            and all(store.has_table(t.id) for t in (HOLDINGS_TABLE, MEMBERS_TABLE)))
+            and all(store.has_table(name) for name in tables))
 
 
 def find_data() -> tuple[str, Path] | str:

@@ -113,7 +113,7 @@ def test_dry_run_leaves_a_deployable_site(filled_settings, monkeypatch) -> None:
     assert dry_run(tmp_settings, run_tests=False, log=lines.append) == 0
     text = "\n".join(lines)
     for number, name in enumerate(["restore store", "update", "save store (data branch)",
-                                   "test", "site", "linkcheck", "upload + deploy"], start=1):
+                                   "site", "test", "linkcheck", "upload + deploy"], start=1):
         assert f"[{number}/7] {name} …" in text
     # The update is called as a function, its feeds replayed from the snapshot folder.
     assert calls == [([], tmp_settings.snapshot_dir)]

@@ -205,8 +205,10 @@ def _set_scheme(page, scheme: str) -> None:
     page.emulate_media(color_scheme=scheme)
     want = "slate" if scheme == "dark" else "default"
     page.wait_for_function(f"document.body.dataset.mdColorScheme === '{want}'")
-    if page.locator(".primer-chart[data-state='drawn']").count():
-        page.wait_for_timeout(150)  # plotly relayouts are async
+    # charts.js marks each drawn chart with the scheme it is themed for, once themed.
+    page.wait_for_function(
+        "want => [...document.querySelectorAll(\".primer-chart[data-state='drawn']\")]"
+        ".every(el => el.dataset.scheme === want && el.dataset.ready === 'true')", arg=want)
 
 
 _BOXES = """els => els.map(el => {
@@ -328,11 +330,13 @@ def test_dark_mode_toggle_rethemes_a_chart_without_reload(browser, built_site, s
     page.evaluate("window.__stayed = 1")
     before = page.evaluate(read)
     # The reader clicks Material's palette toggle in the header until the scheme is dark.
-    for _ in range(3):
+    checked = "document.querySelector(\"form[data-md-component='palette'] input:checked\").id"
+    for _ in range(3):  # each click moves to the next palette option: wait until it has
         if page.evaluate("document.body.dataset.mdColorScheme") == "slate":
             break
+        option = page.evaluate(checked)
         page.locator("form[data-md-component='palette'] label:visible").first.click()
-        page.wait_for_timeout(200)
+        page.wait_for_function(f"option => {checked} !== option", arg=option)
     page.wait_for_function(f"""() => document.querySelector("{chart}")._fullLayout.font.color
                               !== {json.dumps(before["font"])}""")
     after = page.evaluate(read)

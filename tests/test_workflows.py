@@ -73,30 +73,41 @@ def test_publish_runs_nightly_after_the_close_and_by_hand(publish) -> None:
     assert set(on) == {"schedule", "workflow_dispatch"}  # never on a push or a pull request
 
 
-def test_publish_step_order(publish) -> None:
-    """restore -> update -> save data -> test -> site -> linkcheck -> upload -> deploy,
-    across jobs in `needs` order; each step present exactly once."""
-    wanted = [
-        ("restore", r"generator store-branch restore"),
-        ("update", r"generator nightly-update"),
-        ("save data branch", r"generator store-branch save"),
-        ("test", r"bash \.ci/run|make test"),
-        ("site", r"make site"),
-        ("linkcheck", r"make linkcheck|generator linkcheck"),
-        ("upload", r"actions/upload-pages-artifact@"),
-        ("deploy", r"actions/deploy-pages@"),
-    ]
-    sequence = [(job, step) for job in job_order(publish)
-                for step in steps(publish["jobs"][job])]
-    positions = []
-    for name, pattern in wanted:
-        found = [i for i, (_, step) in enumerate(sequence) if re.search(pattern, step_text(step))]
-        assert len(found) == 1, f"{name}: expected once, found at {found}"
-        positions.append(found[0])
-    assert positions == sorted(positions), dict(zip([w for w, _ in wanted], positions,
-                                                    strict=True))
+def step_ids(job: dict) -> list[str]:
+    return [step["id"] for step in steps(job) if "id" in step]
+
+
+def test_jobs_run_update_then_build_then_deploy(publish) -> None:
+    assert job_order(publish) == ["update", "build", "deploy"]
+    assert _needs(publish["jobs"]["build"]) == ["update"]
+    assert _needs(publish["jobs"]["deploy"]) == ["build"]
+
+
+def test_the_update_restores_updates_commits_then_pushes(publish) -> None:
+    ids = step_ids(publish["jobs"]["update"])
+    order = [ids.index(name) for name in ("restore", "update", "save", "push")]
+    assert order == sorted(order)
     # `make update` would turn "a series was rejected" (1) into make's own 2: not used here.
-    assert not any("make update" in step_text(step) for _, step in sequence)
+    assert not any("make update" in step_text(s) for s in steps(publish["jobs"]["update"]))
+
+
+def test_tests_and_link_check_run_on_the_very_site_that_is_uploaded(publish, ci) -> None:
+    build = publish["jobs"]["build"]
+    ids = step_ids(build)
+    order = [ids.index(name) for name in ("site", "test", "linkcheck", "upload")]
+    assert order == sorted(order)
+    by_id = {step["id"]: step for step in steps(build) if "id" in step}
+    [store] = [s for s in steps(build) if s.get("with", {}).get("path") == "data/store"]
+    env = by_id["test"]["env"]
+    assert env["PRIMER_TEST_SITE"].rstrip("/") == by_id["upload"]["with"]["path"].rstrip("/")
+    assert env["PRIMER_STORE"] == store["with"]["path"]
+    assert env["SITE_URL"] == by_id["site"]["env"]["SITE_URL"]  # the same site, not a rebuild
+    # Pull requests: the same on the data branch's store, when there is one (read-only).
+    test = next(s for s in steps(ci["jobs"]["test"]) if s.get("run") == "bash .ci/run")
+    assert "data/store" in test["env"]["PRIMER_STORE"] and "site" in test["env"]["PRIMER_TEST_SITE"]
+    [checkout] = [s for s in steps(ci["jobs"]["test"])
+                  if s.get("with", {}).get("path") == "data/store"]
+    assert checkout["with"]["ref"] == "data" and checkout["with"]["persist-credentials"] is False
 
 
 def test_deploy_only_from_main_after_the_build(publish) -> None:
@@ -110,7 +121,7 @@ def test_deploy_only_from_main_after_the_build(publish) -> None:
     assert builder in _needs(jobs[deploy])
     # The data branch is only ever written from main, too.
     [pusher] = [n for n, j in jobs.items()
-                if any("store-branch save" in step_text(s) for s in steps(j))]
+                if any("git -C data/store push" in step_text(s) for s in steps(j))]
     assert jobs[pusher]["if"] == ON_MAIN
 
 
@@ -127,7 +138,7 @@ def test_every_action_is_pinned_by_commit_sha_with_its_version(path: Path) -> No
 def test_ci_tests_every_push_but_the_data_branch(ci) -> None:
     assert ci["on"]["push"] == {"branches-ignore": ["data"]}
     assert "pull_request" in ci["on"]
-    assert [s.get("run") for s in steps(ci["jobs"]["test"]) if "run" in s] == ["bash .ci/run"]
+    assert "bash .ci/run" in [s.get("run") for s in steps(ci["jobs"]["test"])]
 
 
 def test_permissions_are_least_privilege(ci, publish) -> None:
@@ -140,7 +151,7 @@ def test_permissions_are_least_privilege(ci, publish) -> None:
     granted = {name: job["permissions"] for name, job in jobs.items()}
     for name, permissions in granted.items():
         texts = " ".join(step_text(s) for s in steps(jobs[name]))
-        assert (permissions.get("contents") == "write") == ("store-branch save" in texts), name
+        assert (permissions.get("contents") == "write") == ("git -C data/store push" in texts), name
         deploys = "actions/deploy-pages@" in texts
         assert (permissions.get("pages") == "write") == deploys, name
         assert (permissions.get("id-token") == "write") == deploys, name
@@ -153,13 +164,68 @@ def test_permissions_are_least_privilege(ci, publish) -> None:
     assert ci["jobs"]["test"]["permissions"] == {"contents": "read"}
 
 
-def test_only_the_pushing_job_keeps_git_credentials(ci, publish) -> None:
+def test_no_checkout_keeps_credentials_and_only_the_push_step_sees_the_token(ci, publish):
     for workflow in (ci, publish):
         for name, job in workflow["jobs"].items():
-            pushes = any("store-branch save" in step_text(s) for s in steps(job))
             for step in steps(job):
                 if "actions/checkout@" in step.get("uses", ""):
-                    assert step["with"]["persist-credentials"] is pushes, name
+                    assert step["with"]["persist-credentials"] is False, name
+    holders = [(name, step) for workflow in (ci, publish)
+               for name, job in workflow["jobs"].items() for step in steps(job)
+               if "github.token" in str(step) or "GITHUB_TOKEN" in str(step)]
+    assert [(name, step.get("id")) for name, step in holders] == [("update", "push")]
+    push = holders[0][1]
+    commands = {line.split()[0] for line in push["run"].splitlines()
+                if line.strip() and not line.startswith((" ", "GIT_CONFIG"))}
+    # git alone (and shell builtins): no Python, make, pip or other third-party code.
+    assert commands <= {"auth=\"$(printf", "echo"}, commands
+    assert "git -C data/store push" in push["run"] and "--force-with-lease=" in push["run"]
+    assert "persist-credentials" not in push.get("with", {})
+
+
+def test_the_update_installs_runtime_dependencies_from_hashed_locks(publish) -> None:
+    update = publish["jobs"]["update"]
+    runs = [s.get("run", "") for s in steps(update)]
+    assert "make runtime" in runs and "make venv" not in runs
+    target = _make_target("runtime")
+    assert "--require-hashes" in target and "requirements/runtime.lock" in target
+    assert "requirements/pip.lock" in target and "-e" not in target.split()
+    runtime = _locked(ROOT / "requirements" / "runtime.lock")
+    dev = _locked(ROOT / "requirements" / "dev.lock")
+    for name in ("pytest", "playwright", "hypothesis", "ruff", "responses"):
+        assert name not in runtime and name in dev
+    assert set(runtime) < set(dev)
+    assert set(_locked(ROOT / "requirements" / "pip.lock")) == {"pip", "setuptools"}
+    plain = dict(line.lower().split("==") for line in
+                 (ROOT / "requirements.lock").read_text().split() if "==" in line)
+    for name, version in dev.items():  # the hashed locks pin what requirements.lock pins
+        assert plain.get(name, version) == version, name
+
+
+def _make_target(name: str) -> str:
+    """The recipe lines of a Makefile target."""
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = lines.index(f"{name}:")
+    recipe = []
+    for line in lines[start + 1:]:
+        if not line.startswith("\t"):
+            break
+        recipe.append(line.strip())
+    return "\n".join(recipe)
+
+
+def _locked(path: Path) -> dict[str, str]:
+    """name -> version of a hashed lock; every requirement carries at least one sha256."""
+    text = path.read_text().replace("\\\n", " ")
+    pins: dict[str, str] = {}
+    for line in text.splitlines():
+        if "==" not in line or line.lstrip().startswith("#"):
+            continue
+        requirement, *options = line.split()
+        name, version = requirement.lower().split("==")
+        assert any(o.startswith("--hash=sha256:") for o in options), f"{path.name}: {name}"
+        pins[name.replace("_", "-")] = version
+    return pins
 
 
 def test_concurrency_timeouts_and_no_secrets(ci, publish) -> None:
