@@ -15,6 +15,7 @@ import pandas as pd
 
 from generator.catalog import Series
 from generator.errors import ValidationError
+from generator.sources.french import Dataset as FrenchDataset
 from generator.sources.french import FrenchFile
 from generator.sources.french import Section as FrenchSection
 
@@ -524,8 +525,25 @@ FRENCH_RATIO_BOUND = 1000.0
 FRENCH_ANNUAL_TOLERANCE_PP = 0.5
 
 
+def validate_french_table(dataset: FrenchDataset, table: pd.DataFrame,
+                          path: Path | str | None = None,
+                          today: dt.date | None = None) -> pd.DataFrame:
+    """Re-check a stored library table (its monthly sections, ``<section>:<column>``) with the
+    same per-section rules as the file it came from (the annual sections are not stored)."""
+    sections = {}
+    for spec in dataset.sections:
+        if spec.frequency != "monthly":
+            continue
+        prefix = f"{spec.key}:"
+        part = table[[c for c in table.columns if c.startswith(prefix)]]
+        part.columns = [c[len(prefix):] for c in part.columns]
+        sections[spec.key] = part.dropna(how="all")
+    validate_french(FrenchFile(dataset, sections, ()), path, today, monthly_only=True)
+    return table
+
+
 def validate_french(file: FrenchFile, path: Path | str | None = None,
-                    today: dt.date | None = None) -> FrenchFile:
+                    today: dt.date | None = None, monthly_only: bool = False) -> FrenchFile:
     """Check a parsed library file; return it unchanged if it passes.
 
     Rules, per section: not empty; dates unique, in order, consecutive (no missing month or
@@ -548,6 +566,8 @@ def validate_french(file: FrenchFile, path: Path | str | None = None,
 
     ends = set()
     for spec in dataset.sections:
+        if monthly_only and spec.frequency != "monthly":
+            continue
         frame = file.sections.get(spec.key)
         if frame is None or frame.empty:
             raise fail("section missing", spec.title, "no rows")

@@ -17,8 +17,14 @@ import pandas as pd
 
 from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE, SERIES, TABLES
 from generator.errors import DataError, ValidationError
+from generator.sources.french import DATASETS_BY_ID as FRENCH_DATASETS_BY_ID
 from generator.store import Store, _table_meta_path, table_path
-from generator.validate import validate_holdings, validate_members_frame, validate_series
+from generator.validate import (
+    validate_french_table,
+    validate_holdings,
+    validate_members_frame,
+    validate_series,
+)
 
 
 @dataclass
@@ -87,6 +93,10 @@ def verify_store(store: Store, today: dt.date) -> StoreCheck:
             validate_holdings(frame, meta.as_of_date, path=where, today=today)
         elif table.id == MEMBERS_TABLE.id:
             validate_members_frame(frame, path=where, today=today)
+        elif table.id in FRENCH_DATASETS_BY_ID:
+            _check_dated_index(f"table {table.id}", frame, where, today)
+            validate_french_table(FRENCH_DATASETS_BY_ID[table.id], frame, path=where,
+                                  today=today)
         else:
             _check_dated_index(f"table {table.id}", frame, where, today)
         check.tables.append(table.id)

@@ -16,6 +16,7 @@ from generator.errors import DataError, ValidationError
 from generator.load import import_french
 from generator.sources.french import (
     DATASETS,
+    DATASETS_BY_ID,
     FACTORS,
     SIZE,
     SIZE_BM,
@@ -276,3 +277,23 @@ def test_replayed_update_reads_the_recorded_zips(filled, tmp_settings, snapshot_
     rows = french_rows(filled, TODAY, replay=snapshot_excerpt)
     assert [r["status"] for r in rows] == ["unchanged"] * len(DATASETS)
     assert [r["last_date"] for r in rows] == ["2024-12-31"] * len(DATASETS)
+
+
+def test_the_build_re_checks_stored_tables_with_the_library_rules(filled):
+    """verify_store re-validates each stored library table: a stored return written as a
+    fraction (a unit change) stops the build, naming the table's section."""
+    from generator.catalog import TABLES_BY_ID
+    from generator.errors import DataError as Error
+    from generator.verify import verify_store
+
+    assert set(DATASETS_BY_ID) <= set(verify_store(filled, TODAY).tables)
+    table = filled.read_table("ff_factors")
+    table["monthly:SMB"] = table["monthly:SMB"] / 100.0
+    table["monthly:Mkt-RF"] = table["monthly:Mkt-RF"] / 100.0
+    table["monthly:HML"] = table["monthly:HML"] / 100.0
+    table["monthly:RF"] = table["monthly:RF"] / 100.0
+    meta = TABLES_BY_ID["ff_factors"]
+    filled.write_table("ff_factors", table, title=meta.title, publisher=meta.publisher,
+                       origin="test", as_of=TODAY, fmt=meta.format)
+    with pytest.raises(Error, match="unit change"):
+        verify_store(filled, TODAY)
