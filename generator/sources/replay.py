@@ -1,6 +1,6 @@
 """Recorded feeds: the snapshot served exactly as the live feeds answer, for offline updates.
 
-`python -m generator update` with ``PRIMER_REPLAY_FEEDS=<snapshot folder>`` runs the real fetch
+`python -m generator update --replay <snapshot folder>` runs the real fetch
 code (retries, parsing, validation, merge, store) against these stand-ins instead of the network:
 
 - `yahoo_download` answers like `yfinance.download(ticker, start|period="max", end,
