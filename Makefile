@@ -44,8 +44,10 @@ serve: $(STAMP)
 bench: $(STAMP)
 	@$(PY) -m generator bench
 
+## ruff on the Python, ESLint on the site's JavaScript (npm; installed into .bench/ on first use).
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check generator tests
+	@$(PY) -m generator lint-js
 
 ## Every internal link and #anchor of the built site resolves (external URLs listed, not fetched).
 linkcheck: $(STAMP)

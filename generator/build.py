@@ -17,6 +17,14 @@ from typing import Any
 
 from generator.errors import BuildError
 from generator.figures import build_figures
+from generator.figures.images import (
+    NO_BROWSER,
+    Renderer,
+    RenderError,
+    find_browser,
+    with_cards,
+    with_images,
+)
 from generator.fill import fill_store
 from generator.outputs import build_lock, rendering_dir, swap_in, sweep
 from generator.pages import copy_assets, render_pages
@@ -133,16 +141,54 @@ def generate_docs(settings: Settings, timings: Timings | None = None,
         facts.update(data_freshness(store, settings.build_date))  # depends on the build day
     with timings.stage("figures"):
         figures = build_figures(store, settings.docs_dir, cache_dir=settings.cache_dir)
-    with timings.stage("pages"):
-        write_pages(settings, facts, figures)
+    browser = find_browser(settings.chrome_path)
+    if browser is None:
+        log(NO_BROWSER)
+    renderer = Renderer(browser) if browser else None  # opens only if something is not cached
+    try:
+        with timings.stage("images"):
+            try:
+                figures = with_images(figures, settings.docs_dir, settings.cache_dir, renderer,
+                                      log=quiet)
+            except RenderError as exc:
+                log(f"Chart images could not be rendered ({exc}): building without them.")
+                renderer.close()
+                renderer = None
+                figures = with_images(figures, settings.docs_dir, settings.cache_dir, None,
+                                      log=quiet)
+        with timings.stage("pages"):
+            write_pages(settings, facts, figures, cards=False)
+        with timings.stage("cards"):
+            write_cards(settings, renderer, log)
+    finally:
+        if renderer is not None:
+            renderer.close()
     return facts, figures
 
 
-def write_pages(settings: Settings, facts: dict[str, Any], figures: dict[str, Any]) -> None:
-    """The pages stage: assets, every page and generated page, the feed."""
+def write_pages(settings: Settings, facts: dict[str, Any], figures: dict[str, Any],
+                cards: bool = True) -> None:
+    """The pages stage: assets, every page and generated page, the feed; with `cards`, the
+    pages' preview cards from the cache (`make serve` re-rendering pages alone)."""
     copy_assets(settings.docs_dir)
     render_pages(settings.content_dir, settings.docs_dir, facts, figures)
     write_feed(settings.docs_dir, facts, settings.site_url)
+    if cards:
+        write_cards(settings, None, quiet)
+
+
+def write_cards(settings: Settings, renderer: Renderer | None,
+                log: Callable[[str], None]) -> None:
+    """Every page's preview card, named in its front matter (rendered if not cached)."""
+    try:
+        with_cards(settings.docs_dir, settings.cache_dir, renderer, log=quiet)
+    except RenderError as exc:
+        log(f"Preview cards could not be rendered ({exc}): pages keep the cached ones.")
+        with_cards(settings.docs_dir, settings.cache_dir, None, log=quiet)
+
+
+def quiet(_: str) -> None:
+    """Per-image progress is not worth a line each."""
 
 
 def build_site(settings: Settings, log: Callable[[str], None] = print,

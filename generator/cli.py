@@ -66,6 +66,12 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     return bench_main(settings, lighthouse=not args.no_lighthouse)
 
 
+def cmd_lint_js(settings: Settings, args: argparse.Namespace) -> int:
+    from generator.jslint import lint_js
+
+    return lint_js(settings.root)
+
+
 def cmd_linkcheck(settings: Settings, args: argparse.Namespace) -> int:
     """Check every internal link and anchor of the built site; one line per broken link."""
     from generator.errors import BuildError
@@ -131,6 +137,7 @@ def parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure build time, page weight and Lighthouse")
     bench.add_argument("--no-lighthouse", action="store_true",
                        help="skip the Lighthouse runs (build times and weights only)")
+    sub.add_parser("lint-js", help="ESLint on the site's own JavaScript (npm, into .bench/)")
     linkcheck = sub.add_parser("linkcheck", help="check the built site's internal links/anchors")
     linkcheck.add_argument("--site", help="site folder (default: the built site, PRIMER_SITE)")
     linkcheck.add_argument("--quiet", action="store_true", help="do not list external URLs")
@@ -149,7 +156,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"site": cmd_site, "update": cmd_update, "serve": cmd_serve, "bench": cmd_bench,
-            "facts": cmd_facts, "linkcheck": cmd_linkcheck, "nightly-update": cmd_nightly_update,
+            "facts": cmd_facts, "lint-js": cmd_lint_js, "linkcheck": cmd_linkcheck,
+            "nightly-update": cmd_nightly_update,
             "store-branch": cmd_store_branch, "publish-dry-run": cmd_publish_dry_run}
 
 

@@ -39,6 +39,9 @@ class Settings:
     # inside the nightly update job's 30-minute timeout (.github/workflows/publish.yml).
     update_deadline: float = 900.0
     source_deadline: float = 360.0
+    # The Chrome/Chromium that renders the chart images (CHROME_PATH; empty: look for one,
+    # e.g. Debian's /usr/bin/chromium; a path that does not exist: build without images).
+    chrome_path: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -56,6 +59,7 @@ class Settings:
             build_date=build_date_from_env(),
             update_deadline=seconds_from_env("PRIMER_UPDATE_DEADLINE", 900.0),
             source_deadline=seconds_from_env("PRIMER_SOURCE_DEADLINE", 360.0),
+            chrome_path=os.environ.get("CHROME_PATH", ""),
         )
 
 

@@ -49,6 +49,25 @@ class FigureSpec:
 
 
 @dataclass(frozen=True)
+class ImageSet:
+    """Site-relative URLs of one chart's images."""
+
+    light: str
+    dark: str
+    narrow_light: str
+    narrow_dark: str
+
+    @classmethod
+    def for_figure(cls, figure_id: str) -> ImageSet:
+        base = f"figures/{figure_id}"
+        return cls(f"{base}.svg", f"{base}.dark.svg", f"{base}.narrow.svg",
+                   f"{base}.narrow.dark.svg")
+
+    def paths(self) -> tuple[str, ...]:
+        return (self.light, self.dark, self.narrow_light, self.narrow_dark)
+
+
+@dataclass(frozen=True)
 class FigureResult:
     """A built figure: its spec plus the data-dependent parts, ready for pages and manifest."""
 
@@ -60,6 +79,7 @@ class FigureResult:
     csv_path: str  # site-relative URL of the CSV
     extra_csv_paths: tuple[str, ...] = ()
     table: DataTable | None = None  # the text alternative: a small view of the data
+    images: ImageSet | None = None  # build-time images (None where no browser was found)
 
     @property
     def method(self) -> str:

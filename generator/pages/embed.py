@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from generator.errors import BuildError
 from generator.figures import source_label
+from generator.figures.images import PHONE_MEDIA, WIDE
 from generator.figures.spec import FigureResult
 from generator.pages.escape import text as escaped
 
@@ -62,6 +63,24 @@ def render_data_table(result: FigureResult) -> str:
     )
 
 
+def render_static(result: FigureResult, root: str) -> str:
+    """The chart's build-time images, light and dark, each with its phone-width version: what
+    the reader sees before (or without) JavaScript; charts.js swaps in the live chart."""
+    images = result.images
+    if images is None:
+        return ""
+    width, height = WIDE
+    pictures = []
+    for scheme, wide, narrow in (("light", images.light, images.narrow_light),
+                                 ("dark", images.dark, images.narrow_dark)):
+        pictures.append(
+            f'<picture class="primer-chart__static primer-chart__static--{scheme}">'
+            f'<source media="{PHONE_MEDIA}" srcset="{root}{narrow}">'
+            f'<img src="{root}{wide}" alt="" width="{width}" height="{height}" '
+            f'loading="lazy" decoding="async"></picture>')
+    return "".join(pictures)
+
+
 def render_figure(result: FigureResult, root: str) -> str:
     """Chart box + caption ("Source · As of · Method · Data table · Download CSV") + the data
     table that is the chart's text alternative."""
@@ -79,7 +98,7 @@ def render_figure(result: FigureResult, root: str) -> str:
     return (
         f'<figure class="primer-figure" id="{spec.id}">\n'
         f'<div class="primer-chart" data-figure="{spec.id}" data-src="{root}{result.json_path}" '
-        f'role="img" aria-label="{esc(label)}"></div>\n'
+        f'role="img" aria-label="{esc(label)}">{render_static(result, root)}</div>\n'
         f"<figcaption>\n"
         f'<p class="primer-figure__title"><strong>{esc(spec.title)}.</strong> '
         f"{esc(result.takeaway)}</p>\n"

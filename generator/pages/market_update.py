@@ -78,10 +78,13 @@ def write_archive(env: jinja2.Environment, docs_dir: Path, facts: dict[str, Any]
     return written
 
 
-def _entry_html(update: dict[str, Any], url: str) -> str:
-    """An update as the feed shows it: the desk note and a link to its page."""
+def _entry_html(update: dict[str, Any], url: str, chart: str = "") -> str:
+    """An update as the feed shows it: the desk note (with the day's chart, as an image, when
+    `chart` names one) and a link to its page."""
     note = " ".join(sentence_html(s) for s in update["sentences"])
-    return (f"<p>{note}</p>\n<p>Price changes of the index levels (no dividends). "
+    image = (f'<p><img src="{html.escape(chart)}" alt="The Russell 2000 over the past year" '
+             f'width="760" height="440"></p>\n' if chart else "")
+    return (f"<p>{note}</p>\n{image}<p>Price changes of the index levels (no dividends). "
             f'<a href="{html.escape(url)}">Read the update with its tables</a>. '
             "Educational, not investment advice.</p>")
 
@@ -91,7 +94,7 @@ def _timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def atom_feed(facts: dict[str, Any], site_url: str) -> bytes:
+def atom_feed(facts: dict[str, Any], site_url: str, chart: str = "") -> bytes:
     """An Atom 1.0 feed with one entry per archived update, newest first, absolute URLs."""
     updates = facts["market_update"]["archive"]
     ET.register_namespace("", ATOM)
@@ -112,7 +115,7 @@ def atom_feed(facts: dict[str, Any], site_url: str) -> bytes:
     author = sub(feed, "author")
     sub(author, "name", SITE_NAME)
     sub(feed, "rights", "Educational material, not investment advice. Data: Yahoo Finance, FRED.")
-    for update in updates:
+    for i, update in enumerate(updates):
         day = update["as_of"]
         url = site_url + day_page_url(day)
         entry = sub(feed, "entry")
@@ -123,16 +126,21 @@ def atom_feed(facts: dict[str, Any], site_url: str) -> bytes:
         sub(entry, "updated", _timestamp(day))
         sub(entry, "published", _timestamp(day))
         sub(entry, "summary", headline)
-        sub(entry, "content", _entry_html(update, url), type="html")
+        # The chart is today's: only the newest entry shows it.
+        sub(entry, "content", _entry_html(update, url, chart if i == 0 else ""), type="html")
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+FEED_CHART = "figures/market-update-year.svg"  # the day's chart, drawn at build time
 
 
 def write_feed(docs_dir: Path, facts: dict[str, Any], site_url: str) -> Path | None:
     """Write the feed (and its root copy) into the docs folder; mkdocs copies both as they are."""
     if not facts.get("market_update", {}).get("archive"):
         return None
-    data = atom_feed(facts, site_url)
+    image = docs_dir / FEED_CHART
+    data = atom_feed(facts, site_url, site_url + FEED_CHART if image.is_file() else "")
     for path in (FEED_HEAD_PATH, FEED_PATH):
         atomic_write_bytes(docs_dir / path, data)
     return docs_dir / FEED_PATH

@@ -1,15 +1,19 @@
 /* The site's one chart script.
  *
- * - Draws every `.primer-chart[data-src]` from its figure JSON. Material's instant navigation
- *   swaps page content without running inline scripts, so we look for charts on each
+ * - Makes every `.primer-chart[data-src]` interactive from its figure JSON. Material's instant
+ *   navigation swaps page content without running inline scripts, so we look for charts on each
  *   `document$` emission (and on DOMContentLoaded without Material).
- * - Loads plotly.js (the vendored basic bundle) only when a page holds a chart, and draws a
- *   chart only when it comes near the viewport: a page's first paint never waits for plotly.
- * - Themes charts from Material's palette (text, grid, axes, legend, hover labels, range
- *   selector, annotations, neutral shapes) and re-themes them, without a reload, whenever
- *   `data-md-color-scheme` changes.
- * - Adapts the layout to the chart's width (smaller font, fewer ticks, tighter margins, a smaller y
- *   title font below 600 px) and puts the legend under the plot when the top row holds the range
+ * - A chart built with its images (`.primer-chart__static`, made at build time) is already on
+ *   screen: plotly.js (the vendored basic bundle) loads only when the reader reaches for one
+ *   (pointer, touch or focus on the chart) or, once the reader has interacted with the page, when
+ *   the browser is idle and the chart is in view; the live chart then replaces the image in the
+ *   same box (no layout shift). A chart without images is drawn when it comes near the viewport.
+ * - Themes charts with the site's two plotly templates (`figures/templates.json`, light and
+ *   dark, the same the images are drawn with) and re-themes them, without a reload, whenever
+ *   `data-md-color-scheme` changes. Reads no plotly internals, only the figure's own
+ *   `data`/`layout`.
+ * - Adapts the layout to the chart's width (smaller font, fewer ticks, tighter margins, a
+ *   smaller y title font below 600 px) and puts the legend under the plot when the top row holds the range
  *   selector or the log toggle (they used to overlap the legend).
  * - Adds a "Log scale" toggle button above long-history growth charts, and re-fits the y axis
  *   to the visible dates when the reader picks 1Y / 5Y / 10Y.
@@ -48,31 +52,26 @@
     return plotlyReady;
   }
 
-  /* ---- palette ---------------------------------------------------------------------------- */
+  /* ---- templates (light / dark) ---------------------------------------------------------- */
 
-  function cssVar(style, name, fallback) {
-    return style.getPropertyValue(name).trim() || fallback;
+  var templates = null; // {default: template, slate: template} once loaded
+  var templatesReady = null;
+
+  function loadTemplates(src) {
+    if (!templatesReady) {
+      templatesReady = fetch(src.replace(/[^/]*$/, "templates.json")).then(function (response) {
+        if (!response.ok) { throw new Error(response.status + " templates.json"); }
+        return response.json();
+      }).then(function (loaded) { templates = loaded; return loaded; }, function (error) {
+        templatesReady = null;
+        throw error;
+      });
+    }
+    return templatesReady;
   }
 
-  function palette() {
-    var style = getComputedStyle(document.body);
-    return {
-      fg: cssVar(style, "--md-default-fg-color", "rgba(0,0,0,.87)"),
-      light: cssVar(style, "--md-default-fg-color--light", "rgba(0,0,0,.54)"),
-      muted: cssVar(style, "--md-default-fg-color--lighter", "rgba(0,0,0,.32)"),
-      faint: cssVar(style, "--md-default-fg-color--lightest", "rgba(0,0,0,.07)"),
-      bg: cssVar(style, "--md-default-bg-color", "#fff"),
-      accent: cssVar(style, "--md-accent-fg-color", "#526cfe")
-    };
-  }
-
-  // Colours a figure may have baked in that would vanish on one of the two backgrounds:
-  // these (and unset colours) follow the theme; any other explicit colour is kept.
-  var NEUTRAL = /^(#000(000)?|#111(111)?|#222(222)?|#333(333)?|#444(444)?|black|white|#fff(fff)?|rgb\(0, ?0, ?0\))$/i;
-
-  function followsTheme(color) {
-    return color === undefined || color === null || color === "" ||
-      NEUTRAL.test(String(color).trim());
+  function currentTemplate() {
+    return templates[scheme()] || templates["default"];
   }
 
   function get(obj, path) {
@@ -95,28 +94,18 @@
   }
 
   /* The update (plotly relayout paths) that themes `original` for the current palette and the
-   * chart's `width`. Computed from the figure's original layout, so an explicit colour in the
-   * figure is never mistaken for a theme colour on the second toggle. */
+   * chart's `width` (colours come from the template). Computed from the figure's original
+   * layout. generator/figures/templates.py `sized_layout` is its twin for the images. */
   function adapted(original, width, yType) {
-    var p = palette();
     var narrow = width < NARROW;
     var margin = original.margin || {};
     // The top row holds the range selector (left) and the log toggle (right, an HTML button).
     var selector = hasRangeSelector(original) || wantsLogToggle(original);
     var u = {
-      "paper_bgcolor": "rgba(0,0,0,0)",
-      "plot_bgcolor": "rgba(0,0,0,0)",
-      "font.color": p.fg,
-      "font.family": "Roboto, -apple-system, BlinkMacSystemFont, Helvetica, Arial, sans-serif",
       "font.size": narrow ? 11 : 13,
-      "legend.bgcolor": "rgba(0,0,0,0)",
-      "legend.font.color": p.fg,
       "legend.orientation": "h",
       "legend.x": 0,
       "legend.xanchor": "left",
-      "hoverlabel.bgcolor": p.bg,
-      "hoverlabel.bordercolor": p.muted,
-      "hoverlabel.font.color": p.fg,
       "margin.l": narrow ? 8 : (margin.l !== undefined ? margin.l : 56),
       "margin.r": narrow ? 8 : (margin.r !== undefined ? margin.r : 16),
       "margin.t": selector ? 40 : (narrow ? 16 : (margin.t !== undefined ? margin.t : 36)),
@@ -136,13 +125,7 @@
     }
     axisKeys(original).forEach(function (key) {
       var axis = original[key] || {};
-      u[key + ".gridcolor"] = p.faint;
-      u[key + ".linecolor"] = p.muted;
-      u[key + ".zerolinecolor"] = p.muted;
-      u[key + ".tickcolor"] = p.muted;
       u[key + ".automargin"] = true;
-      if (followsTheme(get(axis, "title.font.color"))) { u[key + ".title.font.color"] = p.fg; }
-      if (followsTheme(get(axis, "tickfont.color"))) { u[key + ".tickfont.color"] = p.fg; }
       if (key.charAt(0) === "x") {
         var dated = axis.type === "date";
         u[key + ".nticks"] = narrow ? (dated ? 5 : 7) : (axis.nticks || null);
@@ -153,11 +136,6 @@
           u[key + ".rangeselector.yanchor"] = "bottom";
           u[key + ".rangeselector.yref"] = "paper";
           u[key + ".rangeselector.pad"] = { t: 0, b: 8 };
-          u[key + ".rangeselector.bgcolor"] = p.faint;
-          u[key + ".rangeselector.activecolor"] = p.muted;
-          u[key + ".rangeselector.bordercolor"] = p.muted;
-          u[key + ".rangeselector.borderwidth"] = 1;
-          u[key + ".rangeselector.font.color"] = p.fg;
         }
       } else {
         u[key + ".nticks"] = narrow ? 6 : (axis.nticks || null);
@@ -176,23 +154,6 @@
           u[key + ".title.text"] = title;
         }
       }
-    });
-    (original.annotations || []).forEach(function (note, i) {
-      if (followsTheme(get(note, "font.color"))) { u["annotations[" + i + "].font.color"] = p.fg; }
-      if (followsTheme(note.arrowcolor)) { u["annotations[" + i + "].arrowcolor"] = p.light; }
-      if (note.bgcolor && followsTheme(note.bgcolor)) { u["annotations[" + i + "].bgcolor"] = p.bg; }
-    });
-    (original.shapes || []).forEach(function (shape, i) {
-      var line = shape.line || {};
-      if (line.width !== 0 && followsTheme(line.color)) { u["shapes[" + i + "].line.color"] = p.light; }
-      if (shape.label && followsTheme(get(shape, "label.font.color"))) {
-        u["shapes[" + i + "].label.font.color"] = p.fg;
-      }
-    });
-    (original.updatemenus || []).forEach(function (menu, i) {
-      u["updatemenus[" + i + "].bgcolor"] = p.bg;
-      u["updatemenus[" + i + "].bordercolor"] = p.muted;
-      u["updatemenus[" + i + "].font.color"] = p.fg;
     });
     return u;
   }
@@ -233,16 +194,38 @@
 
   /* ---- range selector: fit the y axis to the dates shown ----------------------------------- */
 
+  var TYPED = {
+    f8: Float64Array, f4: Float32Array, i4: Int32Array, i2: Int16Array, i1: Int8Array,
+    u4: Uint32Array, u2: Uint16Array, u1: Uint8Array, u1c: Uint8ClampedArray
+  };
+  var decoded = typeof WeakMap === "function" ? new WeakMap() : null;
+
+  // A trace array as plotly's JSON holds it: a plain array, or base64 `{dtype, bdata}`.
+  function values(array) {
+    if (!array || array.bdata === undefined) { return array || []; }
+    var hit = decoded && decoded.get(array);
+    if (hit) { return hit; }
+    var text = atob(array.bdata), bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    var Type = TYPED[array.dtype] || Float64Array;
+    var out = new Type(bytes.buffer);
+    if (decoded) { decoded.set(array, out); }
+    return out;
+  }
+
+  function axisType(el, key) {
+    return get(el.layout, key + ".type") || "linear";
+  }
+
   function visibleYRange(el, range) {
     var lo = Infinity, hi = -Infinity;
     var start = new Date(range[0]).getTime(), end = new Date(range[1]).getTime();
-    // _fullData: plotly has decoded the JSON's typed arrays ({dtype, bdata}) there.
-    (el._fullData || []).forEach(function (trace) {
+    (el.data || []).forEach(function (trace) {
       if (trace.visible === false || trace.visible === "legendonly" || !trace.x || !trace.y) { return; }
       if (trace.yaxis && trace.yaxis !== "y") { return; }
-      var ys = trace.y;
-      for (var i = 0; i < trace.x.length; i++) {
-        var t = new Date(trace.x[i]).getTime(), y = ys[i];
+      var xs = values(trace.x), ys = values(trace.y);
+      for (var i = 0; i < xs.length; i++) {
+        var t = new Date(xs[i]).getTime(), y = ys[i];
         if (t >= start && t <= end && typeof y === "number" && isFinite(y)) {
           if (y < lo) { lo = y; }
           if (y > hi) { hi = y; }
@@ -260,14 +243,15 @@
       event["xaxis.autorange"]);
     if (!changed) { return; }
     var update;
-    var type = el._fullLayout.yaxis.type, log = type === "log";
+    var type = axisType(el, "yaxis"), log = type === "log";
     var axis = el._primerOriginal.yaxis || {};
     var ticks;
     if (event["xaxis.autorange"]) {
       update = { "yaxis.autorange": true };
       ticks = yTicks(axis, type, Infinity);
     } else {
-      var range = el._fullLayout.xaxis.range;
+      var range = get(el.layout, "xaxis.range");
+      if (!range) { return; }
       var span = visibleYRange(el, range);
       if (!span) { return; }
       var lo = log ? Math.log10(Math.max(span[0], 1e-9)) : span[0];
@@ -298,20 +282,20 @@
     button.type = "button";
     button.className = "md-button primer-chart__toggle";
     var sync = function () {
-      var log = el._fullLayout && el._fullLayout.yaxis.type === "log";
+      var log = axisType(el, "yaxis") === "log";
       button.textContent = "Log scale";
       button.setAttribute("aria-pressed", log ? "true" : "false");
       button.title = log ? "Switch the vertical axis to a linear scale" :
         "Switch the vertical axis to a log scale (equal distances are equal percentage changes)";
     };
     button.addEventListener("click", function () {
-      var log = el._fullLayout.yaxis.type === "log";
+      var log = axisType(el, "yaxis") === "log";
       var next = log ? "linear" : "log";
       var update = adapted(el._primerOriginal, el.clientWidth, next);
       update["yaxis.type"] = next;
       update["yaxis.autorange"] = true;
       settle(el, Plotly.relayout(el, update)).then(function () {
-        fitY(el, { "xaxis.range": el._fullLayout.xaxis.range });
+        fitY(el, { "xaxis.range": get(el.layout, "xaxis.range") });
         sync();
       });
     });
@@ -373,8 +357,18 @@
   function fail(el, error) {
     el.dataset.state = "error";
     el.dataset.ready = "error";
+    if (hasImage(el)) { return; } // the image stays: the chart is still there, not interactive
     el.textContent = "This chart could not be loaded (" + error.message + "). " +
       "Its data is in the table and the CSV below.";
+  }
+
+  function hasImage(el) { return !!el.querySelector(".primer-chart__static"); }
+
+  // The live chart is drawn over the image in the same box; then the image goes.
+  function dropImage(el) {
+    el.querySelectorAll(".primer-chart__static").forEach(function (node) {
+      node.parentNode.removeChild(node);
+    });
   }
 
   function draw(el) {
@@ -382,10 +376,11 @@
     el.dataset.state = "drawing";
     el.dataset.ready = "false";
     pageReady();
+    if (observer) { observer.unobserve(el); }
     Promise.all([loadPlotly(), fetch(el.dataset.src).then(function (response) {
       if (!response.ok) { throw new Error(response.status + " " + el.dataset.src); }
       return response.json();
-    })])
+    }), loadTemplates(el.dataset.src)])
       .then(function (loaded) {
         var fig = loaded[1];
         el._primerOriginal = fig.layout || {};
@@ -393,9 +388,11 @@
         el._primerNarrow = width < NARROW;
         var layout = applyPaths(fig.layout, adapted(el._primerOriginal, width));
         layout.autosize = true;
+        layout.template = currentTemplate();
         return Plotly.newPlot(el, fig.data, layout, chartConfig());
       })
       .then(function () {
+        dropImage(el);
         el.on("plotly_relayout", function (event) { fitY(el, event); });
         if (wantsLogToggle(el._primerOriginal)) { addLogToggle(el); }
         el.dataset.state = "drawn";
@@ -406,33 +403,82 @@
       .catch(function (error) { fail(el, error); pageReady(); });
   }
 
+  /* ---- when to draw ----------------------------------------------------------------------- */
+
+  // A chart with an image becomes live when the reader reaches for it, or - once the reader has
+  // touched the page at all - when the browser is idle and the chart is in view. A page load
+  // alone (a crawler, a preview, Lighthouse) never pays for plotly.js.
+  var engaged = false;
+  var idleQueued = false;
+
+  function whenIdle(fn) {
+    if ("requestIdleCallback" in window) { window.requestIdleCallback(fn, { timeout: 3000 }); }
+    else { setTimeout(fn, 300); }
+  }
+
+  function upgradeVisible() {
+    idleQueued = false;
+    document.querySelectorAll(".primer-chart[data-visible='1'][data-state='pending']")
+      .forEach(draw);
+  }
+
+  function queueIdle() {
+    if (!engaged || idleQueued) { return; }
+    idleQueued = true;
+    whenIdle(upgradeVisible);
+  }
+
+  function onEngage() {
+    if (engaged) { return; }
+    engaged = true;
+    ENGAGE.forEach(function (type) { window.removeEventListener(type, onEngage, true); });
+    queueIdle();
+  }
+
+  var ENGAGE = ["scroll", "pointerdown", "pointermove", "keydown", "touchstart", "wheel"];
+  ENGAGE.forEach(function (type) {
+    window.addEventListener(type, onEngage, { capture: true, passive: true });
+  });
+
+  // Reaching for a chart (pointer, touch, focus on it or its controls) makes it live now.
+  function armChart(el) {
+    var go = function () { draw(el); };
+    ["pointerenter", "pointerdown", "touchstart"].forEach(function (type) {
+      el.addEventListener(type, go, { once: true, passive: true });
+    });
+    var figure = el.closest(".primer-figure");
+    if (figure) { figure.addEventListener("focusin", go, { once: true }); }
+  }
+
   var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
-      if (entry.target.dataset.seen !== "1") {
-        entry.target.dataset.seen = "1";
+      var el = entry.target;
+      if (el.dataset.seen !== "1") {
+        el.dataset.seen = "1";
         unseen = Math.max(0, unseen - 1);
       }
-      if (entry.isIntersecting) {
-        observer.unobserve(entry.target);
-        draw(entry.target);
-      }
+      el.dataset.visible = entry.isIntersecting ? "1" : "0";
+      if (!entry.isIntersecting) { return; }
+      if (hasImage(el)) { queueIdle(); } else { draw(el); }
     });
     pageReady();
   }, { rootMargin: "100px 0px" }) : null; // draw what the reader is about to see, no more
 
   function findCharts() {
     var charts = document.querySelectorAll(".primer-chart[data-src]");
+    var live = false;
     unseen = 0;
     charts.forEach(function (el) {
       if (el.dataset.state) { return; }
       el.dataset.state = "pending";
-      if (observer) { unseen += 1; observer.observe(el); } else { draw(el); }
+      if (hasImage(el)) { armChart(el); } else { live = true; }
+      if (observer) { unseen += 1; observer.observe(el); } else if (!hasImage(el)) { draw(el); }
     });
-    if (charts.length) { prefetchPlotly(); }
+    if (live) { prefetchPlotly(); }
     pageReady();
   }
 
-  // Fetch the bundle early at low priority, but run it only when the first chart is drawn.
+  // Fetch the bundle early at low priority (charts without images), run it when one is drawn.
   function prefetchPlotly() {
     if (window.Plotly || document.querySelector("link[data-primer-plotly]")) { return; }
     var link = document.createElement("link");
@@ -446,9 +492,12 @@
   function drawn() { return document.querySelectorAll(".primer-chart[data-state='drawn']"); }
 
   function rethemeAll() {
+    if (!templates) { return; }
     drawn().forEach(function (el) {
-      settle(el, Plotly.relayout(el, adapted(el._primerOriginal, el.clientWidth,
-        el._fullLayout.yaxis.type)));
+      if (el.dataset.scheme === scheme()) { return; }
+      var layout = applyPaths(el.layout, {});
+      layout.template = currentTemplate();
+      settle(el, Plotly.react(el, el.data, layout, chartConfig()));
     });
   }
 
@@ -460,7 +509,7 @@
         var narrow = el.clientWidth < NARROW;
         if (narrow !== el._primerNarrow) {
           el._primerNarrow = narrow;
-          var update = adapted(el._primerOriginal, el.clientWidth, el._fullLayout.yaxis.type);
+          var update = adapted(el._primerOriginal, el.clientWidth, axisType(el, "yaxis"));
           settle(el, Plotly.react(el, el.data, applyPaths(el.layout, update), chartConfig()))
             .then(function () { alignTools(el); });
         }
@@ -498,7 +547,12 @@
   }
   window.addEventListener("hashchange", openTarget);
   window.addEventListener("resize", onResize);
-  window.addEventListener("beforeprint", window.primerCharts.drawAll);
+  // Charts with images print as they are; a chart without one is drawn for the printer.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll(".primer-chart[data-src]").forEach(function (el) {
+      if (!hasImage(el)) { draw(el); }
+    });
+  });
   new MutationObserver(rethemeAll).observe(document.body, {
     attributes: true, attributeFilter: ["data-md-color-scheme"]
   });

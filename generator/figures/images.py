@@ -1,0 +1,458 @@
+"""Build-time images of every chart, so a page paints its charts before any JavaScript runs.
+
+From each figure's plotly JSON, Kaleido (which drives a local Chrome/Chromium) renders, in one
+browser session for the whole build:
+
+- ``figures/<id>.svg`` and ``figures/<id>.narrow.svg``: the chart in the light theme at a
+  desktop width and at phone width (text stays readable on a phone), with daily series thinned
+  to about two points per pixel column (the lowest and the highest of each column, so spikes
+  stay); ``<id>.dark.svg`` / ``<id>.narrow.dark.svg`` are the same drawings recoloured for the
+  dark scheme (`templates.recolour_svg`), which costs no second render;
+- ``assets/cards/<page>.png``: a 1200 x 630 preview card per page (its lead chart, or a plain
+  title card), for link previews (og:image / twitter:card).
+
+Images are cached under ``<cache_dir>/images/`` by the sha256 of what they are drawn from (the
+figure JSON or the card's title) plus this recipe (this module, the templates and the plotly.js
+bundle), so an unchanged chart is never rendered again, whatever else changed.
+
+Where no browser is found the build goes on without images: pages then show the charts drawn by
+plotly.js only, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import shutil
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from generator.figures import templates as tpl
+from generator.figures.spec import FigureResult, ImageSet
+from generator.store import atomic_write_bytes
+
+FORMAT = 1  # bump when the files or their drawing change in a way the sources below do not show
+WIDE = (760, 440)  # px; the chart box is 440 px high on a desktop (primer.css)
+NARROW = (360, 380)  # px; and 380 px on a phone
+CARD = (1200, 630)  # px; the size link previews expect
+PHONE_MEDIA = "(max-width: 640px)"  # where a page shows the narrow image
+CARDS_DIR = "assets/cards"
+SITE_NAME = "Small-Cap Primer"
+BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome",
+                      "google-chrome-stable", "chrome")
+
+
+def find_browser(explicit: str | None = None) -> str | None:
+    """The Chrome/Chromium to render with: `explicit` (CHROME_PATH) if given - and then only
+    it - else the first of `BROWSER_CANDIDATES` that exists and is executable; None if none."""
+    for candidate in [explicit] if explicit else BROWSER_CANDIDATES:
+        path = candidate if os.path.isabs(candidate) else shutil.which(candidate)
+        if path and os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def plotly_bundle() -> Path:
+    """The plotly.js the site ships: the images are drawn by the same code as the page."""
+    return Path(__file__).resolve().parents[1] / "assets" / "javascripts" / "plotly-basic.min.js"
+
+
+@lru_cache(maxsize=1)
+def recipe_digest() -> str:
+    """What every image depends on besides its input: this module, the templates, plotly.js."""
+    digest = hashlib.sha256(f"{FORMAT}\n".encode())
+    for path in (Path(__file__), Path(tpl.__file__), plotly_bundle()):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def cache_key(*parts: bytes | str) -> str:
+    digest = hashlib.sha256(recipe_digest().encode())
+    for part in parts:
+        digest.update(b"\0" + (part.encode() if isinstance(part, str) else part))
+    return digest.hexdigest()
+
+
+# ---- drawing ------------------------------------------------------------------------------
+
+def _values(array: Any) -> np.ndarray | None:
+    """A trace array as numpy (plotly JSON may hold it as base64 ``{dtype, bdata}``)."""
+    if array is None:
+        return None
+    if isinstance(array, dict) and "bdata" in array:
+        import base64
+
+        data = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+        shape = array.get("shape")
+        return data.reshape([int(n) for n in str(shape).split(",")]) if shape else data
+    return np.asarray(array, dtype=object)
+
+
+def thin_indices(y: np.ndarray, columns: int) -> np.ndarray:
+    """Indices keeping, for each of `columns` equal runs of points, the first, the lowest and
+    the highest (in order), and the last point overall: the drawn line looks the same."""
+    n = len(y)
+    if n <= 2 * columns:
+        return np.arange(n)
+    values = np.array([float(v) if v is not None else np.nan for v in y], dtype=float)
+    keep = {0, n - 1}
+    for chunk in np.array_split(np.arange(n), columns):
+        keep.add(int(chunk[0]))
+        window = values[chunk]
+        if np.isfinite(window).any():
+            keep.add(int(chunk[np.nanargmin(window)]))
+            keep.add(int(chunk[np.nanargmax(window)]))
+        # keep gaps (NaN) visible as gaps
+        gaps = chunk[~np.isfinite(window)]
+        if len(gaps):
+            keep.add(int(gaps[0]))
+    return np.array(sorted(keep))
+
+
+def thinned(figure: dict[str, Any], width: int) -> dict[str, Any]:
+    """`figure` with every long line trace thinned to about two points per pixel column."""
+    data = []
+    for trace in figure.get("data", []):
+        x, y = _values(trace.get("x")), _values(trace.get("y"))
+        per_point = [k for k in ("x", "y", "text", "hovertext", "customdata") if k in trace]
+        marker_arrays = any(isinstance(v, (list, dict)) for v in
+                            (trace.get("marker") or {}).values() if not isinstance(v, dict)
+                            or "bdata" in v)
+        if (trace.get("type", "scatter") != "scatter" or x is None or y is None
+                or len(x) != len(y) or len(y) <= 2 * width or marker_arrays):
+            data.append(trace)
+            continue
+        keep = thin_indices(y, width)
+        trace = dict(trace)
+        for key in per_point:
+            values = _values(trace[key])
+            if values is not None and len(values) == len(y):
+                trace[key] = [v.item() if hasattr(v, "item") else v for v in values[keep]]
+        data.append(trace)
+    return {**figure, "data": data}
+
+
+def chart_for(figure: dict[str, Any], size: tuple[int, int]) -> dict[str, Any]:
+    """The figure as the page first shows it at `size`, in the light theme."""
+    width = size[0]
+    out = thinned(figure, width)
+    layout = tpl.sized_layout(figure.get("layout") or {}, width)
+    layout["template"] = tpl.template("light")
+    return {**out, "layout": layout}
+
+
+def title_card(title: str, subtitle: str = "") -> dict[str, Any]:
+    """A plain 1200 x 630 card for a page without a chart: the page title and the site."""
+    fg = tpl.rgba("light", "fg")
+    notes = [
+        {"text": SITE_NAME, "x": 0.05, "y": 0.86, "xanchor": "left", "font": {"size": 30,
+                                                                            "color": "#b23c00"}},
+        {"text": "<br>".join(_wrap(title, 30)), "x": 0.05, "y": 0.55, "xanchor": "left",
+         "align": "left", "font": {"size": 64, "color": fg}},
+    ]
+    if subtitle:
+        notes.append({"text": subtitle, "x": 0.05, "y": 0.12, "xanchor": "left",
+                      "font": {"size": 26, "color": tpl.rgba("light", "light")}})
+    for note in notes:
+        note.update(xref="paper", yref="paper", showarrow=False, yanchor="middle")
+    return {"data": [], "layout": {
+        "template": tpl.template("light"), "paper_bgcolor": "#ffffff",
+        "xaxis": {"visible": False}, "yaxis": {"visible": False},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "annotations": notes}}
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines[:3]
+
+
+def card_chart(figure: dict[str, Any], title: str) -> dict[str, Any]:
+    """A chart as a 1200 x 630 preview card: white background, its title on top."""
+    chart = chart_for(figure, CARD)
+    layout = chart["layout"]
+    layout["paper_bgcolor"] = "#ffffff"
+    layout["font"] = {**layout.get("font", {}), "size": 18}
+    layout["title"] = {"text": f"<b>{_escape(title)}</b>", "x": 0.02, "xanchor": "left",
+                       "font": {"size": 26}}
+    layout["margin"] = {**layout.get("margin", {}), "t": 110, "l": 80, "r": 30}
+    for key in list(layout):
+        if re.fullmatch(r"xaxis\d*", key) and isinstance(layout[key], dict):
+            layout[key].pop("rangeselector", None)
+    layout.pop("updatemenus", None)
+    return chart
+
+
+def card_chart_from(raw: bytes, title: str) -> dict[str, Any]:
+    return card_chart(json.loads(raw), title)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---- the browser session ------------------------------------------------------------------
+
+class Renderer:
+    """One Kaleido browser session for the whole build, opened on first use.
+
+    Kaleido is asynchronous; the build is not. The session lives on an event loop in a
+    background thread and each `render` call hands it one batch (rendered two tabs at a time).
+    """
+
+    def __init__(self, browser: str, tabs: int = 2, timeout: float = 120) -> None:
+        self.browser = browser
+        self.tabs = tabs
+        self.timeout = timeout
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido: Any = None
+
+    def _run(self, coroutine: Any) -> Any:
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    def _start(self) -> None:
+        import kaleido
+
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True).start()
+
+        async def open_session() -> Any:
+            session = kaleido.Kaleido(n=self.tabs, timeout=self.timeout,
+                                      plotlyjs=str(plotly_bundle()), mathjax=False,
+                                      path=self.browser)
+            await session.__aenter__()
+            return session
+
+        self._kaleido = self._run(open_session())
+
+    def render(self, jobs: Sequence[tuple[dict[str, Any], str, tuple[int, int]]]) -> list[bytes]:
+        """Render `(figure, format, (width, height))` jobs; bytes in the same order."""
+        if not jobs:
+            return []
+        if self._kaleido is None:
+            self._start()
+
+        async def batch() -> list[bytes]:
+            return list(await asyncio.gather(*(
+                self._kaleido.calc_fig(fig, opts={"format": fmt, "width": w, "height": h})
+                for fig, fmt, (w, h) in jobs)))
+
+        return self._run(batch())
+
+    def close(self) -> None:
+        if self._kaleido is not None:
+            try:
+                self._run(self._kaleido.__aexit__(None, None, None))
+            finally:
+                self._kaleido = None
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._loop = None
+
+
+class RenderError(Exception):
+    """The browser could not render the images (the build goes on without them)."""
+
+
+# ---- the cache and the two build steps ------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImageCache:
+    root: Path  # <cache_dir>/images
+
+    def get(self, key: str, names: Sequence[str]) -> list[bytes] | None:
+        folder = self.root / key[:2] / key
+        try:
+            return [(folder / name).read_bytes() for name in names]
+        except FileNotFoundError:
+            return None
+
+    def put(self, key: str, files: dict[str, bytes]) -> None:
+        folder = self.root / key[:2] / key
+        for name, data in files.items():
+            atomic_write_bytes(folder / name, data)
+
+
+def _write(path: Path, data: bytes) -> None:
+    if not path.is_file() or path.read_bytes() != data:
+        atomic_write_bytes(path, data)
+
+
+def chart_images(figure_ids: Sequence[str], docs_dir: Path, cache: ImageCache,
+                 renderer: Renderer | None, log: Callable[[str], None]) -> dict[str, ImageSet]:
+    """Write the four SVGs of every figure into `docs_dir`, from the cache or the browser."""
+    names = ("light.svg", "narrow.svg")
+    done: dict[str, ImageSet] = {}
+    todo: list[tuple[str, str, dict[str, Any]]] = []
+    for figure_id in figure_ids:
+        raw = (docs_dir / "figures" / f"{figure_id}.json").read_bytes()
+        key = cache_key("chart", raw)
+        hit = cache.get(key, names)
+        if hit is not None:
+            _place(docs_dir, figure_id, hit[0], hit[1])
+            done[figure_id] = ImageSet.for_figure(figure_id)
+        elif renderer is not None:
+            todo.append((figure_id, key, json.loads(raw)))
+    if todo and renderer is not None:
+        jobs = [(chart_for(fig, size), "svg", size) for _, _, fig in todo
+                for size in (WIDE, NARROW)]
+        try:
+            rendered = renderer.render(jobs)
+        except Exception as exc:  # a browser failure costs the images, not the build
+            raise RenderError(f"{type(exc).__name__}: {exc}") from exc
+        for i, (figure_id, key, _) in enumerate(todo):
+            wide, narrow = rendered[2 * i], rendered[2 * i + 1]
+            cache.put(key, dict(zip(names, (wide, narrow), strict=True)))
+            _place(docs_dir, figure_id, wide, narrow)
+            done[figure_id] = ImageSet.for_figure(figure_id)
+            log(f"image {figure_id}")
+    return done
+
+
+def _place(docs_dir: Path, figure_id: str, wide: bytes, narrow: bytes) -> None:
+    paths = ImageSet.for_figure(figure_id)
+    for path, svg in ((paths.light, wide), (paths.narrow_light, narrow)):
+        _write(docs_dir / path, svg)
+        dark = path.removesuffix(".svg") + ".dark.svg"
+        _write(docs_dir / dark, tpl.recolour_svg(svg.decode("utf-8")).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class CardRequest:
+    """One page's preview card: the page's docs path, its title, and its lead figure if any."""
+
+    page: str  # e.g. "history.md", "market-update/archive/2026-08-14.md"
+    title: str
+    figure_id: str | None
+
+
+def card_path(page: str) -> str:
+    """Site-relative URL of a page's preview card (``history.md`` -> assets/cards/history.png)."""
+    if page.startswith("market-update/archive/"):
+        return f"{CARDS_DIR}/market-update-archive.png"  # one card for the whole archive
+    stem = page.removesuffix(".md").removesuffix("/index") or "index"
+    return f"{CARDS_DIR}/{stem.replace('/', '--')}.png"
+
+
+def preview_cards(requests: Sequence[CardRequest], docs_dir: Path, cache: ImageCache,
+                  renderer: Renderer | None, log: Callable[[str], None]) -> dict[str, str]:
+    """Write the PNG cards; return {page: card URL} for the pages that have one. Pages whose
+    cards would be identical (the archive's title cards) share one file."""
+    done: dict[str, str] = {}
+    by_key: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {}
+    page_key: dict[str, str] = {}
+    for request in requests:
+        if request.figure_id:
+            raw = (docs_dir / "figures" / f"{request.figure_id}.json").read_bytes()
+            key = cache_key("card", raw, request.title)
+            build = partial(card_chart_from, raw, request.title)
+        else:
+            key = cache_key("title", request.title)
+            build = partial(title_card, request.title, "The Russell 2000, explained with data")
+        by_key.setdefault(key, (card_path(request.page), build))
+        page_key[request.page] = key
+    todo = []
+    for key, (path, build) in by_key.items():
+        hit = cache.get(key, ("card.png",))
+        if hit is not None:
+            _write(docs_dir / path, hit[0])
+        elif renderer is not None:
+            todo.append((key, path, build()))
+    if todo and renderer is not None:
+        try:
+            rendered = renderer.render([(fig, "png", CARD) for _, _, fig in todo])
+        except Exception as exc:
+            raise RenderError(f"{type(exc).__name__}: {exc}") from exc
+        for (key, path, _), png in zip(todo, rendered, strict=True):
+            cache.put(key, {"card.png": png})
+            _write(docs_dir / path, png)
+        log(f"{len(todo)} preview cards")
+    for page, key in page_key.items():
+        path = by_key[key][0]
+        if (docs_dir / path).is_file():
+            done[page] = path
+    return done
+
+
+_FIGURE_ATTR = re.compile(r'data-figure="([^"]+)"')
+_TITLE = re.compile(r"^title:\s*(.+)$", re.M)
+
+
+def card_requests(docs_dir: Path, pages: Sequence[str]) -> list[CardRequest]:
+    """A card request per written page: its front-matter title and its first chart."""
+    requests = []
+    for page in pages:
+        text = (docs_dir / page).read_text(encoding="utf-8")
+        title_match = _TITLE.search(text.split("\n---", 1)[0]) if text.startswith("---") \
+            else None
+        title = title_match.group(1).strip().strip("'\"") if title_match else SITE_NAME
+        lead = _FIGURE_ATTR.search(text)
+        if page.startswith("market-update/archive/") and not lead:
+            title = "Market update archive"  # one card for every day's page
+        requests.append(CardRequest(page, title, lead.group(1) if lead else None))
+    return requests
+
+
+def add_card_to_front_matter(docs_dir: Path, page: str, card: str) -> None:
+    """Name the page's card in its front matter (``card: assets/cards/….png``), which the theme
+    override turns into og:image / twitter:image."""
+    path = docs_dir / page
+    text = path.read_text(encoding="utf-8")
+    line = f"card: {card}\n"
+    if text.startswith("---\n"):
+        if line in text.split("\n---", 1)[0] + "\n":
+            return
+        text = "---\n" + line + text[4:]
+    else:
+        text = f"---\n{line}---\n" + text
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+# ---- what the build calls ------------------------------------------------------------------
+
+NO_BROWSER = ("No Chrome or Chromium found (set CHROME_PATH to one): building without chart "
+              "images; charts are drawn by plotly.js only.")
+
+
+def write_templates(docs_dir: Path) -> None:
+    """``figures/templates.json``: the light and dark templates charts.js themes charts with."""
+    text = json.dumps(tpl.templates(), separators=(",", ":"), sort_keys=True) + "\n"
+    _write(docs_dir / "figures" / "templates.json", text.encode("utf-8"))
+
+
+def with_images(results: dict[str, FigureResult], docs_dir: Path, cache_dir: Path,
+                renderer: Renderer | None,
+                log: Callable[[str], None]) -> dict[str, FigureResult]:
+    """`results` with their `images` set for every figure that has them (cached or rendered)."""
+    from dataclasses import replace
+
+    write_templates(docs_dir)
+    made = chart_images(sorted(results), docs_dir, ImageCache(cache_dir / "images"), renderer,
+                        log)
+    return {fid: replace(r, images=made.get(fid)) for fid, r in results.items()}
+
+
+def with_cards(docs_dir: Path, cache_dir: Path, renderer: Renderer | None,
+               log: Callable[[str], None]) -> dict[str, str]:
+    """Give every generated page a preview card (named in its front matter); {page: card}."""
+    pages = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")
+                   if not any(part.startswith("_") for part in p.relative_to(docs_dir).parts))
+    cards = preview_cards(card_requests(docs_dir, pages), docs_dir,
+                          ImageCache(cache_dir / "images"), renderer, log)
+    for page, card in cards.items():
+        add_card_to_front_matter(docs_dir, page, card)
+    return cards
