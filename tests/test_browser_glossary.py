@@ -34,6 +34,7 @@ def test_a_link_containing_a_term_still_navigates(browser, site_url):
     link = page.locator("article a[href*='risks/#r2k-risk-12m-outcomes']").first
     link.click()
     page.wait_for_url("**/risks/#r2k-risk-12m-outcomes")
+    page.evaluate("window.primerCharts.drawAll()")  # charts show images until made live
     page.wait_for_function(
         "() => [...document.querySelectorAll('.primer-chart')].every("
         "el => el.dataset.state === 'drawn')", timeout=30_000)
