@@ -6,11 +6,16 @@
 - Bytes per page: the HTML plus the chart JSON it loads (raw and gzipped), the CSVs it offers
   (downloaded only on click), plotly.js once; and the same page with its charts written the
   naive way (plotly's ``write_html(include_plotlyjs=True)`` per chart), measured side by side.
+- The build-time chart images: bytes per page (the SVG a reader downloads per chart, for one
+  scheme and width; and all four variants) and their build time (the ``images`` and ``cards``
+  stages), full and cached.
 - Lighthouse (npm ``lighthouse``, Debian's Chromium, headless) performance score, LCP, CLS and
-  TBT for Home and the heaviest page, served gzipped from 127.0.0.1 as a static host would.
+  TBT for Home, the heaviest page, and every page with a chart in its first screen (History and
+  ETFs always), served gzipped from 127.0.0.1 as a static host would; the machine's load
+  average beside each score (the machine may be shared).
 
-Targets: full build ≤ 20 s, unchanged rebuild ≤ 5 s, each chart page's own payload ≤ 10 % of
-naive embedding, Lighthouse performance ≥ 95 and CLS ≤ 0.1.
+Targets: full build ≤ 30 s with images, unchanged rebuild ≤ 5 s, each chart page's own payload
+≤ 10 % of naive embedding, Lighthouse performance ≥ 95 and CLS ≤ 0.1.
 """
 
 from __future__ import annotations
@@ -35,8 +40,10 @@ from generator.settings import Settings
 
 LIGHTHOUSE = "lighthouse@12.8.2"  # the last major that runs on Debian's Node 20
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
-STAGES = ("import", "analytics", "figures", "pages", "mkdocs")
-TARGET_FULL_S, TARGET_REBUILD_S, TARGET_RATIO = 20.0, 5.0, 0.10
+STAGES = ("import", "analytics", "figures", "images", "pages", "cards", "mkdocs")
+TARGET_FULL_S, TARGET_REBUILD_S, TARGET_RATIO = 30.0, 5.0, 0.10
+ALWAYS = ("history/", "etfs/")  # Lighthouse always reports these chart-heavy pages
+FIRST_SCREEN_CHARS = 600  # prose before a page's first chart that still leaves it on screen
 TARGET_SCORE, TARGET_CLS = 95, 0.1
 _TEXT = (".html", ".js", ".css", ".json", ".svg", ".xml", ".csv", ".txt", ".map")
 
@@ -99,6 +106,10 @@ class PageWeight:
     csv: int  # downloads offered (fetched only on click)
     naive: int = 0
     naive_gz: int = 0
+    image: int = 0  # SVG bytes a reader downloads (one variant per chart: light, desktop)
+    image_gz: int = 0
+    image_all: int = 0  # all four variants (light/dark x desktop/phone) on disk
+    chart_first_screen: bool = False
 
     @property
     def own(self) -> int:
@@ -139,6 +150,20 @@ def page_families(pages: list[str], size: int = 5) -> dict[str, str]:
             for p in members}
 
 
+def chart_in_first_screen(html: bytes) -> bool:
+    """Whether a page's first chart comes after less than `FIRST_SCREEN_CHARS` of prose in
+    its article (so it is in, or at the edge of, a phone's first screen)."""
+    import re
+
+    text = html.decode("utf-8", "replace")
+    article = text.find("<article")
+    chart = text.find('class="primer-chart"', max(article, 0))
+    if article < 0 or chart < 0:
+        return False
+    prose = re.sub(r"<[^>]+>", "", text[article:chart])
+    return len(" ".join(prose.split())) < FIRST_SCREEN_CHARS
+
+
 def naive_chart_html(figure_json: str) -> str:
     """The chart as plotly's `write_html(include_plotlyjs=True)` writes it (full page)."""
     import plotly.io as pio
@@ -167,7 +192,15 @@ def page_weights(site_dir: Path, plotly_gz: int, naive: bool = True) -> list[Pag
                    for c in [e["csv"], *e.get("extra_csv", [])])
         weight = PageWeight(path=path, charts=len(entries), html=len(html), html_gz=gz(html),
                             json=sum(map(len, payloads)), json_gz=sum(map(gz, payloads)),
-                            csv=csvs)
+                            csv=csvs, chart_first_screen=chart_in_first_screen(html))
+        for e in entries:
+            light = site_dir / "figures" / f"{e['id']}.svg"
+            if light.is_file():
+                data = light.read_bytes()
+                weight.image += len(data)
+                weight.image_gz += gz(data)
+                weight.image_all += sum(p.stat().st_size for p in
+                                        (site_dir / "figures").glob(f"{e['id']}.*svg"))
         if naive and entries:
             import plotly.io as pio
 
@@ -386,15 +419,23 @@ def main(settings: Settings, lighthouse: bool = True) -> int:
             if not w.charts:
                 report.add(f"page: {name}", own + "; no charts")
                 continue
+            images = (f"; images {kb(w.image)} · {kb(w.image_gz)} gz ({kb(w.image_all)} "
+                      "all variants)" if w.image else "; no images")
             report.add(
                 f"page: {name} ({w.charts} chart{'s' if w.charts > 1 else ''})",
-                f"{own}; naive {kb(w.naive)} · {kb(w.naive_gz)} gz; CSV {kb(w.csv)} on click",
+                f"{own}{images}; naive {kb(w.naive)} · {kb(w.naive_gz)} gz; "
+                f"CSV {kb(w.csv)} on click",
                 f"≤ {TARGET_RATIO:.0%} of naive",
                 f"{verdict(w.ratio <= TARGET_RATIO)} {w.ratio:.1%} raw · {w.ratio_gz:.1%} gz")
         total = sum(w.own for w in weights)
         report.add("weight: whole site, pages' own payload",
                    f"{kb(total)} raw for {len(weights)} pages "
                    f"({sum(w.charts for w in weights)} charts)")
+        cards = sorted((site / "assets" / "cards").glob("*.png"))
+        report.add("weight: chart images (SVG) and preview cards (PNG)",
+                   f"{kb(sum(w.image_all for w in weights))} SVG on disk, "
+                   f"{kb(sum(w.image for w in weights))} of it one variant per chart; "
+                   f"{len(cards)} cards, {kb(sum(p.stat().st_size for p in cards))}")
 
         if lighthouse:
             charted = [w for w in weights if w.charts] or weights
@@ -405,8 +446,12 @@ def main(settings: Settings, lighthouse: bool = True) -> int:
             else:
                 with serve(site) as url:
                     targets = [("", "home")]
-                    if heaviest.path:
-                        targets.append((heaviest.path, heaviest.path))
+                    paths = [heaviest.path, *ALWAYS,
+                             *(w.path for w in weights if w.chart_first_screen)]
+                    known = {w.path for w in weights}
+                    for path in paths:
+                        if path and path in known and (path, path) not in targets:
+                            targets.append((path, path))
                     for path, name in targets:
                         for preset in ("mobile", "desktop"):
                             log(f"bench: lighthouse {name} ({preset}) ...")
@@ -418,11 +463,13 @@ def main(settings: Settings, lighthouse: bool = True) -> int:
                                 continue
                             ok_score = (run.score or 0) >= TARGET_SCORE
                             ok_cls = (run.cls or 0) <= TARGET_CLS
+                            load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
                             report.add(
                                 label,
                                 f"performance {run.score:.0f} · LCP {run.lcp_ms / 1000:.2f} s · "
                                 f"CLS {run.cls:.3f} · TBT {run.tbt_ms:.0f} ms "
-                                f"(host benchmark index {run.benchmark_index:.0f})",
+                                f"(host benchmark index {run.benchmark_index:.0f}; "
+                                f"load average {load:.1f})",
                                 f"≥ {TARGET_SCORE} · CLS ≤ {TARGET_CLS}",
                                 f"{verdict(ok_score)} · {verdict(ok_cls)}")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

@@ -7,7 +7,15 @@ import gzip
 import json
 import urllib.request
 
-from generator.bench import Report, gz, naive_chart_html, page_families, page_weights, serve
+from generator.bench import (
+    Report,
+    chart_in_first_screen,
+    gz,
+    naive_chart_html,
+    page_families,
+    page_weights,
+    serve,
+)
 
 
 def test_page_weights_add_up_and_beat_naive_embedding(built_site) -> None:
@@ -21,6 +29,10 @@ def test_page_weights_add_up_and_beat_naive_embedding(built_site) -> None:
     assert history.json == sum((site / e["json"]).stat().st_size for e in manifest)
     assert history.own == history.html + history.json and history.own_gz < history.own
     assert weights[""].path == "" and weights[""].html > 0
+    if history.image:  # built with a browser: one SVG per chart counted, four on disk
+        light = [site / "figures" / f"{e['id']}.svg" for e in manifest]
+        assert history.image == sum(p.stat().st_size for p in light)
+        assert history.image_all > 3 * history.image
     # One chart the naive way carries all of plotly.js: far heavier than our whole page.
     naive = naive_chart_html((site / manifest[0]["json"]).read_text())
     assert "Plotly.newPlot" in naive and len(naive) > 3_000_000 > history.own
@@ -47,3 +59,10 @@ def test_gzip_server_and_report(tmp_path) -> None:
     report.add("build: total (wall clock)", "1.00 s full", "≤ 20 s", "yes")
     text = report.render("bench")
     assert "build: total" in text and "≤ 20 s" in text
+
+
+def test_a_chart_after_a_short_intro_is_in_the_first_screen() -> None:
+    chart = '<div class="primer-chart" data-figure="x"></div>'
+    assert chart_in_first_screen(f"<article><p>{'word ' * 20}</p>{chart}".encode())
+    assert not chart_in_first_screen(f"<article><p>{'word ' * 200}</p>{chart}".encode())
+    assert not chart_in_first_screen(b"<article><p>No chart here.</p></article>")

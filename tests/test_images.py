@@ -48,6 +48,8 @@ def test_dark_svg_swaps_only_theme_colours() -> None:
     assert "fill: rgb(226, 228, 233); fill-opacity: 0.82" in dark  # Material slate text
     assert "stroke: rgb(226, 228, 233); stroke-opacity: 0.12" in dark  # slate grid
     assert "stroke: rgb(213, 94, 0); stroke-opacity: 1" in dark  # the Russell 2000's colour
+    title = 'style="opacity: 0.87; fill: rgb(0, 0, 0); fill-opacity: 1;"'  # an axis title
+    assert "fill: rgb(226, 228, 233); fill-opacity: 1" in templates.recolour_svg(title)
 
 
 def test_templates_are_materials_text_colours() -> None:

@@ -131,10 +131,15 @@ def recolour_svg(svg: str, source: str = "light", target: str = "dark") -> str:
     def replace(match: re.Match[str]) -> str:
         prop = match.group(1)
         rgb = (int(match.group(2)), int(match.group(3)), int(match.group(4)))
-        new = swap.get((rgb, round(float(match.group(5)), 2)))
+        alpha = round(float(match.group(5)), 2)
+        new = swap.get((rgb, alpha))
         if new is None:
-            return match.group(0)
+            # The theme's base colour with an opacity plotly keeps elsewhere (an axis title
+            # says `opacity: 0.87; fill: rgb(0, 0, 0); fill-opacity: 1`): swap the colour only.
+            if rgb != PALETTES[source]["fg"][0] or alpha == 0:
+                return match.group(0)
+            new = (PALETTES[target]["fg"][0], alpha)
         (r, g, b), alpha = new
-        return f"{prop}: rgb({r}, {g}, {b}); {prop}-opacity: {alpha}"
+        return f"{prop}: rgb({r}, {g}, {b}); {prop}-opacity: {alpha:g}"
 
     return _COLOUR.sub(replace, svg)
