@@ -58,11 +58,12 @@ def test_templates_are_materials_text_colours() -> None:
     assert both["slate"]["layout"]["font"]["color"] == "rgba(226,228,233,0.82)"
 
 
-def test_phone_layout_drops_the_y_title_and_uses_small_text() -> None:
+def test_phone_layout_keeps_a_small_y_title_and_uses_small_text() -> None:
     layout = {"yaxis": {"title": {"text": "Value"}}, "xaxis": {"type": "date"}}
     narrow = templates.sized_layout(layout, 360)
     wide = templates.sized_layout(layout, 760)
-    assert narrow["yaxis"]["title"]["text"] == "" and narrow["font"]["size"] == 11
+    assert narrow["yaxis"]["title"]["text"] == "Value" and narrow["font"]["size"] == 11
+    assert narrow["yaxis"]["title"]["font"]["size"] == 10
     assert wide["yaxis"]["title"]["text"] == "Value" and wide["font"]["size"] == 13
     assert layout["yaxis"]["title"]["text"] == "Value"  # the figure itself is not changed
 
