@@ -32,7 +32,7 @@ def test_data_table_keeps_first_value_and_year_ends_of_a_long_daily_series() -> 
     # first day, then the last business day of 2019 and 2020, then the latest day
     assert dates == ["2019-03-01", "2019-12-31", "2020-12-31", "2021-06-30"]
     last = len(days) - 1
-    assert table.rows[-1][1] == f"{float(last):,.2f}" if last < 1000 else f"{last:,}"
+    assert table.rows[-1][1] == f"${last:,}"  # a _usd column is dollars
     assert "4 of" in table.note and "CSV" in table.note
 
 
@@ -40,7 +40,7 @@ def test_data_table_shows_short_tables_whole_and_thins_long_categorical_ones() -
     short = pd.DataFrame({"sp_500_pct": [1.5, -2.25]}, index=pd.Index([2001, 2002], name="year"))
     table = data_table(short)
     assert table.columns == ("Year", "S&P 500 (%)")
-    assert table.rows == (("2001", "1.50"), ("2002", "−2.25"))
+    assert table.rows == (("2001", "1.50%"), ("2002", "−2.25%"))  # a _pct column: percent
     assert table.note == ""
     long = pd.DataFrame({"value": range(100)}, dtype=float)
     thinned = data_table(long)
@@ -48,8 +48,16 @@ def test_data_table_shows_short_tables_whole_and_thins_long_categorical_ones() -
     assert thinned.columns == ("Value",)  # an unnamed range index is not shown
 
 
+def test_data_table_shows_fractions_as_the_chart_does() -> None:
+    data = pd.DataFrame({"russell_2000": [0.116, -0.00001], "russell_2000_sp_500_beta": [1.2, 0.9]},
+                        index=pd.Index([2024, 2025], name="year"))
+    fig = new_figure(y_format="+.0%", x_is_date=False)
+    assert data_table(data, fig).rows == (("2024", "11.6%", "1.20"), ("2025", "0.0%", "0.90"))
+    assert data_table(data).rows[0][1] == "0.12"  # no percent axis: a plain number
+
+
 def test_cells_and_headers() -> None:
-    assert cell(12345.678) == "12,346" and cell(-0.51234) == "−0.5123" and cell(2.5) == "2.50"
+    assert cell(12345.678) == "12,346" and cell(-0.51234) == "−0.512" and cell(2.5) == "2.50"
     assert cell(float("nan")) == "—" and cell(pd.Timestamp("2020-03-16")) == "2020-03-16"
     assert header("^RUT") == "Russell 2000" and header("iwm_total_return_usd") == \
         "IWM total return (USD)"

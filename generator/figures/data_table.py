@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 
+from generator import units
 from generator.catalog import BY_ID
 
 MAX_ROWS = 45
@@ -52,21 +54,60 @@ def header(name: object) -> str:
     return out[:1].upper() + out[1:]
 
 
-def cell(value: object) -> str:
-    """A value as display text: dates ISO, numbers with sensible precision, − for minus."""
+# Column names that say a column is not a fraction even on a chart with a percent axis.
+_NOT_FRACTION = ("usd", "pct", "level", "close", "rebased", "ratio", "count", "beta",
+                 "correlation", "months", "days", "rank", "decile", "quintile", "line", "index",
+                 "vix", "realised", "spread", "oas", "treasury", "fed_funds", "threshold",
+                 "payoff", "strike", "over", "vs")
+_POINTS = {"DGS10", "DGS2", "DGS3MO", "TB3MS", "T10Y2Y", "FEDFUNDS", "DFF", "DFEDTARU",
+           "BAMLH0A0HYM2", "BAMLC0A0CM", "VIXCLS", "UNRATE"}
+
+
+def column_kind(name: object, values: pd.Series, percent_axis: bool) -> str:
+    """How a column is shown: as the chart shows it (`units` filter name, or "auto")."""
+    text = str(name)
+    tokens = text.lower().replace("-", "_").split("_")
+    if not pd.api.types.is_float_dtype(values):
+        return "auto"
+    if tokens[-1] == "usd":
+        return "money:2" if values.abs().max() < 100 else "money"
+    if tokens[-1] == "pct" or text in _POINTS:
+        return "rate"
+    if percent_axis and not any(t in tokens for t in _NOT_FRACTION) \
+            and values.abs().max() <= 20:
+        return "pct_plain"
+    size = values.abs().max()
+    # One precision per column: the digits its largest value needs.
+    return "num:0" if size >= 1000 else "num:3" if size < 0.1 else "num:2"
+
+
+def percent_axis(fig: go.Figure | None) -> bool:
+    """Whether the chart reads its values as percentages (a y or x axis formatted with %)."""
+    if fig is None:
+        return False
+    layout = fig.to_plotly_json().get("layout", {})
+    return any("%" in str(axis.get("tickformat", "")) for key, axis in layout.items()
+               if key.startswith(("yaxis", "xaxis")) and isinstance(axis, dict))
+
+
+def cell(value: object, kind: str = "auto") -> str:
+    """A value as display text: through the site's formatter (`kind`), dates ISO, a series id
+    by its name, numbers with sensible precision, − for minus."""
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return "—"
+    if kind != "auto":
+        return units.apply(kind, value)
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}".replace("-", "−")
+        return units.apply("int", value)
     if isinstance(value, float):
         size = abs(value)
-        text = (f"{value:,.0f}" if size >= 1000 else f"{value:,.2f}" if size >= 1
-                else f"{value:.4f}")
-        return text.replace("-", "−")
+        return units.num(value, 0 if size >= 1000 else 2 if size >= 1 else 3)
+    if isinstance(value, str) and value in _POINTS | {"USREC", "CPIAUCSL", "INDPRO"}:
+        return BY_ID[value].title if value in BY_ID else value
     return str(value)
 
 
@@ -92,15 +133,19 @@ def _rows_to_show(data: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return data.iloc[keep], f"Every {step}th row ({len(keep)} of {total:,}). The CSV has every row."
 
 
-def data_table(data: pd.DataFrame) -> DataTable:
-    """The downsampled, formatted view of a figure's `data` (the CSV's table)."""
+def data_table(data: pd.DataFrame, fig: go.Figure | None = None) -> DataTable:
+    """The downsampled, formatted view of a figure's `data` (the CSV's table), each column in
+    the unit the chart shows it (`fig`'s percent axes make fractions percentages)."""
     shown, note = _rows_to_show(data)
+    axis = percent_axis(fig)
+    kinds = [column_kind(c, data.iloc[:, i], axis) for i, c in enumerate(data.columns)]
     index_named = shown.index.name is not None or isinstance(shown.index, pd.DatetimeIndex)
     index_header = header(shown.index.name) if shown.index.name is not None else "Date"
     columns = ([index_header] if index_named else []) + [header(c) for c in shown]
     rows = []
     for key, row in zip(shown.index, shown.itertuples(index=False), strict=True):
-        cells = [cell(v.item() if hasattr(v, "item") else v) for v in row]
+        cells = [cell(v.item() if hasattr(v, "item") else v, kind)
+                 for v, kind in zip(row, kinds, strict=True)]
         if not isinstance(key, pd.Timestamp) and hasattr(key, "item"):
             key = key.item()
         # An integer index is a label (a year, a rank), not a quantity: no thousands separator.

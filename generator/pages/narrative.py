@@ -67,26 +67,69 @@ def desk_note(sentences: Sequence[Sentence], notes: str | None = None) -> Markup
     return Markup(" ".join(parts))
 
 
-def _raw(value: Any) -> str:
-    """A fact value as stored, for the footnotes (full precision, ISO dates)."""
+# Reader words for the parts of a fact key (the keys themselves stay in the CSV and the
+# sentence's data-facts attribute, for whoever wants to trace them).
+_WORDS = {
+    "r2k": "Russell 2000", "spx": "S&P 500", "gap": "small minus large",
+    "hy": "high-yield spread", "dgs2": "2-year Treasury yield", "dgs10": "10-year Treasury yield",
+    "dff": "fed funds rate", "fed_target": "fed funds target", "members": "index members",
+    "coming": "coming up", "fomc": "Fed decision", "change": "change", "d1": "one-day",
+    "m1": "one-month", "change_m1": "one-month change", "close": "close", "date": "date",
+    "ath": "record close", "ath_date": "date of the record close",
+    "prior_ath": "previous record close", "prior_ath_date": "date of the previous record",
+    "new_ath": "new record", "from_ath": "distance from the record close",
+    "range_position": "place in the 52-week range", "low_52w": "52-week low",
+    "high_52w": "52-week high", "value": "level", "percentile": "percentile",
+    "history_start": "history from", "share_up": "share that rose", "new_lows": "new lows",
+    "new_highs": "new highs", "leaders": "leader", "laggards": "laggard",
+    "sectors": "sectors", "best_return": "best return", "worst_return": "worst return",
+    "up": "up", "count": "count", "event": "event", "return": "return", "ticker": "ticker",
+}
+
+
+def fact_label(key: str) -> str:
+    """A fact key in reader words: ``r2k.change.d1`` -> "Russell 2000 one-day change"."""
+    parts = [p for p in key.split(".") if not p.isdigit()]
+    if parts[-2:] == ["change", "d1"] or parts[-2:] == ["change", "m1"]:
+        parts = [*parts[:-2], parts[-1], "change"]
+    return " ".join(_WORDS.get(p, p.replace("_", " ")) for p in parts)
+
+
+def _value_text(key: str, value: Any) -> str:
+    """A fact's value for the footnote, formatted as the pages format it."""
+    if value is None:
+        return "not available"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return fmt.date(value)
     if isinstance(value, float):
-        return f"{value:.6g}"
-    return "—" if value is None else str(value)
+        last = key.rsplit(".", 1)[-1]
+        if key.startswith(("dgs", "hy", "dff", "fed_target")):
+            return {"value": fmt.rate, "change_m1": fmt.pp,
+                    "percentile": fmt.ordinal}.get(last, fmt.num)(value)
+        if key.startswith("gap."):
+            return fmt.pct_gap(value)
+        if last in ("close", "ath", "prior_ath", "low_52w", "high_52w"):
+            return fmt.num(value)
+        return fmt.pct(value) if abs(value) < 5 else fmt.num(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
 
 
 def desk_note_footnotes(sentences: Sequence[Sentence], facts: Mapping[str, Any],
                         notes: str) -> Markup:
     """Markdown footnote definitions matching `desk_note(sentences, notes)`: for each sentence,
-    its rule, the condition that chose it and every fact key with its value."""
+    why it was chosen and, in words, every fact it rests on with its value (the rule's name and
+    the fact keys are in the sentence's data-rule and data-facts attributes)."""
     flat = flatten({k: v for k, v in facts.items() if not k.endswith("_table")
                     and k != "sentences"})
     lines = []
     for number, sentence in enumerate(sentences, start=1):
-        cited = "; ".join(f"`{key}` = {escaped(_raw(flat.get(key)))}" for key in sentence.keys)
-        lines.append(f"[^{notes}-{number}]: Rule `{sentence.rule}`, chosen because "
-                     f"{escaped(sentence.because)}. Facts: {cited}.")
+        values = {key: _value_text(key, flat.get(key)) for key in sentence.keys}
+        cited = "; ".join(f"{escaped(fact_label(key))} {escaped(values[key])}"
+                          for key in sentence.keys)
+        lines.append(f"[^{notes}-{number}]: Chosen because {escaped(sentence.because)}. "
+                     f"Based on: {cited}.")
     return Markup("\n".join(lines) + "\n")

@@ -76,7 +76,8 @@ def rates_table(facts: dict[str, Any]) -> pd.DataFrame:
     rows = []
     for role, label in RATE_ROWS:
         item = facts.get(role) or {}
-        rows.append({"series": f"{label} ({ROLES[role]})", "value": item.get("value"),
+        # Reader words only: the FRED ids are in the method note and the CSV.
+        rows.append({"series": label, "value": item.get("value"),
                      "date": item.get("date"), "change_m1": item.get("change_m1")})
     return pd.DataFrame(rows).set_index("series")
 
