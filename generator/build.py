@@ -26,7 +26,7 @@ from generator.figures.images import (
     with_images,
 )
 from generator.fill import fill_store
-from generator.outputs import build_lock, rendering_dir, swap_in, sweep
+from generator.outputs import build_lock, rendering_dir, store_lock, swap_in, sweep
 from generator.pages import copy_assets, render_pages
 from generator.pages.market_update import write_feed
 from generator.settings import Settings
@@ -128,9 +128,16 @@ def generate_docs(settings: Settings, timings: Timings | None = None,
     Returns the facts and figures the pages were rendered from. Never touches the network
     unless the store is empty and there is no snapshot to import."""
     timings = timings if timings is not None else Timings()
-    store = Store(settings.store_dir, settings.reference_dir)
     with timings.stage("import"):
+        # Outside the store lock: with no snapshot, filling runs the live update (a writer).
         fill_store(settings, log=log)
+    with store_lock(settings.store_dir, log=log):  # one consistent state, even during an update
+        return _generate_docs(settings, timings, log)
+
+
+def _generate_docs(settings: Settings, timings: Timings,
+                   log: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, Any]]:
+    store = Store(settings.store_dir, settings.reference_dir)
     with timings.stage("verify"):
         # Every stored series and table passes validate.py's rules again before anything is
         # rendered (caches would otherwise skip reading data they have seen).

@@ -7,6 +7,10 @@
 - `sweep`: at the start of a locked build, the temp files a killed writer left behind are
   removed (hidden ``.*.tmp`` in the docs and cache folders; in the store only when old enough
   that a running update cannot own them), and so are half-rendered site folders.
+- `store_lock`: a build reads the store under a shared lock; a writer that saves many series
+  (an update) takes it exclusively, so a build never reads half of one night's update. The
+  lock file sits beside the store (``data/.store.lock``), never inside it (the store is
+  committed to the data branch).
 - `rendering_dir` / `swap_in`: mkdocs renders into a hidden folder beside ``site/``, which is
   then swapped in whole (one atomic `renameat2(RENAME_EXCHANGE)` on Linux, else two renames,
   repaired at the next start). A kill or a failed render leaves the last good site.
@@ -40,6 +44,47 @@ def wait_seconds() -> float:
         return float(value) if value else DEFAULT_WAIT_SECONDS
     except ValueError:
         raise BuildError(f"PRIMER_BUILD_WAIT={value!r} is not a number of seconds") from None
+
+
+def _acquire(handle, mode: int, path: Path, wait: float, what: str,
+             log: Callable[[str], None]) -> None:
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise BuildError(f"{what} holds {path}; gave up after waiting {wait:.0f} s "
+                                 "(PRIMER_BUILD_WAIT)") from None
+            if not told:
+                log(f"waiting: {what} …")
+                told = True
+            time.sleep(0.2)
+
+
+def store_lock_path(store_dir: Path) -> Path:
+    """The store's lock file, beside it (``data/store`` -> ``data/.store.lock``)."""
+    return store_dir.parent / f".{store_dir.name}.lock"
+
+
+@contextmanager
+def store_lock(store_dir: Path, exclusive: bool = False, wait: float | None = None,
+               log: Callable[[str], None] = print) -> Iterator[None]:
+    """Hold the store's lock: shared for readers (builds), exclusive for a writer (an update
+    saving its series), waiting up to `wait` seconds (default `PRIMER_BUILD_WAIT`)."""
+    wait = wait_seconds() if wait is None else wait
+    path = store_lock_path(store_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        what = ("a build is reading the store" if exclusive
+                else "an update is writing the store")
+        _acquire(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, path, wait, what, log)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextmanager

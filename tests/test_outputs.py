@@ -141,3 +141,17 @@ def test_a_table_lands_with_its_metadata_or_not_at_all(tmp_path: Path, monkeypat
     after = {p.name: p.read_bytes() for p in (tmp_path / "store" / "tables").iterdir()}
     assert after == before  # neither file changed, no temp file left
     assert store.read_table("t")["weight_pct"].tolist() == [1.0]
+
+
+def test_builds_share_the_store_an_update_holds_alone(tmp_path: Path) -> None:
+    store_dir = tmp_path / "data" / "store"
+    assert outputs.store_lock_path(store_dir) == tmp_path / "data" / ".store.lock"
+    # Two readers at once; a writer cannot start while they read.
+    with outputs.store_lock(store_dir, wait=0), outputs.store_lock(store_dir, wait=0), \
+            pytest.raises(BuildError, match="a build is reading the store holds"), \
+            outputs.store_lock(store_dir, exclusive=True, wait=0.3, log=lambda _: None):
+        pass
+    with outputs.store_lock(store_dir, exclusive=True, wait=0), \
+            pytest.raises(BuildError, match="an update is writing the store holds"), \
+            outputs.store_lock(store_dir, wait=0.3, log=lambda _: None):
+        pass
