@@ -101,18 +101,22 @@ def test_a_second_build_waits_or_says_why_it_cannot_run(tmp_path: Path) -> None:
         pass
     # Released: the next one gets it at once. A waiting one gets it when the first ends.
     events: list[str] = []
-    first_in = threading.Event()
+    first_in, second_waits = threading.Event(), threading.Event()
 
     def first() -> None:
         with outputs.build_lock(cache, wait=0):
             first_in.set()
-            time.sleep(0.6)
+            second_waits.wait(30)  # hold the lock until the second build says it waits
             events.append("first done")
+
+    def log(line: str) -> None:
+        events.append(line)
+        second_waits.set()
 
     thread = threading.Thread(target=first)
     thread.start()
     first_in.wait(5)
-    with outputs.build_lock(cache, wait=30, log=events.append):
+    with outputs.build_lock(cache, wait=30, log=log):
         events.append("second in")
     thread.join()
     assert events[0].startswith("waiting for another build to finish (build pid")
