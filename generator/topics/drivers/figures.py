@@ -189,7 +189,7 @@ def regime_label(regime: str, kind: str) -> str:
     return regime[:1].upper() + regime[1:]
 
 
-INFLATION_AXIS = "Inflation over the past year: its level, or rising / falling vs a year before"
+INFLATION_AXIS = "Inflation over the past year"
 
 
 def inflation_takeaway(table: pd.DataFrame, verdict: dict, start: pd.Period) -> str:
