@@ -30,7 +30,7 @@ KNOWN = {
     ("faq/index.html", "series id"),  # "The Russell 2000's level (^RUT)"
     ("risks/index.html", "series id"),
     ("drivers/index.html", "series id"),  # USREC in a sentence on recessions
-    ("year-in-review/index.html", "series id"),  # the rates table's row labels
+    ("year-in-review/index.html", "series id"),  # "DGS10 and DGS2 are …" below the rates table
 }
 
 

@@ -118,6 +118,17 @@ def log_ticks(fig: go.Figure) -> None:
                      and step * decade <= high * 1.25)
         decade *= 10
     fig.update_yaxes(tickvals=ticks)
+    if str(fig.layout.yaxis.tickformat or "").startswith("$"):
+        # d3's SI prefixes write a billion as "G" ($50G): label dollars in words' initials.
+        fig.update_yaxes(ticktext=[money_tick(t) for t in ticks])
+
+
+def money_tick(value: float) -> str:
+    """A dollar axis label: 5e10 -> "$50B", 2.5e8 -> "$250M", 1e12 -> "$1T"."""
+    for size, letter in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= size:
+            return f"${value / size:,.3g}{letter}"
+    return f"${value:,.0f}"
 
 
 def weekly(frame: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:

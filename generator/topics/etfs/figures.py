@@ -213,7 +213,9 @@ def etf_dollar_volume(store: Store) -> Drawn:
     fig = new_figure(y_title="Dollars traded per day (log scale)", y_format="$.2s", log_y=True)
     for ticker in WITH_VOLUME:
         fig.add_scatter(x=dates(month_dates), y=monthly[ticker].round(-3).to_numpy(),
-                        name=ticker, line={"color": color(ticker), "width": 1.6})
+                        name=ticker, line={"color": color(ticker), "width": 1.6},
+                        hovertemplate=ticker + ": $%{customdata}<extra></extra>",
+                        customdata=[f"{v / 1e9:,.1f} billion" for v in monthly[ticker]])
     range_buttons(fig)
     recent = daily.iloc[-252:].mean()
     takeaway = (f"Over the last 252 trading days IWM traded ${recent['IWM'] / 1e9:,.1f} billion "

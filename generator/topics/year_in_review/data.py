@@ -16,6 +16,7 @@ from generator.analytics.review import (
     record_closes,
     review_years,
 )
+from generator.catalog import get
 from generator.store import Store, load_values
 from generator.topics import provides
 from generator.units import Points
@@ -103,7 +104,7 @@ def rates_summary(done: dict[str, Any], ytd: dict[str, Any]) -> pd.DataFrame:
     rows = []
     for sid in RATES:
         a, b = done["rates"][sid], ytd["rates"][sid]
-        rows.append({"series": sid, "year_start": a["start"], "year_end": a["end"],
+        rows.append({"series": get(sid).title, "year_start": a["start"], "year_end": a["end"],
                      "year_change": a["change"], "latest": b["end"], "latest_date": b["end_date"],
                      "ytd_change": b["change"]})
     return pd.DataFrame(rows).set_index("series")
