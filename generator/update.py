@@ -39,6 +39,7 @@ from rich.table import Table
 from generator.catalog import SERIES, Series, get
 from generator.errors import DataError, FeedError, ValidationError, update_exit_code
 from generator.load import import_snapshot, load_update
+from generator.outputs import store_lock
 from generator.settings import Settings
 from generator.sources.fred import fetch_fred, fred_csv_url
 from generator.sources.noise import captured_noise
@@ -447,8 +448,13 @@ def main(settings: Settings, series: Sequence[str] = (), *, replay: Path | None 
     tables = not ids and (feeds is None or replay is not None)
     # Import what the store lacks from the snapshot first: the feeds serve less history than it
     # holds (FRED gives ~3 years of the ICE BofA spreads), so fetch only the rest.
-    import_snapshot(settings, log=lambda line: console.print(line, markup=False), tables=tables)
-    result = run_update(settings, ids or None, today=today, feeds=feeds, console=console,
-                        tables=tables, replay=replay)
+    # The store is written under its exclusive lock: a build started meanwhile waits and then
+    # reads one consistent state (all of tonight's data or none of it), never a mix.
+    with store_lock(settings.store_dir, exclusive=True,
+                    log=lambda line: console.print(line, markup=False)):
+        import_snapshot(settings, log=lambda line: console.print(line, markup=False),
+                        tables=tables)
+        result = run_update(settings, ids or None, today=today, feeds=feeds, console=console,
+                            tables=tables, replay=replay)
     print_summary(result, console)
     return result.exit_code

@@ -271,6 +271,30 @@ def test_a_second_concurrent_update_is_refused(run):
     assert run("^RUT") == 0  # released: the next update runs
 
 
+def test_an_update_waits_for_a_build_reading_the_store_and_holds_it_alone(run, monkeypatch):
+    """A build reads the store under the shared lock; the update writes under the exclusive one,
+    so a build never sees half of a night's data."""
+    from generator import outputs
+    from generator.errors import BuildError
+
+    monkeypatch.setenv("PRIMER_BUILD_WAIT", "0.3")
+    with outputs.store_lock(run.settings.store_dir, wait=0), \
+            pytest.raises(BuildError, match="a build is reading the store"):
+        run("^RUT")  # a build is reading: the update waits, then says why it cannot run
+    held: list[bool] = []
+    real_run_update = update.run_update
+
+    def probe(*args, **kwargs):  # while the update runs, a build cannot take its read lock
+        with pytest.raises(BuildError, match="an update is writing the store"), \
+                outputs.store_lock(run.settings.store_dir, wait=0.1, log=lambda _: None):
+            pass
+        held.append(True)
+        return real_run_update(*args, **kwargs)
+
+    monkeypatch.setattr(update, "run_update", probe)
+    assert run("^RUT") == 0 and held == [True]
+
+
 def test_a_temp_file_left_by_a_killed_writer_is_removed_by_the_next_update(run):
     stray = run.settings.store_dir / "yahoo" / ".^RUT.csv.abc123.tmp"
     stray.write_bytes(b"half a file")
