@@ -128,4 +128,4 @@ def test_names_from_the_data_are_escaped_in_the_html() -> None:
     hostile = facts(0.003, 0.5)
     hostile["members"]["sectors"]["best"] = '<img src=x onerror="alert(1)">{x}'
     html = " ".join(sentence_html(s) for s in desk_note(hostile))
-    assert "<img" not in html and "&lt;img" in html
+    assert "<img" not in html and ("&lt;img" in html or "&#60;img" in html)
