@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from generator.analytics.holding_periods import annualised_without_best_days
+from generator.analytics.narrative import MAX_SENTENCES
 from generator.analytics.periods import rolling_window_returns
 from generator.pages import table
 from generator.topics.checklist.data import checklist_facts
@@ -246,7 +247,7 @@ def test_market_update_page_shows_stale_notice_and_traces_sentences(browser, sit
     notice = page.locator(".admonition.warning").first
     assert notice.is_visible() and "Stale data" in notice.inner_text()
     sentences = page.locator(".primer-sentence")
-    assert 3 <= sentences.count() <= 6
+    assert 3 <= sentences.count() <= MAX_SENTENCES
     for i in range(sentences.count()):
         keys = sentences.nth(i).get_attribute("data-facts").split()
         assert keys and all("." in k for k in keys)

@@ -311,10 +311,10 @@ def no_members(flat: Mapping[str, Any]) -> Sentence | None:
     if "members" not in flat or flat["members"] is not None:
         return None
     return _sentence(
-        "members-missing", "Prices of the individual members are not in the data for this day "
+        "members-missing", "Prices of the individual members are not in the data for {date} "
         "yet, so the note leaves out breadth, sectors and the biggest movers.", flat,
-        optional=True, cites=("members",),
-        because="the members' closes end before this day")
+        optional=True, because="the members' closes end before this day",
+        date=("r2k.date", "date"))
 
 
 def coming_up(flat: Mapping[str, Any]) -> Sentence | None:
