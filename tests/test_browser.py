@@ -32,7 +32,10 @@ def test_every_page_loads_and_draws_its_charts(browser, built_site, site_url, ar
         # Each drawn chart holds data: at least one trace with points.
         points = page.eval_on_selector_all(
             ".primer-chart",
-            "els => els.map(e => e.data.reduce((n, t) => n + ((t.x || t.values || []).length), 0))")
+            # A trace array is plain or base64 `{dtype, bdata}` (numeric x, e.g. returns).
+            "els => { const n = a => !a ? 0 : a.length !== undefined ? a.length"
+            " : a.bdata ? atob(a.bdata).length : 0;"
+            " return els.map(e => e.data.reduce((s, t) => s + (n(t.x) || n(t.values)), 0)); }")
         assert all(n > 0 for n in points), f"{path}: empty chart {points}"
         if path in shot:
             name = path.strip("/").replace("/", "_") or "home"

@@ -22,6 +22,10 @@ from generator.units import Fraction
 PAGE = "valuation.md"
 
 
+# Three grey guides told apart by their dashes: short for the 90th, long for the 10th percentile.
+DASHES = {"p90": "dash", "median": "dot", "p10": "longdash"}
+
+
 def _percentile_lines(fig: go.Figure, facts: dict[str, float], fmt: str,
                       shown: pd.Series) -> None:
     """Dashed horizontal lines at the series' 10th, 50th and 90th percentiles across the dates
@@ -31,8 +35,7 @@ def _percentile_lines(fig: go.Figure, facts: dict[str, float], fmt: str,
                        ("p10", "10th percentile")):
         fig.add_scatter(x=span, y=[facts[key], facts[key]], mode="lines",
                         name=f"{label} {facts[key]:{fmt}}", hoverinfo="skip",
-                        line={"dash": "dash" if key != "median" else "dot", "width": 1,
-                              "color": GUIDE})
+                        line={"dash": DASHES[key], "width": 1, "color": GUIDE})
 
 
 def _day(when: pd.Timestamp) -> str:
@@ -50,7 +53,8 @@ def _ordinal(share: float) -> str:
     title="High-yield credit spread and where it stands in its history",
     page=PAGE, sources=("BAMLH0A0HYM2", "USREC"),
     method="ICE BofA US High Yield option-adjusted spread (percentage points over Treasuries), "
-           "daily; dashed lines are its 10th and 90th percentiles and the dotted line its median "
+           "daily; dashed lines are its 10th (long dashes) and 90th (short dashes) percentiles "
+           "and the dotted line its median "
            "over all days shown. The percentile of today's value is the share of all days at or "
            "below it. Drawn weekly, CSV daily. Grey bands are NBER recessions.",
 )
@@ -82,7 +86,8 @@ def hy_spread(store: Store) -> Drawn:
     page=PAGE, sources=("^RUT", "^GSPC", "USREC"),
     method="Russell 2000 level divided by S&P 500 level on the days both have (price indexes, "
            "no dividends). It rises when small caps outperform and falls when they lag; its "
-           "level says nothing about earnings or book value. Dashed lines: 10th and 90th "
+           "level says nothing about earnings or book value. Dashed lines: 10th (long dashes) "
+           "and 90th (short dashes) "
            "percentiles; dotted: median, over all days shown. Drawn weekly, CSV daily.",
 )
 def relative_price_ratio(store: Store) -> Drawn:
