@@ -16,7 +16,7 @@ from generator.analytics.holding_periods import annualised_without_best_days, do
 from generator.analytics.periods import rolling_window_returns
 from generator.analytics.returns import TRADING_DAYS, return_since, simple_returns
 from generator.analytics.risk import annualised_volatility, drawdown_episodes, max_drawdown
-from generator.catalog import get
+from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE, get
 from generator.sources.reference import read_expense_ratios
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
@@ -155,5 +155,6 @@ def checklist_facts(store: Store) -> dict[str, Any]:
         "best_days": {"days": BEST_DAYS, "every_day": every, "without": without},
         "down": down_shares(rut),
         "daily_returns": len(simple_returns(rut)),
-        "low_priced": low_priced_members(store),
+        "low_priced": low_priced_members(store)
+        if store.has_table(HOLDINGS_TABLE.id) and store.has_table(MEMBERS_TABLE.id) else None,
     }}
