@@ -330,13 +330,15 @@ def test_dark_mode_toggle_rethemes_a_chart_without_reload(browser, built_site, s
     page.evaluate("window.__stayed = 1")
     before = page.evaluate(read)
     # The reader clicks Material's palette toggle in the header until the scheme is dark.
-    checked = "document.querySelector(\"form[data-md-component='palette'] input:checked\").id"
+    # Material shows one label at a time (the next option's); no radio is checked until a click.
+    shown = ("[...document.querySelectorAll(\"form[data-md-component='palette'] label\")]"
+             ".find(label => !label.hidden).htmlFor")
     for _ in range(3):  # each click moves to the next palette option: wait until it has
         if page.evaluate("document.body.dataset.mdColorScheme") == "slate":
             break
-        option = page.evaluate(checked)
+        option = page.evaluate(shown)
         page.locator("form[data-md-component='palette'] label:visible").first.click()
-        page.wait_for_function(f"option => {checked} !== option", arg=option)
+        page.wait_for_function(f"option => {shown} !== option", arg=option)
     page.wait_for_function(f"""() => document.querySelector("{chart}")._fullLayout.font.color
                               !== {json.dumps(before["font"])}""")
     after = page.evaluate(read)
