@@ -19,9 +19,16 @@ from generator.catalog import get
 from generator.errors import DataError, FeedError, ResponseError, TransientFeedError
 from generator.sources import members
 from generator.sources.fred import check_csv_body, fetch_fred, parse_fred_csv
-from generator.sources.retry import Deadline, DeadlineError, RetryPolicy, classify, run_bounded
+from generator.sources.retry import (
+    MAX_RESPONSE_BYTES,
+    Deadline,
+    DeadlineError,
+    RetryPolicy,
+    classify,
+    run_bounded,
+)
 from generator.sources.snapshot import read_snapshot_series
-from generator.sources.yahoo import fetch_bars, normalise_download
+from generator.sources.yahoo import bounded_session, fetch_bars, normalise_download
 from tests.recorded_feeds import RecordedFeeds, log_yahoo_error, yahoo_failure_frame
 
 FRED_URL = re.compile(r"https://fred\.stlouisfed\.org/graph/fredgraph\.csv\?.*")
@@ -139,6 +146,67 @@ def test_yahoo_no_rows_without_a_transient_error_is_rejected_at_once(feeds, poli
     with pytest.raises(ResponseError, match=r"IWM: empty response: .*possibly delisted"):
         fetch_bars("IWM", dt.date(2026, 8, 10), dt.date(2026, 8, 24), policy)
     assert len(feeds.yahoo_calls) == 1 and sleeps == []
+
+
+
+def test_a_yahoo_answer_past_the_size_limit_is_refused_not_retried(feeds, policy, sleeps,
+                                                                   monkeypatch):
+    """Every live download gets the bounded session; curl's cut (its error 63, which says
+    "Failed to perform" like a network fault) is a refusal at once, not a retry."""
+    sessions = []
+
+    def oversized(call, frame):
+        log_yahoo_error("IWM", "Failed to perform, curl: (63) Exceeded the maximum allowed "
+                               "file size (33554432) with 33554432 bytes.")
+        return yahoo_failure_frame("IWM")
+
+    feeds.yahoo_faults["IWM"] = oversized
+    recorded = feeds.download
+    monkeypatch.setattr(yfinance, "download",
+                        lambda *a, **k: sessions.append(k.get("session")) or recorded(*a, **k))
+    with pytest.raises(ResponseError, match=r"IWM: response too large: .*33,554,432-byte limit"):
+        fetch_bars("IWM", dt.date(2026, 8, 10), dt.date(2026, 8, 24), policy)
+    assert len(feeds.yahoo_calls) == 1 and sleeps == []
+    assert sessions == [bounded_session()]
+
+
+def test_the_bounded_session_stops_reading_at_the_limit(monkeypatch):
+    """The live session really cuts a body at the limit (a local server streams 8 MB in chunks,
+    no Content-Length; the limit is set to 1 MB)."""
+    import http.server
+
+    from curl_cffi.const import CurlOpt
+
+    class Endless(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            chunk = b"1" * 65536
+            try:
+                for _ in range(128):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.write(b"0\r\n\r\n")
+            except OSError:
+                pass  # the client hung up at its limit
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    session = bounded_session()
+    assert session.curl_options[CurlOpt.MAXFILESIZE_LARGE] == MAX_RESPONSE_BYTES
+    session.curl_options = {CurlOpt.MAXFILESIZE_LARGE: 1_000_000}
+    try:
+        with pytest.raises(Exception, match=r"curl: \(63\)") as caught:
+            session.get(f"http://127.0.0.1:{server.server_address[1]}/", timeout=30)
+        assert classify(caught.value) == "permanent"
+    finally:
+        session.curl_options = {CurlOpt.MAXFILESIZE_LARGE: MAX_RESPONSE_BYTES}
+        server.shutdown()
 
 
 # --- FRED ----------------------------------------------------------------------------------------

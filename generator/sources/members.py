@@ -8,6 +8,7 @@ here judges the values: member-level rules live in `generator.validate`.
 
 from __future__ import annotations
 
+import functools
 import io
 import zlib
 from collections.abc import Callable, Sequence
@@ -149,7 +150,9 @@ def download_members(tickers: Sequence[str], start: str, *, policy: RetryPolicy,
     if downloader is None:
         import yfinance
 
-        downloader = yfinance.download
+        from generator.sources.yahoo import bounded_session
+
+        downloader = functools.partial(yfinance.download, session=bounded_session())
 
     parts: list[pd.DataFrame] = []
     failed: dict[str, str] = {}

@@ -48,6 +48,8 @@ TRANSIENT_WORDS = ("YFRateLimitError", "Too Many Requests", "Rate limited", "Tim
 # A body larger than this is not a CSV feed's answer (FRED's longest daily history is ~0.5 MB,
 # iShares' holdings ~0.3 MB): refused before it is read whole.
 MAX_RESPONSE_BYTES = 32 * 2**20
+# What curl says when a body passes the session's size limit (`yahoo.bounded_session`).
+TOO_LARGE = "Exceeded the maximum allowed file size"
 
 
 def classify(outcome: requests.Response | BaseException | str) -> Verdict:
@@ -67,6 +69,8 @@ def classify(outcome: requests.Response | BaseException | str) -> Verdict:
     if isinstance(outcome, requests.RequestException):
         return "permanent"
     text = outcome if isinstance(outcome, str) else f"{type(outcome).__name__}: {outcome}"
+    if TOO_LARGE in text:  # curl's "Failed to perform" would read as transient: it is not
+        return "permanent"
     return "transient" if any(word in text for word in TRANSIENT_WORDS) else "permanent"
 
 

@@ -4,18 +4,26 @@ frames into normalised frames."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from generator.errors import FeedError, ResponseError, TransientFeedError
 from generator.sources.csvfeed import read_csv_strings
-from generator.sources.retry import RetryPolicy, as_feed_error, classify
+from generator.sources.retry import (
+    MAX_RESPONSE_BYTES,
+    TOO_LARGE,
+    RetryPolicy,
+    as_feed_error,
+    classify,
+)
 
 BAR_COLUMNS = ("open", "high", "low", "close", "volume")
 
@@ -93,6 +101,27 @@ def normalise_download(downloaded: pd.DataFrame, series_id: str) -> pd.DataFrame
     return frame.astype("float64")
 
 
+@functools.cache
+def bounded_session() -> Any:
+    """The one HTTP session every live Yahoo download uses: yfinance's own kind (curl_cffi,
+    browser-impersonating) with curl's size limit, so no answer is read past
+    `MAX_RESPONSE_BYTES` (a chart's longest daily history is ~2 MB). Cached: cookies and
+    yfinance's crumb are fetched once per run."""
+    from curl_cffi import requests as curl_requests
+    from curl_cffi.const import CurlOpt
+
+    return curl_requests.Session(impersonate="chrome",
+                                 curl_options={CurlOpt.MAXFILESIZE_LARGE: MAX_RESPONSE_BYTES})
+
+
+def too_large(series_id: str, errors: str) -> ResponseError | None:
+    """A `ResponseError` when yfinance's logged errors say curl cut an oversized answer."""
+    if TOO_LARGE not in errors:
+        return None
+    return ResponseError(series_id, "response too large",
+                         f"Yahoo Finance's answer passed the {MAX_RESPONSE_BYTES:,}-byte limit")
+
+
 def fetch_bars(series_id: str, start: dt.date | None, end: dt.date, policy: RetryPolicy,
                download: Callable[..., pd.DataFrame] | None = None) -> pd.DataFrame:
     """Daily bars of `series_id` from `start` (all history when None) up to, not including,
@@ -112,7 +141,9 @@ def _download_once(series_id: str, start: dt.date | None, end: dt.date, timeout:
     import yfinance
 
     call = download or yfinance.download
-    window = {"start": start.isoformat()} if start else {"period": "max"}
+    window: dict[str, Any] = {"start": start.isoformat()} if start else {"period": "max"}
+    if download is None:
+        window["session"] = bounded_session()
     with _captured_yfinance_errors() as logged, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # yfinance's own pandas deprecation noise
         try:
@@ -128,6 +159,8 @@ def _download_once(series_id: str, start: dt.date | None, end: dt.date, timeout:
             raise error from None
     if frame is None or frame.empty:
         errors = _summarise(logged, series_id)
+        if oversized := too_large(series_id, errors):
+            raise oversized
         if errors and classify(errors) == "transient":
             raise TransientFeedError(series_id, f"Yahoo Finance: {errors}")
         if errors:
