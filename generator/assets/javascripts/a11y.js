@@ -16,8 +16,14 @@
 
   function focusableScrollers() {
     var scrollers = ".md-typeset__scrollwrap, .primer-table-scroll, .md-typeset table";
-    document.querySelectorAll(scrollers).forEach(function (el) {
-      if (el.scrollWidth > el.clientWidth + 1) {
+    // Measure every wrapper first, then change attributes: a write between two reads would
+    // force a fresh layout of the whole page per table (a long task on a phone).
+    var found = Array.prototype.map.call(document.querySelectorAll(scrollers), function (el) {
+      return { el: el, scrolls: el.scrollWidth > el.clientWidth + 1 };
+    });
+    found.forEach(function (item) {
+      var el = item.el;
+      if (item.scrolls) {
         el.setAttribute("tabindex", "0");
         // A table scrolls itself (Material's inline-block tables): keep its table semantics.
         if (!el.hasAttribute("role") && el.tagName !== "TABLE") {
