@@ -35,15 +35,22 @@ from generator.figures.spec import Drawn, figure
 from generator.figures.theme import dates, new_figure
 from generator.store import Store, load_values
 
+SESSIONS = 21
 
-@figure(id="trial-last-month", title="The Russell 2000's last 21 closes", page="trial.md",
-        sources=("^RUT",), method="Daily closes (price return), the last 21 sessions.")
+
+@figure("trial-last-month", sources=("^RUT",))
 def last_month(store: Store) -> Drawn:
-    closes = load_values(store, "^RUT").iloc[-21:]
+    closes = load_values(store, "^RUT").iloc[-SESSIONS:]
     fig = new_figure(y_title="Index level", y_format=",.0f")
     fig.add_scatter(x=dates(closes.index), y=closes.round(2).to_numpy(), name="Russell 2000")
     return Drawn(fig, closes.to_frame("close"), closes.index[-1].date(),
                  "The last 21 closes of the Russell 2000.")
+'''
+WORDS = '''trial-last-month:
+  title: "The Russell 2000's last 21 closes"
+  method: >-
+    Daily closes (price return),
+    the last {SESSIONS} sessions.
 '''
 PAGE = '''# Trial page
 
@@ -65,6 +72,7 @@ def test_a_trial_page_in_four_steps(built_site: Settings, tmp_path: Path) -> Non
     (topic / "__init__.py").write_text(TOPIC_INIT)
     (topic / "data.py").write_text(DATA)  # step 1
     (topic / "figures.py").write_text(FIGURES)  # step 2
+    (topic / "figures.yml").write_text(WORDS)
     (project / "content" / "trial.md").write_text(PAGE)  # step 3
     config = project / "mkdocs.yml"  # step 4
     text = config.read_text()
@@ -85,6 +93,9 @@ def test_a_trial_page_in_four_steps(built_site: Settings, tmp_path: Path) -> Non
     assert 'data-figure="trial-last-month"' in html
     manifest = {f["id"]: f for f in json.loads((project / "site" / "figures.json").read_text())}
     assert manifest["trial-last-month"]["page"] == "trial/"
+    assert manifest["trial-last-month"]["title"] == "The Russell 2000's last 21 closes"
+    assert manifest["trial-last-month"]["method"] == "Daily closes (price return), the last 21 " \
+        "sessions."
     csv = pd.read_csv(project / "site" / manifest["trial-last-month"]["csv"], index_col=0)
     assert len(csv) == 21 and csv["close"].iloc[-1] == closes.iloc[-1]
     assert 'href="trial/"' in (project / "site" / "index.html").read_text(encoding="utf-8")

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+import yaml
 
 from generator.figures.data_table import DataTable
 from generator.store import Store
@@ -87,17 +91,60 @@ class FigureResult:
 
 
 REGISTRY: dict[str, FigureSpec] = {}
+WORDS_FILE = "figures.yml"  # a topic's figure titles, methods and source notes, by figure id
 
 
-def figure(id: str, title: str, page: str, sources: tuple[str, ...], method: str,
-           source_note: str = "") -> Callable[[Builder], Builder]:
-    """Register a builder as figure `id` (ids are stable: pages, CSV URLs and tests use them)."""
+@cache
+def _words(folder: Path) -> dict[str, dict[str, str]]:
+    """The `figures.yml` beside a topic's figures module (empty where there is none)."""
+    path = folder / WORDS_FILE
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _declared(build: Builder, id: str, key: str, given: str | None) -> str:
+    """`key` (title, method, source_note) of figure `id`: as given to `figure`, else from the
+    `figures.yml` beside the builder's module, its ``{NAME}`` fields filled from the module's
+    constants (as an f-string would)."""
+    if given is not None:
+        return given
+    module = sys.modules[build.__module__]
+    words = _words(Path(module.__file__ or "").parent).get(id, {})
+    if key not in words:
+        if key == "source_note":
+            return ""
+        raise ValueError(f"figure {id!r} has no {key} in {WORDS_FILE} beside {module.__name__}")
+    return str(words[key]).format_map(vars(module))
+
+
+def _topic_page(build: Builder) -> str:
+    """The page of a topic's figure: its folder's name as a page source (`what_it_is` ->
+    `what-it-is.md`)."""
+    parts = build.__module__.split(".")
+    if parts[:2] != ["generator", "topics"] or len(parts) < 4:
+        raise ValueError(f"{build.__module__}: a figure outside generator/topics/ names its page")
+    return parts[2].replace("_", "-") + ".md"
+
+
+def figure(id: str, *, sources: tuple[str, ...], title: str | None = None,
+           page: str | None = None, method: str | None = None,
+           source_note: str | None = None) -> Callable[[Builder], Builder]:
+    """Register a builder as figure `id` (ids are stable: pages, CSV URLs and tests use them).
+
+    What the builder reads (`sources`) is declared in code; the reader's words (`title`,
+    `method`, `source_note`) come from the topic's `figures.yml` unless given here, and the page
+    is the topic's own unless `page` names another.
+    """
 
     def register(build: Builder) -> Builder:
         if id in REGISTRY:
             raise ValueError(f"figure id {id!r} declared twice")
-        REGISTRY[id] = FigureSpec(id=id, title=title, page=page, sources=sources, method=method,
-                                  build=build, source_note=source_note)
+        REGISTRY[id] = FigureSpec(
+            id=id, title=_declared(build, id, "title", title),
+            page=page or _topic_page(build), sources=sources,
+            method=_declared(build, id, "method", method), build=build,
+            source_note=_declared(build, id, "source_note", source_note))
         return build
 
     return register

@@ -80,17 +80,7 @@ def _growth_lines(fig: go.Figure, growth: pd.DataFrame, styles: dict[str, tuple[
                         hovertemplate="%{y:$,.2f}")
 
 
-@figure(
-    id="size-premium-deciles",
-    title="A century of size: $1 in the smallest and the largest tenth of US stocks since 1926",
-    page=PAGE, sources=(FF_SIZE_TABLE.id,),
-    method="Growth of $1 invested in July 1926 in the smallest and the largest size decile "
-           "(value-weighted monthly returns with dividends reinvested, before costs and taxes; "
-           "deciles re-formed each June on NYSE breakpoints), log scale. Annualised returns are "
-           "compound growth rates. The CSV is the decile ladder: for each year, every decile's "
-           "annualised return from July 1926 to that December; the monthly growth of all ten "
-           f"deciles is in a second CSV. {NOT_R2K}",
-)
+@figure("size-premium-deciles", sources=(FF_SIZE_TABLE.id,))
 def premium_deciles(store: Store) -> Drawn:
     vw = size_returns(store)[list(DECILES)]
     growth = sz.growth_of_one(vw)
@@ -113,16 +103,7 @@ def premium_deciles(store: Store) -> Drawn:
                  extra_csv={"size-premium-deciles-growth": monthly})
 
 
-@figure(
-    id="size-premium-rolling",
-    title="Did small win? Rolling 10- and 20-year returns of small minus big",
-    page=PAGE, sources=(FF_SIZE_TABLE.id, "USREC"),
-    method="For each month, the annualised return of the smallest size quintile over the "
-           "previous 10 (or 20) years minus that of the largest quintile (value-weighted, "
-           "NYSE breakpoints). Above zero: small companies won that window. Windows overlap "
-           "(each month starts a new one), so neighbouring points share most of their history. "
-           f"Grey bands are NBER recessions. {NOT_R2K}",
-)
+@figure("size-premium-rolling", sources=(FF_SIZE_TABLE.id, "USREC"))
 def premium_rolling(store: Store) -> Drawn:
     vw = size_returns(store)
     gaps = pd.concat([sz.rolling_annualised_gap(vw["Lo 20"], vw["Hi 20"], y) for y in WINDOWS],
@@ -147,18 +128,7 @@ def premium_rolling(store: Store) -> Drawn:
                        f"{len(gaps['20y'].dropna()):,} twenty-year windows.")
 
 
-@figure(
-    id="size-premium-eras",
-    title="The size premium by decade, before and after its publication, with and without "
-          "January",
-    page=PAGE, sources=(FF_FACTORS_TABLE.id,),
-    method="SMB (Fama and French's small-minus-big factor: the average return of three small "
-           "portfolios minus three big ones, each split by book-to-market) as an average annual "
-           "premium: its mean monthly return times 12. Decades are calendar decades (1920s from "
-           "July 1926; the 2020s to the library's last month). 'Before' ends in December 1981, "
-           "the year Rolf Banz published the size effect; 'after' starts in January 1982. "
-           "'Januaries only' is the mean January SMB times 12. " + NOT_R2K,
-)
+@figure("size-premium-eras", sources=(FF_FACTORS_TABLE.id,))
 def premium_eras(store: Store) -> Drawn:
     factor = smb(store)
     decades = sz.premium_by_decade(factor)
@@ -189,19 +159,7 @@ def premium_eras(store: Store) -> Drawn:
     return Drawn(fig, data, factor.index[-1].date(), takeaway)
 
 
-@figure(
-    id="size-in-dollars",
-    title="What 'small' has meant in dollars: average company size by size decile",
-    page=PAGE, sources=(FF_SIZE_TABLE.id, "CPIAUCSL", "iwm_holdings"),
-    method="Average market value of a company in each size decile each December, in dollars of "
-           "the library's last month (deflated with the CPI-U, which our data holds from 1947; "
-           "the CSV also has nominal values since 1926), log scale. Coloured: the deciles that "
-           "hold the Russell 2000's members by its rank rule — the companies ranked just below "
-           "the largest 1,000, as many as IWM holds stocks — counted from the library's number "
-           "of firms per decile in its last month. The holdings give IWM's positions, not each "
-           "company's market value, so this is where the index's ranks fall, not a company-by-"
-           f"company match. {NOT_R2K}",
-)
+@figure("size-in-dollars", sources=(FF_SIZE_TABLE.id, "CPIAUCSL", "iwm_holdings"))
 def size_in_dollars(store: Store) -> Drawn:
     frame = real_sizes(store)
     place = russell_place(store)
@@ -238,22 +196,9 @@ def size_in_dollars(store: Store) -> Drawn:
                        f"holdings of {place['holdings_as_of']:%d %B %Y}.")
 
 
-@figure(
-    id="size-valuation-spread",
-    title="Are small caps cheap against large ones? Book-to-market of the smallest fifth of US "
-          "stocks relative to the largest",
-    page=VALUATION, sources=(FF_SIZE_BM_TABLE.id, FF_SIZE_TABLE.id, "USREC"),
-    method="Each month, the value-weight average book-to-market (book equity of the last fiscal "
-           "year over market equity) of the smallest size quintile divided by that of the "
-           "largest, each averaged over its five book-to-market portfolios weighted by their "
-           "market value (firms x average size). Above 1: a dollar of book equity costs less "
-           "in small companies than in big ones; higher than usual: small is cheaper than "
-           "usual. The percentile is the share of months at or below today's. The CSV adds the "
-           "annualised smallest-minus-largest quintile return over the next 5 and 10 years "
-           "from each month; a second CSV averages them by fifth of the ratio's history — "
-           "overlapping windows, so only about one independent 10-year period per decade. "
-           f"Grey bands are NBER recessions. {NOT_R2K}",
-)
+@figure("size-valuation-spread",
+        sources=(FF_SIZE_BM_TABLE.id, FF_SIZE_TABLE.id, "USREC"),
+        page=VALUATION)
 def valuation_spread(store: Store) -> Drawn:
     ratio = valuation_ratio(store)
     percentile = sz.percentile_rank(ratio)
@@ -291,16 +236,7 @@ def valuation_spread(store: Store) -> Drawn:
                  extra_csv={"size-valuation-spread-by-quintile": followed})
 
 
-@figure(
-    id="size-value-growth",
-    title="Small value vs small growth since 1926",
-    page=VALUATION, sources=(FF_SIZE_BM_TABLE.id,),
-    method="Growth of $1 invested in July 1926 in four corners of the 5 x 5 size and "
-           "book-to-market portfolios: the smallest size quintile's highest book-to-market "
-           "fifth (small value) and lowest (small growth), and the same for the largest size "
-           "quintile. Value-weighted monthly returns with dividends, before costs; log scale. "
-           f"{NOT_R2K}",
-)
+@figure("size-value-growth", sources=(FF_SIZE_BM_TABLE.id,), page=VALUATION)
 def value_growth(store: Store) -> Drawn:
     vw = section(store.read_table(FF_SIZE_BM_TABLE.id), "vw")
     corners = {"SMALL HiBM": ("Small value", SMALL, "solid"),
@@ -326,16 +262,7 @@ def value_growth(store: Store) -> Drawn:
     return Drawn(fig, data, vw.index[-1].date(), takeaway)
 
 
-@figure(
-    id="size-quality",
-    title="Quality among small companies: low vs high operating profitability since 1963",
-    page=PAGE, sources=(FF_SIZE_OP_TABLE.id,),
-    method="Growth of $1 invested in July 1963 in the smallest and the largest size quintile's "
-           "lowest and highest operating-profitability fifths (operating profit over book "
-           "equity of the last fiscal year; value-weighted monthly returns with dividends, "
-           "before costs), log scale. The library's profitability data starts in 1963. "
-           f"{NOT_R2K}",
-)
+@figure("size-quality", sources=(FF_SIZE_OP_TABLE.id,))
 def quality(store: Store) -> Drawn:
     vw = section(store.read_table(FF_SIZE_OP_TABLE.id), "vw")
     corners = {"SMALL HiOP": ("Small, high profitability", SMALL, "solid"),

@@ -7,8 +7,8 @@ from generator.figures.spec import Drawn, figure
 from generator.figures.theme import guide, line, new_figure, recession_bands, stacked_figure, weekly
 from generator.store import Store
 from generator.topics.comparison.data import (
-    DIFFERENCE_DAYS,
-    WEEKS,
+    DIFFERENCE_DAYS,  # noqa: F401 (named in figures.yml)
+    WEEKS,  # noqa: F401 (named in figures.yml)
     correlation_beta_table,
     extremes,
     relative_strength_table,
@@ -24,18 +24,7 @@ LINES = (  # column, colour key, legend label, dash
 )
 
 
-@figure(
-    id="r2k-relative-strength",
-    title="Relative strength: small caps divided by large caps",
-    page=PAGE, sources=("^RUT", "^GSPC", "IWM", "SPY", "IWB", "USREC"),
-    method="Each line is a small-cap price divided by a large-cap price on the days both have "
-           "a close; rising means small caps are doing better. The index ratio (price return) "
-           "is rebased to 100 on the Russell 2000's first day; the fund ratios (adjusted "
-           "closes, total return after fund costs) start at the index ratio's value on their "
-           "own first day. The Russell 1000's level is not in our data: IWB, the iShares "
-           "Russell 1000 ETF, stands in for it. Drawn weekly, CSV daily; grey bands are NBER "
-           "recessions.",
-)
+@figure("r2k-relative-strength", sources=("^RUT", "^GSPC", "IWM", "SPY", "IWB", "USREC"))
 def relative_strength(store: Store) -> Drawn:
     table = relative_strength_table(store)
     shown = weekly(table)
@@ -54,17 +43,7 @@ def relative_strength(store: Store) -> Drawn:
     return Drawn(fig, table, table.index[-1].date(), takeaway)
 
 
-@figure(
-    id="r2k-rolling-3y-difference",
-    title="Rolling 3-year annualised return: small caps minus large caps",
-    page=PAGE, sources=("^RUT", "^GSPC", "IWM", "SPY", "IWB"),
-    method=f"For each day, the annualised return over the previous {DIFFERENCE_DAYS} trading "
-           "days (about three years) of the small-cap series minus that of the large-cap one, "
-           "in percentage points a year: above zero, small caps were ahead over the three "
-           "years to that day. Index levels are price return; IWM, SPY and IWB (IWB stands in "
-           "for the Russell 1000, whose level is not in our data) are total return after fund "
-           "costs. Drawn weekly, CSV daily.",
-)
+@figure("r2k-rolling-3y-difference", sources=("^RUT", "^GSPC", "IWM", "SPY", "IWB"))
 def rolling_3y_difference(store: Store) -> Drawn:
     table = rolling_difference_table(store)
     shown = weekly(table)
@@ -88,19 +67,7 @@ def rolling_3y_difference(store: Store) -> Drawn:
     return Drawn(fig, table, table.index[-1].date(), takeaway)
 
 
-@figure(
-    id="r2k-rolling-correlation-beta",
-    title="Rolling 3-year correlation and beta of small caps to large caps",
-    page=PAGE, sources=("^RUT", "^GSPC", "IWM", "IWB"),
-    method=f"Weekly returns (last close of each calendar week, week to week) over a rolling "
-           f"{WEEKS}-week (3-year) window. Correlation: how closely the two move together "
-           "(1 = in lockstep). Beta: covariance divided by the large-cap variance, i.e. the "
-           "average small-cap move per 1% large-cap move. Weekly rather than daily returns, "
-           "because thinly traded small stocks update their prices with a lag that daily "
-           "returns would count as independence. Russell 2000 vs S&P 500 from index levels "
-           "(price return); IWM vs IWB (Russell 1000 proxy) from adjusted closes (total "
-           "return).",
-)
+@figure("r2k-rolling-correlation-beta", sources=("^RUT", "^GSPC", "IWM", "IWB"))
 def rolling_correlation_beta(store: Store) -> Drawn:
     table = correlation_beta_table(store)
     fig = stacked_figure(("Correlation", "Beta"), (".2f", ".2f"))

@@ -12,14 +12,7 @@ from generator.units import Fraction
 LARGEST = 15
 
 
-@figure(
-    id="r2k-largest-holdings", title="The 15 largest holdings of IWM (share of equity weight)",
-    page="composition.md", sources=(HOLDINGS_TABLE.id,),
-    method="IWM's equity lines on the holdings date ranked by market value; weight = market "
-           "value / total market value of all equity lines (cash, futures and money-market lines "
-           "left out). IWM's weights follow the Russell 2000's float-adjusted market caps, with "
-           "small differences from cash, sampling and timing.",
-)
+@figure("r2k-largest-holdings", sources=(HOLDINGS_TABLE.id,))
 def largest_holdings(store: Store) -> Drawn:
     panel = members_panel(store)
     summary = holdings_summary(panel)

@@ -31,17 +31,7 @@ def _verdict(absolute: MonthEffect, relative: MonthEffect) -> str:
             f"with only {absolute.n_in} Junes treat it with care")
 
 
-@figure(
-    id="r2k-recon-month-returns",
-    title="Average monthly return by calendar month: June (reconstitution) vs the rest",
-    page=PAGE, sources=("^RUT", "^GSPC"),
-    method="Complete calendar-month price returns (month-end close to month-end close, no "
-           "dividends) since January 1989, the first year of the annual June reconstitution. "
-           "Bars are the average for each calendar month; whiskers are ±1.96 standard errors "
-           "(a rough 95 % range for the average). The second series is the Russell 2000's "
-           "monthly return minus the S&P 500's. The June-vs-other-months test is a permutation "
-           "test (10,000 random relabellings of the months, fixed seed).",
-)
+@figure("r2k-recon-month-returns", sources=("^RUT", "^GSPC"))
 def recon_month_returns(store: Store) -> Drawn:
     returns = recon_monthly_returns(store)
     profile = month_profiles(returns)

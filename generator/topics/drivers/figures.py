@@ -22,7 +22,7 @@ from generator.store import Store, load_values
 from generator.topics import aligned
 from generator.topics.drivers.data import (
     HORIZONS,
-    QUIET_MONTHS,
+    QUIET_MONTHS,  # noqa: F401 (named in figures.yml)
     SMALL_FIRM_CREDIT,
     credit_table,
     event_summary,
@@ -42,16 +42,7 @@ PAGE = "drivers.md"
 HORIZON_COLORS = {3: "#56B4E9", 6: "#0072B2", 12: "#D55E00"}
 
 
-@figure(
-    id="r2k-relative-vs-rates",
-    title="Small caps relative to large caps, against interest rates",
-    page=PAGE, sources=("^RUT", "^GSPC", "DGS10", "DGS2", "DFF", "USREC"),
-    method="Top: Russell 2000 ÷ S&P 500 (index levels, price return), rebased to 100 on the "
-           "first day; rising means small caps did better. Bottom: the 10-year and 2-year "
-           "Treasury yields (constant maturity) and the effective federal funds rate, percent, "
-           "on the same days (a rate missing on a holiday carries the previous value for up to "
-           "five days). Drawn weekly, CSV daily; grey bands are NBER recessions.",
-)
+@figure("r2k-relative-vs-rates", sources=("^RUT", "^GSPC", "DGS10", "DGS2", "DFF", "USREC"))
 def relative_vs_rates(store: Store) -> Drawn:
     table = rates_table(store)
     shown = weekly(table)
@@ -71,16 +62,7 @@ def relative_vs_rates(store: Store) -> Drawn:
     return Drawn(fig, table, table.index[-1].date(), takeaway)
 
 
-@figure(
-    id="r2k-credit-spread",
-    title="The high-yield credit spread, small-cap relative performance and drawdowns",
-    page=PAGE, sources=("BAMLH0A0HYM2", "^RUT", "^GSPC", "USREC"),
-    method="Top: the ICE BofA US High Yield option-adjusted spread, the extra yield (percentage "
-           "points) investors demand to hold junk-rated corporate bonds over Treasuries. "
-           "Middle: Russell 2000 ÷ S&P 500 (price), rebased to 100 on the spread's first day. "
-           "Bottom: the Russell 2000's fall from its highest close so far (price return). On "
-           "the days all three exist; drawn weekly, CSV daily; grey bands are NBER recessions.",
-)
+@figure("r2k-credit-spread", sources=("BAMLH0A0HYM2", "^RUT", "^GSPC", "USREC"))
 def credit_spread(store: Store) -> Drawn:
     table = credit_table(store)
     shown = weekly(table)
@@ -132,18 +114,7 @@ def event_csv(table: pd.DataFrame) -> pd.DataFrame:
     return out.set_index("event")
 
 
-@figure(
-    id="r2k-event-study-recessions",
-    title="After each recession ended: Russell 2000 minus S&P 500",
-    page=PAGE, sources=("USREC", "^RUT", "^GSPC"),
-    method="Events: every NBER recession trough since the Russell 2000 data begins, derived "
-           "from USREC as the last month of each run of months flagged 1 (USREC flags the "
-           "months after a peak through the trough). Returns run from the last close of the "
-           "trough month to the last close of the month 3, 6 and 12 months later, "
-           "from index levels (price return); bars show the Russell 2000's return minus the "
-           "S&P 500's. NBER announces troughs many months after the fact, so nobody could "
-           "have traded on these dates at the time.",
-)
+@figure("r2k-event-study-recessions", sources=("USREC", "^RUT", "^GSPC"))
 def event_study_recessions(store: Store) -> Drawn:
     table = recession_events(store)
     fig = event_chart(table, "trough_month")
@@ -154,22 +125,8 @@ def event_study_recessions(store: Store) -> Drawn:
                  notes=notes)
 
 
-@figure(
-    id="r2k-event-study-first-cuts",
-    title="After the Fed's first rate cut: Russell 2000 minus S&P 500",
-    page=PAGE, sources=("data/reference/fomc_first_cuts.csv", "DFEDTARU", "^RUT", "^GSPC"),
-    source_note="Federal Reserve (FOMC decisions, federalreserve.gov)",
-    method="Events: the first cut of each Fed easing cycle since the Russell 2000 data "
-           f"begins, i.e. a decrease in the fed funds target with no other decrease in the "
-           f"{QUIET_MONTHS} months before it, dated by the FOMC's decision as the Federal "
-           "Reserve recorded it (data/reference/fomc_first_cuts.csv, one federalreserve.gov "
-           "source per row; before 1994 the FOMC did not announce its target, so the 1989 "
-           "date is the recorded intermeeting decision). Since December 2008 each date is "
-           "checked against the target range's upper limit (FRED DFEDTARU): it fell within "
-           "two days. Returns run from the close on the decision day to the last close on or "
-           "before 3, 6 and 12 calendar months later, from index levels (price return); bars "
-           "show the Russell 2000's return minus the S&P 500's.",
-)
+@figure("r2k-event-study-first-cuts",
+        sources=("data/reference/fomc_first_cuts.csv", "DFEDTARU", "^RUT", "^GSPC"))
 def event_study_first_cuts(store: Store) -> Drawn:
     table = first_cut_events(store)
     table["label"] = pd.to_datetime(table["event"]).dt.strftime("%Y-%m-%d")
@@ -206,22 +163,7 @@ def inflation_takeaway(table: pd.DataFrame, verdict: dict, start: pd.Period) -> 
             f"{verdict['low_band']} (price return, after inflation).")
 
 
-@figure(
-    id="r2k-inflation-regimes",
-    title="Real returns by inflation regime: Russell 2000 vs S&P 500",
-    page=PAGE, sources=("^RUT", "^GSPC", "CPIAUCSL"),
-    method="Each calendar month since the Russell 2000 data begins: each index's price return "
-           "from the last close of the previous month to the last close of the month, divided "
-           "by that month's change in the consumer price index (CPI-U, seasonally adjusted): "
-           "real return = (1 + return) ÷ (1 + inflation) − 1. Months are sorted by CPI's "
-           "change on the same month a year earlier (below 2%, 2% to 4%, above 4%) and, "
-           "separately, by whether that yearly rate was higher (rising) or lower (falling) "
-           "than twelve months before. Bars are the compound annual real return over all "
-           "months in a regime (months need not be consecutive). CPI for a month is published "
-           "about two weeks after it ends, so this describes the past; no one could have "
-           "sorted months this way in real time. Price return: dividends are left out of both "
-           "indexes.",
-)
+@figure("r2k-inflation-regimes", sources=("^RUT", "^GSPC", "CPIAUCSL"))
 def inflation_regimes(store: Store) -> Drawn:
     months = inflation_months(store)
     table = inflation_regime_table(months)
@@ -248,19 +190,7 @@ def inflation_regimes(store: Store) -> Drawn:
                  extra_csv={"r2k-inflation-months": monthly})
 
 
-@figure(
-    id="r2k-small-business-credit",
-    title="Banks' lending standards for small firms and small caps' relative line",
-    page=PAGE, sources=(SMALL_FIRM_CREDIT, "^RUT", "^GSPC", "USREC"),
-    method="Top: the Federal Reserve's Senior Loan Officer Opinion Survey, the net share of "
-           "banks tightening standards for commercial and industrial loans to small firms "
-           "(annual sales under $50 million): the share tightening minus the share easing, "
-           "percent, one reading per quarter, drawn at the first day of the survey's quarter. "
-           "Above zero, more banks were tightening than easing. Bottom: Russell 2000 ÷ S&P 500 "
-           "(index levels, price return), rebased to 100 on the first day; drawn weekly. The "
-           "CSV gives each survey quarter with the relative line's change over that quarter "
-           "(last close before it to its last close). Grey bands are NBER recessions.",
-)
+@figure("r2k-small-business-credit", sources=(SMALL_FIRM_CREDIT, "^RUT", "^GSPC", "USREC"))
 def small_business_credit(store: Store) -> Drawn:
     prices = aligned(store, "^RUT", "^GSPC")
     rel = weekly(relative_line(prices["^RUT"], prices["^GSPC"]))
@@ -303,19 +233,7 @@ LONG_NAMES = {"small_stocks": ("Smallest 30% of US stocks", "^RUT"),
               "large_stocks": ("Largest 30% of US stocks", "^GSPC")}
 
 
-@figure(
-    id="r2k-inflation-regimes-long",
-    title="Real returns by inflation regime since 1948: small vs large US stocks",
-    page=PAGE, sources=("ff_me_deciles", "CPIAUCSL"),
-    method="Kenneth R. French Data Library, portfolios formed on size: the smallest 30% and the "
-           "largest 30% of US stocks (NYSE, AMEX and Nasdaq) by NYSE market-value breakpoints, "
-           "value-weighted monthly total returns (dividends included). These are size buckets, "
-           "not the Russell 2000 and S&P 500. Each month's return is divided by that month's "
-           "CPI-U change; months are sorted by CPI's change over the year, as in the chart of "
-           "the two indexes. The library starts in 1926, but our CPI series starts in 1947, so "
-           "the first month with a year-over-year rate is January 1948. Bars are the compound "
-           "annual real return over all months in a regime.",
-)
+@figure("r2k-inflation-regimes-long", sources=("ff_me_deciles", "CPIAUCSL"))
 def inflation_regimes_long(store: Store) -> Drawn:
     months = inflation_months_long(store)
     table = inflation_regime_table_long(months)

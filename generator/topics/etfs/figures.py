@@ -39,16 +39,7 @@ def _year_end(store: Store, series_id: str, year: int) -> dt.date:
     return load_values(store, series_id).loc[:f"{year}-12-31"].index[-1].date()
 
 
-@figure(
-    id="r2k-etf-growth", title="Growth of $10,000 in small-cap ETFs, all from the same day",
-    page=PAGE, sources=("IWM", "IJR", "SPSM", "VB", "SCHA", "IWC", "IWN", "IWO"),
-    method="Dividend-adjusted closes (total return after each fund's costs, at market prices) "
-           "rebased to $10,000 on one common start, the first day every fund shown has a close "
-           "(the youngest fund's first day), so the lines race over the same dates; each runs "
-           "to its own last close. Each fund's return since its own launch is in the table "
-           "above the chart. Log scale; drawn weekly, CSV daily. Vanguard's VTWO is drawn once "
-           "our data has its prices (the data this site was first built from does not).",
-)
+@figure("r2k-etf-growth", sources=("IWM", "IJR", "SPSM", "VB", "SCHA", "IWC", "IWN", "IWO"))
 def etf_growth(store: Store) -> Drawn:
     growth = pd.concat(fund_growth(store), axis=1)
     fig = new_figure(y_title="Value of $10,000 (log scale)", y_format="$,.0f", log_y=True)
@@ -69,15 +60,7 @@ def etf_growth(store: Store) -> Drawn:
     return Drawn(fig, data, _as_of(growth).date(), takeaway, notes=notes)
 
 
-@figure(
-    id="r2k-etf-costs",
-    title="Expense ratios: what each fund charges a year (labels: the cost on $10,000)",
-    page=PAGE, sources=(REFERENCE,),
-    method="Expense ratios as each issuer publishes them on its fund page (see the table for "
-           "each fund's source link and as-of date), in percent a year, and the dollar cost a "
-           "year on $10,000. Not market data: a reference file kept by hand.",
-    source_note="issuer fund pages (iShares, Vanguard, State Street, Schwab, Direxion)",
-)
+@figure("r2k-etf-costs", sources=(REFERENCE,))
 def etf_costs(store: Store) -> Drawn:
     ratios = expense_ratios(store).sort_values("expense_ratio_pct", ascending=False)
     fig = new_figure(y_title="", x_is_date=False)
@@ -105,16 +88,7 @@ def etf_costs(store: Store) -> Drawn:
                        f"{ratios['as_of'].max()}.")
 
 
-@figure(
-    id="r2k-etf-dividend-gap",
-    title="IWM's total return minus the Russell 2000's price return, by calendar year",
-    page=PAGE, sources=("IWM", "^RUT"),
-    method="For each complete calendar year: IWM's return from dividend-adjusted closes (total "
-           "return after fund costs) minus the Russell 2000 index level's return (price only). "
-           "The difference is roughly the index's dividend yield minus the fund's costs, plus "
-           "noise from market prices vs net asset value. It is NOT a tracking difference: that "
-           "needs the index's own total-return series, which the data does not have.",
-)
+@figure("r2k-etf-dividend-gap", sources=("IWM", "^RUT"))
 def dividend_gap(store: Store) -> Drawn:
     table = dividend_gap_table(store)
     mean = float(table["difference"].mean())
@@ -135,19 +109,7 @@ def dividend_gap(store: Store) -> Drawn:
     return Drawn(fig, table, _year_end(store, "IWM", int(table.index[-1])), takeaway)
 
 
-@figure(
-    id="r2k-etf-same-index",
-    title="Same index, different fund: SPSM vs IJR (both S&P SmallCap 600)",
-    page=PAGE, sources=("SPSM", "IJR"),
-    method="Both funds' dividend-adjusted closes (total return after costs) from the first "
-           "close on or after SPSM adopted the S&P SmallCap 600 (2020-01-24; before that it "
-           "tracked other indexes), rebased to $10,000; the chart shows the cheaper or newer "
-           "fund's value relative to the other (its growth / the other's − 1). With the same "
-           "index, the gap "
-           "is a true tracking difference between the two funds: costs, sampling, cash and "
-           "market-price noise. IWM vs VTWO (both Russell 2000) is added once our data "
-           "has VTWO's prices.",
-)
+@figure("r2k-etf-same-index", sources=("SPSM", "IJR"))
 def same_index(store: Store) -> Drawn:
     fig = new_figure(y_title="Ahead (+) or behind (−) the other fund", y_format="+.1%")
     frames = {}
@@ -171,15 +133,7 @@ def same_index(store: Store) -> Drawn:
                  notes=f"SPSM's benchmark history: {history}.")
 
 
-@figure(
-    id="r2k-etf-s600-vs-r2k",
-    title="S&P SmallCap 600 (IJR) minus Russell 2000 (IWM), by calendar year",
-    page=PAGE, sources=("IJR", "IWM"),
-    method="For each complete calendar year: IJR's total return minus IWM's total return, both "
-           "from dividend-adjusted closes (after fund costs). Two different indexes, so this is "
-           "an index difference (membership rules, including the S&P 600's profitability screen) "
-           "plus a small cost difference, not a tracking difference.",
-)
+@figure("r2k-etf-s600-vs-r2k", sources=("IJR", "IWM"))
 def s600_vs_r2k(store: Store) -> Drawn:
     table = s600_vs_r2k_table(store)
     fig = new_figure(y_title="IJR − IWM (total return)", y_format="+.0%", x_is_date=False)
@@ -197,15 +151,7 @@ def s600_vs_r2k(store: Store) -> Drawn:
     return Drawn(fig, table, _year_end(store, "IJR", int(last)), takeaway)
 
 
-@figure(
-    id="r2k-etf-dollar-volume",
-    title="Average daily dollar volume: IWM vs SPY",
-    page=PAGE, sources=WITH_VOLUME,
-    method="Shares traded × adjusted close, averaged over each calendar month (CSV: daily). "
-           "Adjusted closes are lowered for dividends paid later, so older months are understated "
-           "by the dividends paid since. Only IWM and SPY have volume in the data; the other "
-           "funds' files carry closes only.",
-)
+@figure("r2k-etf-dollar-volume", sources=WITH_VOLUME)
 def etf_dollar_volume(store: Store) -> Drawn:
     daily = pd.concat([dollar_volume(store, t) for t in WITH_VOLUME], axis=1, join="inner")
     monthly = daily.groupby(daily.index.to_period("M")).mean()
@@ -224,16 +170,7 @@ def etf_dollar_volume(store: Store) -> Drawn:
     return Drawn(fig, data, _as_of(daily).date(), takeaway)
 
 
-@figure(
-    id="r2k-leverage-decay",
-    title="A 3× daily fund over time: TNA vs three times IWM",
-    page=PAGE, sources=(LEVERAGED, "IWM"),
-    method="Growth of $10,000 from TNA's first trading day, on the dates both funds have: TNA's "
-           "dividend-adjusted closes (after its costs); IWM's daily return × 3, reset every day, "
-           "with no costs (what a daily 3× fund aims for before costs); IWM itself; and 3 × IWM's "
-           "cumulative gain (what '3×' suggests if you ignore daily resets). Log scale; drawn "
-           "weekly, CSV daily.",
-)
+@figure("r2k-leverage-decay", sources=(LEVERAGED, "IWM"))
 def leverage_decay(store: Store) -> Drawn:
     paths = leverage_paths(store)
     fig = new_figure(y_title="Value of $10,000 (log scale)", y_format="$,.0f", log_y=True)
@@ -255,16 +192,7 @@ def leverage_decay(store: Store) -> Drawn:
     return Drawn(fig, paths.rename(columns=lambda c: f"{c}_usd"), _as_of(paths).date(), takeaway)
 
 
-@figure(
-    id="r2k-leverage-years",
-    title="Each calendar year: TNA's return vs three times IWM's",
-    page=PAGE, sources=(LEVERAGED, "IWM"),
-    method="For each complete calendar year from TNA's start: 3 × IWM's annual total return "
-           "(what a reader might expect from a '3×' fund) next to TNA's actual annual return, "
-           "both from dividend-adjusted closes. The gap comes from daily resetting (which hurts "
-           "most in volatile, choppy years), the fund's expense ratio and the cost of financing "
-           "its leverage. The CSV adds IWM's volatility each year.",
-)
+@figure("r2k-leverage-years", sources=(LEVERAGED, "IWM"))
 def leverage_years_figure(store: Store) -> Drawn:
     table = leverage_years(store)
     fig = new_figure(y_title="Calendar-year return", y_format="+.0%", x_is_date=False)

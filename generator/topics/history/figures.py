@@ -37,13 +37,7 @@ def _last_date(frame: pd.DataFrame | pd.Series) -> pd.Timestamp:
     return pd.Timestamp(frame.index[-1])
 
 
-@figure(
-    id="r2k-growth-price", title="Growth of $10,000: Russell 2000 vs S&P 500 (price return)",
-    page=PAGE, sources=("^RUT", "^GSPC", "USREC"),
-    method="Index levels (price return, dividends excluded) rebased to $10,000 on the first day "
-           "both indexes have data; log scale; drawn weekly, CSV daily. Grey bands are NBER "
-           "recessions (USREC).",
-)
+@figure("r2k-growth-price", sources=("^RUT", "^GSPC", "USREC"))
 def growth_price(store: Store) -> Drawn:
     prices = aligned(store, "^RUT", "^GSPC")
     growth = prices.apply(growth_of)
@@ -63,14 +57,7 @@ def growth_price(store: Store) -> Drawn:
     return Drawn(fig, data, _last_date(growth).date(), takeaway)
 
 
-@figure(
-    id="r2k-growth-total-return",
-    title="Growth of $10,000 with dividends: IWM vs SPY (total return)",
-    page=PAGE, sources=("IWM", "SPY", "^RUT", "^GSPC", "USREC"),
-    method="Dividend-adjusted fund closes (total return after fund costs) of IWM and SPY, and the "
-           "price-only index levels over the same dates, rebased to $10,000 on IWM's first "
-           "trading day; log scale; drawn weekly, CSV daily.",
-)
+@figure("r2k-growth-total-return", sources=("IWM", "SPY", "^RUT", "^GSPC", "USREC"))
 def growth_total_return(store: Store) -> Drawn:
     prices = aligned(store, "IWM", "SPY", "^RUT", "^GSPC")
     growth = prices.apply(growth_of)
@@ -93,13 +80,7 @@ def growth_total_return(store: Store) -> Drawn:
     return Drawn(fig, data, _last_date(growth).date(), takeaway)
 
 
-@figure(
-    id="r2k-calendar-year-returns",
-    title="Calendar-year price returns: Russell 2000 vs S&P 500",
-    page=PAGE, sources=("^RUT", "^GSPC"),
-    method="Each complete calendar year: last close of the year / last close of the previous "
-           "year − 1, from index levels (price return). The current, unfinished year is left out.",
-)
+@figure("r2k-calendar-year-returns", sources=("^RUT", "^GSPC"))
 def calendar_year(store: Store) -> Drawn:
     table = calendar_returns_table(store)
     fig = new_figure(y_title="Price return", y_format="+.0%", x_is_date=False)
@@ -115,15 +96,7 @@ def calendar_year(store: Store) -> Drawn:
     return Drawn(fig, table.round(2), as_of, takeaway)
 
 
-@figure(
-    id="r2k-trailing-returns",
-    title="Trailing returns, volatility and worst drawdown",
-    page=PAGE, sources=("^RUT", "^GSPC"),
-    method="From index levels (price return) up to the last close: return annualised for 3, 5 "
-           "and 10 years (1 year is the plain return); volatility is the standard deviation of "
-           "daily returns × √252; max drawdown is the deepest fall from a running high inside "
-           "the window.",
-)
+@figure("r2k-trailing-returns", sources=("^RUT", "^GSPC"))
 def trailing(store: Store) -> Drawn:
     table = trailing_table(store)
     fig = new_figure(y_title="Annualised price return", y_format="+.0%", x_is_date=False)
@@ -145,14 +118,7 @@ def trailing(store: Store) -> Drawn:
     return Drawn(fig, table.set_index("series"), as_of, takeaway)
 
 
-@figure(
-    id="r2k-drawdown",
-    title="Drawdown from the previous closing high: Russell 2000 vs S&P 500",
-    page=PAGE, sources=("^RUT", "^GSPC", "USREC"),
-    method="Close / highest close so far − 1, from index levels (price return) on the dates both "
-           "indexes have; drawn weekly (the weekly close, so intra-week lows can be a little "
-           "deeper in the CSV), CSV daily. Grey bands are NBER recessions.",
-)
+@figure("r2k-drawdown", sources=("^RUT", "^GSPC", "USREC"))
 def underwater(store: Store) -> Drawn:
     prices = aligned(store, "^RUT", "^GSPC")
     dd = prices.apply(drawdown)
@@ -184,16 +150,7 @@ def underwater(store: Store) -> Drawn:
 
 
 
-@figure(
-    id="r2k-returns-by-decade",
-    title="Annualised return by decade: Russell 2000 vs S&P 500",
-    page=PAGE, sources=("^RUT", "^GSPC", "IWM", "SPY"),
-    method="Each decade runs from the last close of the year before it to its own last close "
-           "(the 1990s: end-1989 to end-1999), annualised over years of 365.25 days. Index "
-           "levels are price return; IWM and SPY (total return, after fund costs) are shown "
-           "only for decades both funds cover from the same start. The first decade starts when "
-           "the Russell 2000 data does; the current decade runs to the last close.",
-)
+@figure("r2k-returns-by-decade", sources=("^RUT", "^GSPC", "IWM", "SPY"))
 def returns_by_decade(store: Store) -> Drawn:
     table = decades_table(store)
     fig = new_figure(y_title="Annualised return", y_format="+.0%", x_is_date=False)
@@ -221,17 +178,13 @@ def returns_by_decade(store: Store) -> Drawn:
     return Drawn(fig, data, as_of, takeaway)
 
 
-@figure(
-    id="r2k-rolling-10y-wins",
-    title="Rolling 10-year annualised return: Russell 2000 minus S&P 500",
-    page=PAGE, sources=("^RUT", "^GSPC", "IWM", "SPY"),
-    method=f"Every {ROLLING_YEARS}-year window from a month-end close to the month-end close "
-           f"{ROLLING_YEARS * 12} months later, stepping one month (overlapping windows; the "
-           "current, unfinished month ends none). Each point is the Russell 2000's annualised "
-           "return minus the S&P 500's over the window ending that month: above zero, small "
-           "caps won. Solid: index levels (price return); dotted: IWM minus SPY (total return, "
-           "after fund costs), from the first window IWM's history allows.",
-)
+@figure("r2k-rolling-10y-wins", sources=("^RUT", "^GSPC", "IWM", "SPY"),
+        method=f"Every {ROLLING_YEARS}-year window from a month-end close to the month-end close "
+               f"{ROLLING_YEARS * 12} months later, stepping one month (overlapping windows; the "
+               "current, unfinished month ends none). Each point is the Russell 2000's annualised "
+               "return minus the S&P 500's over the window ending that month: above zero, small "
+               "caps won. Solid: index levels (price return); dotted: IWM minus SPY (total return, "
+               "after fund costs), from the first window IWM's history allows.")
 def rolling_10y_wins(store: Store) -> Drawn:
     table = rolling_wins_table(store)
     fig = new_figure(y_title="Small minus large, % a year", y_format="+.0%")

@@ -13,7 +13,7 @@ from generator.figures.theme import NEUTRAL, color, dates, line, new_figure, wee
 from generator.store import Store
 from generator.topics.inside.data import (
     BREADTH_START,
-    MA_WINDOW,
+    MA_WINDOW,  # noqa: F401 (named in figures.yml)
     TOP_N,
     MembersPanel,
     breadth,
@@ -60,14 +60,7 @@ def _two_panels(fig: go.Figure, top_title: str, bottom_title: str, top_format: s
     )
 
 
-@figure(
-    id="r2k-sector-weights", title="Russell 2000 sector weights (IWM holdings, equities only)",
-    page=PAGE, sources=HOLDINGS,
-    method="Each sector's share of the market value of IWM's equity lines on the holdings date "
-           "(cash, futures and money-market lines left out, so the weights sum to 100 %). Sector "
-           "labels are iShares' (GICS sectors). The S&P 500's sector weights are not in the "
-           "data, so they are not shown beside these.",
-)
+@figure("r2k-sector-weights", sources=HOLDINGS)
 def sector_weights_figure(store: Store) -> Drawn:
     panel = members_panel(store)
     summary = holdings_summary(panel)
@@ -101,15 +94,7 @@ def _curve_points(curve: pd.DataFrame) -> pd.DataFrame:
     return curve[keep]
 
 
-@figure(
-    id="r2k-concentration",
-    title="How concentrated are the 2,000 stocks? Cumulative weight by holding (IWM)",
-    page=PAGE, sources=HOLDINGS,
-    method="Equity lines of IWM ranked by market value, largest first; the line is the combined "
-           "weight of the largest N (weights = market value / total equity market value). The "
-           "dashed line is what equal weights would give. Effective number of holdings = "
-           "1 / Σ w² (weights as fractions).",
-)
+@figure("r2k-concentration", sources=HOLDINGS)
 def concentration_figure(store: Store) -> Drawn:
     panel = members_panel(store)
     summary = holdings_summary(panel)
@@ -146,15 +131,7 @@ def concentration_figure(store: Store) -> Drawn:
                        "unlisted lines included at their reported value). Log-scale x axis.")
 
 
-@figure(
-    id="r2k-breadth-above-200d",
-    title="Breadth: share of members above their own 200-day average, with the Russell 2000",
-    page=PAGE, sources=(*MEMBERS, "^RUT"),
-    method=f"Each day since 2022, the share of members whose adjusted close is above the mean of "
-           f"their last {MA_WINDOW} closes, among members with a close that day and "
-           f"{MA_WINDOW} closes of history. Below: the Russell 2000 level (price index). "
-           + SURVIVORSHIP_NOTE,
-)
+@figure("r2k-breadth-above-200d", sources=(*MEMBERS, "^RUT"))
 def breadth_figure(store: Store) -> Drawn:
     panel = members_panel(store)
     table, excluded = breadth(panel)
@@ -177,17 +154,7 @@ def breadth_figure(store: Store) -> Drawn:
                  extra_csv={"r2k-breadth-above-200d-exclusions": excluded})
 
 
-@figure(
-    id="r2k-advance-decline",
-    title="Advance–decline line of the Russell 2000's members, with the index",
-    page=PAGE, sources=(*MEMBERS, "^RUT"),
-    method="Each day, members whose adjusted close rose minus members whose close fell (both "
-           "closes present), added up from the first day of the data. Below: the Russell 2000 "
-           "level (price index). Drawn weekly (each week's last day), CSV daily. "
-           + SURVIVORSHIP_NOTE + " Members listed later join the count on their second "
-           "close, so the line's level drifts with the number of members; read its direction, "
-           "not its level.",
-)
+@figure("r2k-advance-decline", sources=(*MEMBERS, "^RUT"))
 def advance_decline_figure(store: Store) -> Drawn:
     panel = members_panel(store)
     table, excluded = breadth(panel)
@@ -216,16 +183,7 @@ def advance_decline_figure(store: Store) -> Drawn:
                  extra_csv={"r2k-advance-decline-exclusions": excluded})
 
 
-@figure(
-    id="r2k-dispersion",
-    title="Dispersion: how the members' returns spread around the index",
-    page=PAGE, sources=(*MEMBERS, "IWM", "^RUT"),
-    method="Each member's total return (adjusted closes) over the last 12 months and year to "
-           "date, counted in 10-point bins (the last bin, +290 % to +300 %, also holds every "
-           "return above). Lines: the median member and IWM (the cap-weighted index, total "
-           "return after fees) over the same dates. Down from the 52-week high: last close / "
-           "highest close of the past 365 days − 1. " + SURVIVORSHIP_NOTE,
-)
+@figure("r2k-dispersion", sources=(*MEMBERS, "IWM", "^RUT"))
 def dispersion_figure(store: Store) -> Drawn:
     panel = members_panel(store)
     disp = dispersion(panel)
@@ -281,23 +239,7 @@ def dispersion_figure(store: Store) -> Drawn:
                             "r2k-dispersion-exclusions": excluded})
 
 
-@figure(
-    id="r2k-survivorship-gap",
-    title="Survivorship bias: backtests of today's members vs what IWM actually returned",
-    page=PAGE, sources=(*MEMBERS, "IWM"),
-    method="Three backtests of today's members (IWM's equity holdings on the holdings date) "
-           "from the first day of the members' data, reset to their target weights at each "
-           "month-end: equal weight; today's holdings weights (cap weight); and the weights of "
-           "the time, estimated as today's weight × the member's close at the previous month-end "
-           "÷ its last close (share counts assumed unchanged), leaving out in a month any member "
-           "whose estimated weight exceeds today's largest weight (not a small company then). A "
-           "member joins at the first month-end after its first close. All use adjusted closes "
-           "(total return, no costs). Members flagged by any single-stock check are left out; "
-           "the page shows the gaps with lighter screens. "
-           "Against them, IWM's adjusted close (total return after fees), the fund that actually "
-           "held the index's members of each day. Gap = annualised backtest return − annualised "
-           "IWM return over the same dates. Drawn weekly, CSV daily.",
-)
+@figure("r2k-survivorship-gap", sources=(*MEMBERS, "IWM"))
 def survivorship_figure(store: Store) -> Drawn:
     panel = members_panel(store)
     surv = survivorship(panel)

@@ -16,13 +16,7 @@ from generator.units import pct
 PAGE = "market-update.md"
 
 
-@figure(
-    id="market-update-year", title="The past year: Russell 2000 vs S&P 500, rebased to 100",
-    page=PAGE, sources=("^RUT", "^GSPC"),
-    method="Index closes (price return, dividends excluded) on the days both indexes traded, "
-           "each divided by its close on the base day of the update's 1-year window (the last "
-           "close on or before the same date a year earlier) and multiplied by 100; daily.",
-)
+@figure("market-update-year", sources=("^RUT", "^GSPC"))
 def past_year(store: Store) -> Drawn:
     prices = aligned(store, "^RUT", "^GSPC")
     last = prices.index[-1]

@@ -12,16 +12,12 @@ PAGE = "mistakes.md"
 NEUTRAL = "rgba(128,128,128,0.8)"
 
 
-@figure(
-    id="r2k-after-best-years",
-    title="After a big year: each calendar year's return and the next year's (Russell 2000)",
-    page=PAGE, sources=("^RUT",),
-    method="Calendar-year price returns of the Russell 2000 (last close of the year over the "
-           "last close of the year before; complete years only). Each dot is one year: its "
-           "return across, the following year's up. Filled dots are the best quarter of years "
-           f"(at or above the {1 - BEST_SHARE:.0%} quantile of all years' returns). Dividends "
-           "are left out.",
-)
+@figure("r2k-after-best-years", sources=("^RUT",),
+        method="Calendar-year price returns of the Russell 2000 (last close of the year over the "
+               "last close of the year before; complete years only). Each dot is one year: its "
+               "return across, the following year's up. Filled dots are the best quarter of years "
+               f"(at or above the {1 - BEST_SHARE:.0%} quantile of all years' returns). Dividends "
+               "are left out.")
 def after_best(store: Store) -> Drawn:
     table = after_best_years(store)
     fig = new_figure(y_title="Next year's return", y_format="+.0%", x_is_date=False)

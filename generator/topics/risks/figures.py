@@ -15,15 +15,7 @@ PAGE = "risks.md"
 BIN_WIDTH = 0.05  # 5-percentage-point buckets of 12-month return
 
 
-@figure(
-    id="r2k-risk-12m-outcomes",
-    title="How wide the range of 12-month outcomes is: Russell 2000 vs S&P 500",
-    page=PAGE, sources=("^RUT", "^GSPC"),
-    method="Price return over every 12-month window ending at a complete month end (windows "
-           "overlap, so neighbouring windows share eleven months), on the months both indexes "
-           "have; counted in 5-percentage-point buckets and shown as the share of all windows. "
-           "No dividends.",
-)
+@figure("r2k-risk-12m-outcomes", sources=("^RUT", "^GSPC"))
 def twelve_month_outcomes(store: Store) -> Drawn:
     windows = twelve_month_returns(store)
     low = np.floor(windows.min().min() / BIN_WIDTH) * BIN_WIDTH

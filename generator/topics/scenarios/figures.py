@@ -31,18 +31,7 @@ def _month_end_as_of(store: Store, month: pd.Period) -> pd.Timestamp:
     return rut.loc[:month.to_timestamp(how="end")].index[-1]
 
 
-@figure(
-    id="r2k-scenario-regimes",
-    title="Average monthly return in past regimes: easing, growth and credit",
-    page=PAGE, sources=("^RUT", "^GSPC", "FEDFUNDS", "INDPRO", "BAMLH0A0HYM2"),
-    method="Complete calendar-month price returns since January 1989, split by the sign of a "
-           "signal in the same month: the effective fed funds rate vs six months earlier; the "
-           "12-month growth of industrial production vs three months earlier (a proxy for a "
-           "growth upturn — the data holds no forecasts, so no 'surprise'); and that month's "
-           "change in the high-yield spread (from 1997). Bars are average monthly returns. The "
-           "signals are measured over the same month, so this shows what went together, not "
-           "what could have been known in advance (industrial production is also revised).",
-)
+@figure("r2k-scenario-regimes", sources=("^RUT", "^GSPC", "FEDFUNDS", "INDPRO", "BAMLH0A0HYM2"))
 def regimes(store: Store) -> Drawn:
     table = regime_table(store)
     # Short labels for a narrow screen; the page's table carries the full definitions.
@@ -80,17 +69,13 @@ def regimes(store: Store) -> Drawn:
     return Drawn(fig, table, _month_end_as_of(store, months[-1]).date(), takeaway)
 
 
-@figure(
-    id="r2k-scenario-spread-spikes",
-    title="After credit stress: returns 12 months after each high-yield spread spike",
-    page=PAGE, sources=("BAMLH0A0HYM2", "^RUT", "^GSPC"),
-    method=f"A spike is the first day the high-yield spread closes above the "
-           f"{SPIKE_QUANTILE * 100:.0f}th percentile of all its earlier days (from three years of "
-           f"history on, so no look-ahead), after at least six months at or below that line. "
-           f"Bars are price returns from that day's close to the last close 12 months later "
-           f"(3- and 6-month returns are in the CSV). Very few events: an illustration, not a "
-           f"rule.",
-)
+@figure("r2k-scenario-spread-spikes", sources=("BAMLH0A0HYM2", "^RUT", "^GSPC"),
+        method=f"A spike is the first day the high-yield spread closes above the "
+               f"{SPIKE_QUANTILE * 100:.0f}th percentile of all its earlier days (from three "
+               "years of history on, so no look-ahead), after at least six months at or below "
+               "that line. Bars are price returns from that day's close to the last close 12 "
+               "months later (3- and 6-month returns are in the CSV). Very few events: an "
+               "illustration, not a rule.")
 def spread_spikes(store: Store) -> Drawn:
     table = spread_spike_table(store)
     names = [f"{d:%b %Y}" for d in table.index]
@@ -118,17 +103,7 @@ def spread_spikes(store: Store) -> Drawn:
     return Drawn(fig, table, last, takeaway)
 
 
-@figure(
-    id="r2k-scenario-rotation",
-    title="Rotation: the past three years against the next twelve months",
-    page=PAGE, sources=("^RUT", "^GSPC"),
-    method=f"Each dot is a month end: the Russell 2000's return relative to the S&P 500 over the "
-           f"previous {ROTATION_LOOKBACK} months (x) and over the next {ROTATION_AHEAD} months "
-           f"(y), from the ratio of the two price indexes. Windows overlap, so neighbouring dots "
-           f"are not independent and the real sample is closer to the number of years. The "
-           f"dashed vertical line is the latest {ROTATION_LOOKBACK}-month value (its next "
-           f"{ROTATION_AHEAD} months are not known yet).",
-)
+@figure("r2k-scenario-rotation", sources=("^RUT", "^GSPC"))
 def rotation(store: Store) -> Drawn:
     pairs = rotation_pairs(store)
     done = pairs.dropna()

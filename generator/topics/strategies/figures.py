@@ -28,17 +28,7 @@ from generator.units import Fraction
 PAGE = "strategies.md"
 
 
-@figure(
-    id="r2k-core-satellite-grid",
-    title="S&P 500 core plus 0–30% small caps: return vs risk (axes zoomed in)",
-    page=PAGE, sources=(CORE, SATELLITE),
-    method="Total-return proxies: dividend-adjusted closes of SPY (S&P 500) and IWM (Russell "
-           "2000), after fund costs, on the dates both have. Each mix buys its target weights at "
-           "the first shared close and resets them at the close of the first trading day of each "
-           "later calendar year; no trading costs or taxes. CAGR from first to last close; "
-           "volatility = standard deviation of daily returns × √252; max drawdown = deepest fall "
-           "from a running high; worst year = lowest complete calendar-year return.",
-)
+@figure("r2k-core-satellite-grid", sources=(CORE, SATELLITE))
 def core_satellite(store: Store) -> Drawn:
     grid = grid_table(store)
     prices = aligned(store, CORE, SATELLITE)
@@ -70,14 +60,7 @@ def core_satellite(store: Store) -> Drawn:
                  notes=f"Period {prices.index[0]:%Y-%m-%d} to {prices.index[-1]:%Y-%m-%d}.")
 
 
-@figure(
-    id="r2k-value-growth",
-    title="Small-cap value vs growth: IWN vs IWO (total return)",
-    page=PAGE, sources=("IWN", "IWO", "IWM"),
-    method="Dividend-adjusted closes (total return after fund costs) of the Russell 2000 Value "
-           "(IWN), Growth (IWO) and blend (IWM) funds on the dates all three have, rebased to "
-           "$10,000; log scale; drawn weekly, CSV daily.",
-)
+@figure("r2k-value-growth", sources=("IWN", "IWO", "IWM"))
 def value_growth(store: Store) -> Drawn:
     prices = value_growth_prices(store)
     growth = prices.apply(growth_of)
@@ -98,17 +81,7 @@ def value_growth(store: Store) -> Drawn:
     return Drawn(fig, data, growth.index[-1].date(), takeaway)
 
 
-@figure(
-    id="r2k-dca-vs-lump-sum",
-    title="Lump sum vs 12 monthly instalments in IWM, by start month",
-    page=PAGE, sources=(SATELLITE,),
-    method="For each month-end start in IWM's history: invest everything at once (lump sum), or "
-           "in 12 equal parts at that month-end and the next 11 (cash earns nothing meanwhile); "
-           "both valued 12 months after the start, from dividend-adjusted closes (total return). "
-           "The bar is the lump sum's growth multiple minus the instalments' (percentage points "
-           "of the money invested). Overlapping windows: neighbouring bars share most of their "
-           "months, so they are not independent trials.",
-)
+@figure("r2k-dca-vs-lump-sum", sources=(SATELLITE,))
 def dca_vs_lump(store: Store) -> Drawn:
     table = dca_vs_lump_sum(load_values(store, SATELLITE), DCA_MONTHS)
     lead = table["lump_sum"] - table["dca"]
@@ -127,22 +100,18 @@ def dca_vs_lump(store: Store) -> Drawn:
     return Drawn(fig, data, table["end"].iloc[-1].date(), takeaway)
 
 
-@figure(
-    id="r2k-hedge-payoffs",
-    title="Illustrative: what a protective put and a collar pay at expiry (before premiums)",
-    page=PAGE, sources=("^RUT",),
-    method="Lines are illustrative, computed from the contracts' definitions, not from market "
-           "prices. Horizontal axis: the index's move from the day the options are bought to "
-           "their expiry. Index alone: that move. Protective put: the index plus a put struck "
-           f"{1 - PUT_MONEYNESS:.0%} below the starting level, which pays the shortfall below "
-           "the strike, so the loss stops there. Collar: the same put plus a call sold "
-           f"{CALL_MONEYNESS - 1:.0%} above the starting level, which gives away any gain "
-           "beyond it. Premiums are left out because our data holds no option prices: a real "
-           "put costs money up front (the protected line sits lower by that cost in every "
-           "outcome), and in a collar the call's premium pays for part or all of the put's. "
-           "Dots: the Russell 2000's actual move in each calendar quarter (last close of one "
-           "quarter to the last close of the next, price return), placed on the put's line.",
-)
+@figure("r2k-hedge-payoffs", sources=("^RUT",),
+        method="Lines are illustrative, computed from the contracts' definitions, not from market "
+               "prices. Horizontal axis: the index's move from the day the options are bought to "
+               "their expiry. Index alone: that move. Protective put: the index plus a put struck "
+               f"{1 - PUT_MONEYNESS:.0%} below the starting level, which pays the shortfall below "
+               "the strike, so the loss stops there. Collar: the same put plus a call sold "
+               f"{CALL_MONEYNESS - 1:.0%} above the starting level, which gives away any gain "
+               "beyond it. Premiums are left out because our data holds no option prices: a real "
+               "put costs money up front (the protected line sits lower by that cost in every "
+               "outcome), and in a collar the call's premium pays for part or all of the put's. "
+               "Dots: the Russell 2000's actual move in each calendar quarter (last close of one "
+               "quarter to the last close of the next, price return), placed on the put's line.")
 def hedge_payoffs(store: Store) -> Drawn:
     table = hedge_diagram()
     puts = rolling_put_table(store)
@@ -182,18 +151,14 @@ def hedge_payoffs(store: Store) -> Drawn:
                  extra_csv={"r2k-hedge-quarters": quarters})
 
 
-@figure(
-    id="r2k-hedge-rolling-put",
-    title="What a rolling 3-month put 10% below the Russell 2000 would have paid, by quarter",
-    page=PAGE, sources=("^RUT",),
-    method="From index levels only (price return; no option prices). At the last close of "
-           "each calendar quarter, a put on the Russell 2000 struck "
-           f"{1 - PUT_MONEYNESS:.0%} below that close is bought and held to the last close of "
-           "the next quarter; its payoff is max(strike − index at expiry, 0), shown as a share "
-           "of the index level when it was bought. The premium is not known from our data and "
-           "is not subtracted: the average payoff per quarter is the premium at which the "
-           "insurance would have broken even over the whole period, before trading costs.",
-)
+@figure("r2k-hedge-rolling-put", sources=("^RUT",),
+        method="From index levels only (price return; no option prices). At the last close of "
+               "each calendar quarter, a put on the Russell 2000 struck "
+               f"{1 - PUT_MONEYNESS:.0%} below that close is bought and held to the last close of "
+               "the next quarter; its payoff is max(strike − index at expiry, 0), shown as a share "
+               "of the index level when it was bought. The premium is not known from our data and "
+               "is not subtracted: the average payoff per quarter is the premium at which the "
+               "insurance would have broken even over the whole period, before trading costs.")
 def hedge_rolling_put(store: Store) -> Drawn:
     puts = rolling_put_table(store)
     fig = new_figure(y_title="Put payoff, share of index", y_format=".0%")

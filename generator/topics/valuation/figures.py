@@ -48,16 +48,7 @@ def _ordinal(share: float) -> str:
     return f"{n}{suffix}"
 
 
-@figure(
-    id="r2k-valuation-hy-spread",
-    title="High-yield credit spread and where it stands in its history",
-    page=PAGE, sources=("BAMLH0A0HYM2", "USREC"),
-    method="ICE BofA US High Yield option-adjusted spread (percentage points over Treasuries), "
-           "daily; dashed lines are its 10th (long dashes) and 90th (short dashes) percentiles "
-           "and the dotted line its median "
-           "over all days shown. The percentile of today's value is the share of all days at or "
-           "below it. Drawn weekly, CSV daily. Grey bands are NBER recessions.",
-)
+@figure("r2k-valuation-hy-spread", sources=("BAMLH0A0HYM2", "USREC"))
 def hy_spread(store: Store) -> Drawn:
     spread = load_values(store, "BAMLH0A0HYM2").dropna()
     facts = standing(spread)
@@ -80,16 +71,7 @@ def hy_spread(store: Store) -> Drawn:
     return Drawn(fig, data, spread.index[-1].date(), takeaway)
 
 
-@figure(
-    id="r2k-valuation-relative-price",
-    title="Russell 2000 ÷ S&P 500: relative price, not a valuation ratio",
-    page=PAGE, sources=("^RUT", "^GSPC", "USREC"),
-    method="Russell 2000 level divided by S&P 500 level on the days both have (price indexes, "
-           "no dividends). It rises when small caps outperform and falls when they lag; its "
-           "level says nothing about earnings or book value. Dashed lines: 10th (long dashes) "
-           "and 90th (short dashes) "
-           "percentiles; dotted: median, over all days shown. Drawn weekly, CSV daily.",
-)
+@figure("r2k-valuation-relative-price", sources=("^RUT", "^GSPC", "USREC"))
 def relative_price_ratio(store: Store) -> Drawn:
     ratio = relative_price(store)
     facts = standing(ratio)

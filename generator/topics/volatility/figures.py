@@ -19,7 +19,7 @@ from generator.topics.volatility.data import (
     BIG_MONTH,
     HISTOGRAM_WIDTH,
     REALISED_WINDOW,
-    ROLLING_WINDOW,
+    ROLLING_WINDOW,  # noqa: F401 (named in figures.yml)
     monthly_histogram,
     monthly_returns_table,
     rolling_volatility_table,
@@ -33,15 +33,7 @@ from generator.units import Fraction
 PAGE = "volatility.md"
 
 
-@figure(
-    id="r2k-rolling-volatility",
-    title="Rolling 1-year volatility: Russell 2000 vs S&P 500, and their ratio",
-    page=PAGE, sources=("^RUT", "^GSPC", "USREC"),
-    method=f"Standard deviation of daily price returns over the past {ROLLING_WINDOW} trading "
-           "days (one year), annualised with √252, on the days both indexes have a close. The "
-           "lower panel divides the Russell 2000's figure by the S&P 500's: above 1, small caps "
-           "were the more volatile. Drawn weekly, CSV daily. Grey bands are NBER recessions.",
-)
+@figure("r2k-rolling-volatility", sources=("^RUT", "^GSPC", "USREC"))
 def rolling_vol(store: Store) -> Drawn:
     table = rolling_volatility_table(store)
     shown = weekly(table)
@@ -63,15 +55,11 @@ def rolling_vol(store: Store) -> Drawn:
     return Drawn(fig, table, table.index[-1].date(), takeaway)
 
 
-@figure(
-    id="r2k-monthly-return-distribution",
-    title="How monthly returns are spread: Russell 2000 vs S&P 500",
-    page=PAGE, sources=("^RUT", "^GSPC"),
-    method=f"Calendar-month price returns (last close of the month / last close of the month "
-           f"before − 1) for every complete month both indexes have, counted in bins "
-           f"{HISTOGRAM_WIDTH * 100:.0f} percentage points wide ([from, to)); bar height is the "
-           "share of all months. The current, unfinished month is left out.",
-)
+@figure("r2k-monthly-return-distribution", sources=("^RUT", "^GSPC"),
+        method=f"Calendar-month price returns (last close of the month / last close of the month "
+               f"before − 1) for every complete month both indexes have, counted in bins "
+               f"{HISTOGRAM_WIDTH * 100:.0f} percentage points wide ([from, to)); bar height is "
+               "the share of all months. The current, unfinished month is left out.")
 def monthly_distribution(store: Store) -> Drawn:
     monthly = monthly_returns_table(store)
     table = monthly_histogram(monthly)
@@ -100,16 +88,7 @@ def monthly_distribution(store: Store) -> Drawn:
                  extra_csv={"r2k-worst-months": months, "r2k-worst-days": days})
 
 
-@figure(
-    id="r2k-vix-vs-realised",
-    title="The VIX against the Russell 2000's realised volatility",
-    page=PAGE, sources=("^VIX", "^RUT"),
-    method=f"VIX: Cboe's index of the S&P 500's expected volatility over the next 30 days, from "
-           f"option prices (daily close). Realised: the Russell 2000's standard deviation of "
-           f"daily price returns over the past {REALISED_WINDOW} trading days, annualised with "
-           "√252, in the same units (percent a year). Cboe's small-cap volatility index (RVX) "
-           "is not in our data. Drawn weekly, CSV daily.",
-)
+@figure("r2k-vix-vs-realised", sources=("^VIX", "^RUT"))
 def vix_vs_realised(store: Store) -> Drawn:
     table = vix_vs_realised_table(store)
     shown = weekly(table)

@@ -23,13 +23,7 @@ def _day(when: pd.Timestamp) -> str:
     return f"{when.day} {when:%B %Y}"
 
 
-@figure(
-    id="r2k-index-level", title="The Russell 2000 index level since 1987",
-    page=PAGE, sources=("^RUT", "USREC"),
-    method="Daily closing level of the Russell 2000 price index (no dividends) from the first "
-           "day in our data; log scale by default (the Log scale button switches); drawn weekly, "
-           "CSV daily. Grey bands are NBER recessions (USREC, monthly).",
-)
+@figure("r2k-index-level", sources=("^RUT", "USREC"))
 def index_level(store: Store) -> Drawn:
     rut = load_values(store, "^RUT")
     shown = weekly(rut)

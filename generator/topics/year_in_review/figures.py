@@ -28,15 +28,7 @@ def _year_line(fig, year: int) -> None:
     fig.add_vline(x=f"{year}-01-01", line={"color": GUIDE, "width": 1, "dash": "dot"})
 
 
-@figure(
-    id="r2k-year-review-quarterly",
-    title="Quarter by quarter: Russell 2000 vs S&P 500 (price return)",
-    page=PAGE, sources=("^RUT", "^GSPC"),
-    method="Each calendar quarter of the last complete year and of the current year: the index "
-           "level's last close of the quarter / last close of the previous quarter − 1 (price "
-           "return, no dividends). The current quarter runs to the last close in the data and is "
-           "marked 'to date'.",
-)
+@figure("r2k-year-review-quarterly", sources=("^RUT", "^GSPC"))
 def quarterly(store: Store) -> Drawn:
     table = quarter_table(store)
     fig = new_figure(y_title="Quarter's price return", y_format="+.0%", x_is_date=False)
@@ -55,15 +47,7 @@ def quarterly(store: Store) -> Drawn:
     return Drawn(fig, data, pd.Timestamp(table["end"].iloc[-1]).date(), takeaway)
 
 
-@figure(
-    id="r2k-year-review-path",
-    title="The path: both indexes rebased to 100 at the start of the review year",
-    page=PAGE, sources=("^RUT", "^GSPC"),
-    method="Index levels (price return) on the dates both have, rebased to 100 at the last close "
-           "before the review year, through the last close in the data. Markers: the Russell "
-           "2000's lowest close of each year's deepest fall (trough) and its first close above "
-           "its previous record in each year (new high), computed from the data.",
-)
+@figure("r2k-year-review-path", sources=("^RUT", "^GSPC"))
 def path(store: Store) -> Drawn:
     table = path_table(store)
     fig = new_figure(y_title="Level (start of review year = 100)", y_format=".0f")
@@ -107,15 +91,7 @@ def path(store: Store) -> Drawn:
     return Drawn(fig, data, table.index[-1].date(), takeaway)
 
 
-@figure(
-    id="r2k-year-review-rates",
-    title="Rates and credit over the review year and this year",
-    page=PAGE, sources=RATES,
-    method="Daily FRED series from the last observation before the review year to the latest: "
-           "10-year and 2-year Treasury yields (DGS10, DGS2), the effective federal funds rate "
-           "(DFF) and the ICE BofA US High Yield option-adjusted spread (BAMLH0A0HYM2), all in "
-           "percent. Days a series has no observation are left as gaps.",
-)
+@figure("r2k-year-review-rates", sources=RATES)
 def rates(store: Store) -> Drawn:
     table = rates_table(store)
     fig = new_figure(y_title="Percent", y_format=".1f")
