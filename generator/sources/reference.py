@@ -8,6 +8,7 @@ row's source URL and as-of date.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,39 @@ _AS_OF = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _TICKER = re.compile(r"^[A-Z][A-Z0-9.]{0,9}$")
 
 
+RowError = Callable[[int, str, str], DataError]
+
+
+def _read_reference_csv(path: Path, what: str, columns: tuple[str, ...],
+                        require_rows: bool = True) -> tuple[pd.DataFrame, RowError]:
+    """Read a reference CSV as text (header and cells stripped), check its header is exactly
+    `columns` and (with `require_rows`) that it has rows; return it with ``fail(row, column,
+    detail)``, the `DataError` naming `what`, the file, its line and the column."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise DataError(f"{what}: file not found: {path}") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"{what}: cannot parse {path}: {exc}") from None
+    header = [c.strip() for c in raw.columns]
+    if tuple(header) != columns:
+        missing = [c for c in columns if c not in header]
+        extra = [c for c in header if c not in columns]
+        raise DataError(
+            f"{what}: unexpected columns in {path}: {header} "
+            f"(expected {list(columns)}; missing {missing}, unexpected {extra})")
+    raw.columns = header
+    raw = raw.apply(lambda column: column.str.strip())
+    if require_rows and raw.empty:
+        raise DataError(f"{what}: no rows in {path}")
+
+    def fail(row: int, column: str, detail: str) -> DataError:
+        # Line numbers as an editor shows them: the header is line 1.
+        return DataError(f"{what}: {path} line {row + 2}, column {column}: {detail}")
+
+    return raw, fail
+
+
 def read_expense_ratios(path: Path) -> pd.DataFrame:
     """Read and check `expense_ratios.csv`; one row per fund, indexed by ``ticker``.
 
@@ -31,28 +65,7 @@ def read_expense_ratios(path: Path) -> pd.DataFrame:
     ``source_url`` (https). Raises `DataError` naming the file, line and column of the first
     problem.
     """
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise DataError(f"expense ratios: file not found: {path}") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"expense ratios: cannot parse {path}: {exc}") from None
-    header = [c.strip() for c in raw.columns]
-    if tuple(header) != EXPENSE_RATIO_COLUMNS:
-        missing = [c for c in EXPENSE_RATIO_COLUMNS if c not in header]
-        extra = [c for c in header if c not in EXPENSE_RATIO_COLUMNS]
-        raise DataError(
-            f"expense ratios: unexpected columns in {path}: {header} "
-            f"(expected {list(EXPENSE_RATIO_COLUMNS)}; missing {missing}, unexpected {extra})")
-    raw.columns = header
-    raw = raw.apply(lambda column: column.str.strip())
-    if raw.empty:
-        raise DataError(f"expense ratios: no rows in {path}")
-
-    def fail(row: int, column: str, detail: str) -> DataError:
-        # Line numbers as an editor shows them: the header is line 1.
-        return DataError(f"expense ratios: {path} line {row + 2}, column {column}: {detail}")
-
+    raw, fail = _read_reference_csv(path, "expense ratios", EXPENSE_RATIO_COLUMNS)
     for row, record in raw.iterrows():
         for column in EXPENSE_RATIO_COLUMNS:
             if not record[column]:
@@ -98,21 +111,7 @@ def read_fomc_first_cuts(path: Path, quiet_months: int) -> pd.DataFrame:
     decrease that follows at least `quiet_months` months with no decrease, or this raises
     `DataError` naming the file, line and column.
     """
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise DataError(f"FOMC first cuts: file not found: {path}") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"FOMC first cuts: cannot parse {path}: {exc}") from None
-    if tuple(raw.columns) != FOMC_COLUMNS:
-        raise DataError(f"FOMC first cuts: unexpected columns in {path}: {list(raw.columns)} "
-                        f"(expected {list(FOMC_COLUMNS)})")
-    if raw.empty:
-        raise DataError(f"FOMC first cuts: no rows in {path}")
-
-    def fail(row: int, column: str, detail: str) -> DataError:
-        return DataError(f"FOMC first cuts: {path} line {row + 2}, column {column}: {detail}")
-
+    raw, fail = _read_reference_csv(path, "FOMC first cuts", FOMC_COLUMNS)
     for row, record in raw.iterrows():
         for column in ("decision_date", "previous_cut"):
             if not _DAY.match(record[column]):
@@ -154,19 +153,7 @@ def read_calendar(path: Path) -> pd.DataFrame:
     Russell reconstitution dates), each with its source. Columns ``date`` (Timestamp), ``kind``
     (one of `CALENDAR_KINDS`), ``event`` (the words the market note uses), ``source_url``
     (https) and ``note``; sorted by date. Raises `DataError` naming the file, line and column."""
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise DataError(f"calendar: file not found: {path}") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"calendar: cannot parse {path}: {exc}") from None
-    if tuple(raw.columns) != CALENDAR_COLUMNS:
-        raise DataError(f"calendar: unexpected columns in {path}: {list(raw.columns)} "
-                        f"(expected {list(CALENDAR_COLUMNS)})")
-
-    def fail(row: int, column: str, detail: str) -> DataError:
-        return DataError(f"calendar: {path} line {row + 2}, column {column}: {detail}")
-
+    raw, fail = _read_reference_csv(path, "calendar", CALENDAR_COLUMNS, require_rows=False)
     for row, record in raw.iterrows():
         if not _DAY.match(record["date"]):
             raise fail(int(row), "date", f"{record['date']!r} is not a date (YYYY-MM-DD)")
