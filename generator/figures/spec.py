@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import yaml
 
 from generator.figures.data_table import DataTable
+from generator.sources.csvfeed import is_number
 from generator.store import Store
 
 
@@ -155,19 +156,11 @@ def figure(id: str, *, sources: tuple[str, ...], title: str | None = None,
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def csv_safe(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula, made inert (``'=…``); numbers,
     a lone sign (iShares writes ``-`` for an unlisted line's ticker) and other values unchanged."""
     if isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_START) \
-            and not _is_number(value):
+            and not is_number(value):
         return "'" + value
     return value
 

@@ -44,3 +44,12 @@ def read_csv_strings(source: str | Path, series_id: str) -> tuple[pd.DataFrame, 
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise ResponseError(series_id, "unparseable response", str(exc), path=where) from None
     return raw, where
+
+
+def is_number(text: str) -> bool:
+    """Whether a CSV cell's text reads as a number (``"1.5"``, ``"-3"``, ``"1e6"``, ``"nan"``)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -29,6 +29,7 @@ import pandas as pd
 import requests
 
 from generator.errors import DataError, ResponseError
+from generator.sources.csvfeed import is_number
 from generator.sources.retry import RetryPolicy
 
 BASE_URL = "https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/ftp/"
@@ -280,7 +281,7 @@ def _rows(block: _Block, section: Section, dataset: Dataset, where: str) -> pd.D
                           skipinitialspace=True, na_filter=False).to_numpy()
     except ValueError:
         for number, line in block.rows:
-            bad = next((c for c in line.split(",")[1:] if c.strip() and not _is_float(c)), None)
+            bad = next((c for c in line.split(",")[1:] if c.strip() and not is_number(c)), None)
             if bad is not None:
                 raise ResponseError(dataset.name, "row does not parse",
                                     f"line {number} of {section.title!r}: value {bad.strip()!r} "
@@ -303,14 +304,6 @@ def _rows(block: _Block, section: Section, dataset: Dataset, where: str) -> pd.D
     else:
         index = pd.Index(dates, name="year")
     return pd.DataFrame(values, index=index, columns=list(dataset.columns))
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def decode(data: bytes) -> str:
