@@ -236,19 +236,31 @@ def valuation_spread(store: Store) -> Drawn:
                  extra_csv={"size-valuation-spread-by-quintile": followed})
 
 
-@figure("size-value-growth", sources=(FF_SIZE_BM_TABLE.id,), page=VALUATION)
-def value_growth(store: Store) -> Drawn:
-    vw = section(store.read_table(FF_SIZE_BM_TABLE.id), "vw")
-    corners = {"SMALL HiBM": ("Small value", SMALL, "solid"),
-               "SMALL LoBM": ("Small growth", SMALL_2, "dash"),
-               "BIG HiBM": ("Large value", BIG, "solid"),
-               "BIG LoBM": ("Large growth", BIG_2, "dash")}
+def _corner_growth(store: Store, table_id: str, corners: dict[str, tuple[str, str, str]]
+                   ) -> tuple[pd.DataFrame, pd.Series, go.Figure, pd.DataFrame]:
+    """Growth of $1 in four corners of a 5 x 5 sort (column -> name, colour, dash), each line
+    named with its annualised return. Returns the value-weighted monthly returns, every
+    portfolio's annualised return, the figure and the growth table for the CSV."""
+    vw = section(store.read_table(table_id), "vw")
     growth = sz.growth_of_one(vw[list(corners)])
     ann = sz.annualised(vw)
     named = {c: (f"{n} ({pct(ann[c])} a year)", colour, dash)
              for c, (n, colour, dash) in corners.items()}
     fig = new_figure(y_title="Value of $1 (log scale)", log_y=True)
     _growth_lines(fig, growth, named)
+    data = growth.rename(columns={c: n.lower().replace(", ", "_").replace(" ", "_")
+                                  for c, (n, _, _) in corners.items()})
+    data.index.name = "date"
+    return vw, ann, fig, data
+
+
+@figure("size-value-growth", sources=(FF_SIZE_BM_TABLE.id,), page=VALUATION)
+def value_growth(store: Store) -> Drawn:
+    vw, ann, fig, data = _corner_growth(store, FF_SIZE_BM_TABLE.id, {
+        "SMALL HiBM": ("Small value", SMALL, "solid"),
+        "SMALL LoBM": ("Small growth", SMALL_2, "dash"),
+        "BIG HiBM": ("Large value", BIG, "solid"),
+        "BIG LoBM": ("Large growth", BIG_2, "dash")})
     rank = int((ann > ann["SMALL LoBM"]).sum()) + 1
     takeaway = (f"Small value compounded at {pct(ann['SMALL HiBM'])} a year since "
                 f"{vw.index[0]:%Y} and small growth at {pct(ann['SMALL LoBM'])}, "
@@ -256,25 +268,16 @@ def value_growth(store: Store) -> Drawn:
                    else f"number {rank} of {len(ann)} size and book-to-market portfolios")
                 + ": the small-cap corner of cheap stocks and the corner of expensive ones "
                   "have had very different centuries.")
-    data = growth.rename(columns={c: n.lower().replace(" ", "_") for c, (n, _, _) in
-                                  corners.items()})
-    data.index.name = "date"
     return Drawn(fig, data, vw.index[-1].date(), takeaway)
 
 
 @figure("size-quality", sources=(FF_SIZE_OP_TABLE.id,))
 def quality(store: Store) -> Drawn:
-    vw = section(store.read_table(FF_SIZE_OP_TABLE.id), "vw")
-    corners = {"SMALL HiOP": ("Small, high profitability", SMALL, "solid"),
-               "SMALL LoOP": ("Small, low profitability", SMALL_2, "dash"),
-               "BIG HiOP": ("Large, high profitability", BIG, "solid"),
-               "BIG LoOP": ("Large, low profitability", BIG_2, "dash")}
-    growth = sz.growth_of_one(vw[list(corners)])
-    ann = sz.annualised(vw[list(corners)])
-    named = {c: (f"{n} ({pct(ann[c])} a year)", colour, dash)
-             for c, (n, colour, dash) in corners.items()}
-    fig = new_figure(y_title="Value of $1 (log scale)", log_y=True)
-    _growth_lines(fig, growth, named)
+    vw, ann, fig, data = _corner_growth(store, FF_SIZE_OP_TABLE.id, {
+        "SMALL HiOP": ("Small, high profitability", SMALL, "solid"),
+        "SMALL LoOP": ("Small, low profitability", SMALL_2, "dash"),
+        "BIG HiOP": ("Large, high profitability", BIG, "solid"),
+        "BIG LoOP": ("Large, low profitability", BIG_2, "dash")})
     small_gap = ann["SMALL HiOP"] - ann["SMALL LoOP"]
     big_gap = ann["BIG HiOP"] - ann["BIG LoOP"]
     takeaway = (f"Since {vw.index[0]:%Y} profitable small companies returned "
@@ -283,7 +286,4 @@ def quality(store: Store) -> Drawn:
                 + ("wider than" if small_gap > big_gap + 0.0005 else "narrower than"
                    if small_gap < big_gap - 0.0005 else "about the same as")
                 + f" the {pct(big_gap)} among large companies.")
-    data = growth.rename(columns={c: n.lower().replace(", ", "_").replace(" ", "_")
-                                  for c, (n, _, _) in corners.items()})
-    data.index.name = "date"
     return Drawn(fig, data, vw.index[-1].date(), takeaway)

@@ -149,6 +149,26 @@ def regime_label(regime: str, kind: str) -> str:
 INFLATION_AXIS = "Inflation over the past year"
 
 
+def regime_chart(table: pd.DataFrame, names: dict[str, tuple[str, str]]) -> go.Figure:
+    """Grouped bars of each regime's annual real return, one bar per column of `names` (column
+    -> legend name, colour key); each regime's label gives its number of months."""
+    labels = [f"{regime_label(r, k)}<br>{n} months"
+              for r, k, n in zip(table.index, table["kind"], table["months"], strict=True)]
+    fig = new_figure(y_title="Real return, % a year", y_format="+.0%", x_is_date=False)
+    for col, (name, sid) in names.items():
+        fig.add_bar(x=labels, y=[None if pd.isna(v) else round(float(v), 4) for v in table[col]],
+                    name=name, marker_color=color(sid),
+                    hovertemplate=f"{name}: %{{y:+.1%}} a year after inflation<extra></extra>")
+    fig.update_layout(barmode="group", hovermode="x unified", xaxis={
+        "type": "category", "title": {"text": INFLATION_AXIS}, "automargin": True})
+    return fig
+
+
+def _by_month(months: pd.DataFrame) -> pd.DataFrame:
+    """The monthly table for its CSV, months written as ``YYYY-MM``."""
+    return months.set_axis(months.index.astype(str))
+
+
 def inflation_takeaway(table: pd.DataFrame, verdict: dict, start: pd.Period) -> str:
     """One sentence, worded by the verdict's rules."""
     high = table.loc[verdict["high_band"]]
@@ -168,26 +188,16 @@ def inflation_regimes(store: Store) -> Drawn:
     months = inflation_months(store)
     table = inflation_regime_table(months)
     verdict = inflation_verdict(table)
-    labels = [f"{regime_label(r, k)}<br>{n} months"
-              for r, k, n in zip(table.index, table["kind"], table["months"], strict=True)]
-    fig = new_figure(y_title="Real return, % a year", y_format="+.0%", x_is_date=False)
-    for col, (name, sid) in INFLATION_NAMES.items():
-        fig.add_bar(x=labels, y=[None if pd.isna(v) else round(float(v), 4) for v in table[col]],
-                    name=name, marker_color=color(sid),
-                    hovertemplate=f"{name}: %{{y:+.1%}} a year after inflation<extra></extra>")
-    fig.update_layout(barmode="group", hovermode="x unified", xaxis={
-        "type": "category", "title": {"text": INFLATION_AXIS}, "automargin": True})
+    fig = regime_chart(table, INFLATION_NAMES)
     start = months.index[0]
     data = table.drop(columns=["kind"]).rename(columns={
         "russell_2000": "russell_2000_real_annualised", "sp_500": "sp_500_real_annualised",
         "gap": "russell_2000_minus_sp_500"})
-    monthly = months.copy()
-    monthly.index = monthly.index.astype(str)
     notes = (f"{len(months)} months, {start:%Y-%m} to {months.index[-1]:%Y-%m}; every month with "
              "its returns, CPI and regime in r2k-inflation-months.csv.")
     return Drawn(fig, data, months.index[-1].to_timestamp(how="end").date(),
                  inflation_takeaway(table, verdict, start), notes=notes,
-                 extra_csv={"r2k-inflation-months": monthly})
+                 extra_csv={"r2k-inflation-months": _by_month(months)})
 
 
 @figure("r2k-small-business-credit", sources=(SMALL_FIRM_CREDIT, "^RUT", "^GSPC", "USREC"))
@@ -239,15 +249,7 @@ def inflation_regimes_long(store: Store) -> Drawn:
     table = inflation_regime_table_long(months)
     verdict = inflation_verdict(table.rename(columns={"small_stocks": "russell_2000",
                                                       "large_stocks": "sp_500"}))
-    labels = [f"{regime_label(r, k)}<br>{n} months"
-              for r, k, n in zip(table.index, table["kind"], table["months"], strict=True)]
-    fig = new_figure(y_title="Real return, % a year", y_format="+.0%", x_is_date=False)
-    for col, (name, sid) in LONG_NAMES.items():
-        fig.add_bar(x=labels, y=[None if pd.isna(v) else round(float(v), 4) for v in table[col]],
-                    name=name, marker_color=color(sid),
-                    hovertemplate=f"{name}: %{{y:+.1%}} a year after inflation<extra></extra>")
-    fig.update_layout(barmode="group", hovermode="x unified", xaxis={
-        "type": "category", "title": {"text": INFLATION_AXIS}, "automargin": True})
+    fig = regime_chart(table, LONG_NAMES)
     high, low = table.loc[verdict["high_band"]], table.loc[verdict["low_band"]]
     takeaway = (f"From {months.index[0]:%B %Y} to {months.index[-1]:%B %Y}, in the "
                 f"{int(high['months'])} months when inflation over the past year was "
@@ -259,8 +261,6 @@ def inflation_regimes_long(store: Store) -> Drawn:
     data = table.drop(columns=["kind"]).rename(columns={
         "small_stocks": "small_stocks_real_annualised",
         "large_stocks": "large_stocks_real_annualised", "gap": "small_minus_large"})
-    monthly = months.copy()
-    monthly.index = monthly.index.astype(str)
     return Drawn(fig, data, months.index[-1].to_timestamp(how="end").date(), takeaway,
                  notes=f"{len(months)} months; every month in r2k-inflation-months-long.csv.",
-                 extra_csv={"r2k-inflation-months-long": monthly})
+                 extra_csv={"r2k-inflation-months-long": _by_month(months)})
