@@ -13,7 +13,7 @@ from generator import units
 from generator.analytics import size as sz
 from generator.catalog import FF_FACTORS_TABLE, FF_SIZE_BM_TABLE, FF_SIZE_OP_TABLE, FF_SIZE_TABLE
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import dates, new_figure, recession_bands
+from generator.figures.theme import NEUTRAL, dates, new_figure, recession_bands
 from generator.store import Store
 from generator.topics.century_of_size.data import (
     DECILE_NAMES,
@@ -30,7 +30,6 @@ from generator.topics.century_of_size.data import (
     what_followed,
 )
 
-PAGE = "century-of-size.md"
 VALUATION = "valuation.md"
 SMALL, BIG = "#D55E00", "#0072B2"  # vermillion for small (as the Russell 2000), blue for big
 SMALL_2, BIG_2 = "#E69F00", "#56B4E9"
@@ -215,7 +214,7 @@ def valuation_spread(store: Store) -> Drawn:
         level = float(ratio.quantile(q))
         fig.add_scatter(x=ends, y=[round(level, 4)] * 2, mode="lines",
                         name=f"{label} ({level:.2f})", hoverinfo="skip",
-                        line={"dash": dash, "width": 1, "color": "#777777"})
+                        line={"dash": dash, "width": 1, "color": NEUTRAL})
     recession_bands(fig, store, ratio.index[0])
     followed = what_followed(store)
     now = sz.quintile_of(ratio, float(ratio.iloc[-1]))
@@ -236,12 +235,16 @@ def valuation_spread(store: Store) -> Drawn:
                  extra_csv={"size-valuation-spread-by-quintile": followed})
 
 
-def _corner_growth(store: Store, table_id: str, corners: dict[str, tuple[str, str, str]]
+def _corner_growth(store: Store, table_id: str, sort: str, names: tuple[str, str, str, str]
                    ) -> tuple[pd.DataFrame, pd.Series, go.Figure, pd.DataFrame]:
-    """Growth of $1 in four corners of a 5 x 5 sort (column -> name, colour, dash), each line
-    named with its annualised return. Returns the value-weighted monthly returns, every
-    portfolio's annualised return, the figure and the growth table for the CSV."""
+    """Growth of $1 in four corners of a 5 x 5 size-and-`sort` table (`sort`: "BM", "OP"):
+    small high, small low, big high, big low, called `names`; each line is named with its
+    annualised return. Returns the value-weighted monthly returns, every portfolio's annualised
+    return, the figure and the growth table for the CSV."""
     vw = section(store.read_table(table_id), "vw")
+    columns = (f"SMALL Hi{sort}", f"SMALL Lo{sort}", f"BIG Hi{sort}", f"BIG Lo{sort}")
+    corners = {c: (n, colour, dash) for c, n, colour, dash in zip(
+        columns, names, (SMALL, SMALL_2, BIG, BIG_2), ("solid", "dash") * 2, strict=True)}
     growth = sz.growth_of_one(vw[list(corners)])
     ann = sz.annualised(vw)
     named = {c: (f"{n} ({pct(ann[c])} a year)", colour, dash)
@@ -256,11 +259,8 @@ def _corner_growth(store: Store, table_id: str, corners: dict[str, tuple[str, st
 
 @figure("size-value-growth", sources=(FF_SIZE_BM_TABLE.id,), page=VALUATION)
 def value_growth(store: Store) -> Drawn:
-    vw, ann, fig, data = _corner_growth(store, FF_SIZE_BM_TABLE.id, {
-        "SMALL HiBM": ("Small value", SMALL, "solid"),
-        "SMALL LoBM": ("Small growth", SMALL_2, "dash"),
-        "BIG HiBM": ("Large value", BIG, "solid"),
-        "BIG LoBM": ("Large growth", BIG_2, "dash")})
+    vw, ann, fig, data = _corner_growth(store, FF_SIZE_BM_TABLE.id, "BM", (
+        "Small value", "Small growth", "Large value", "Large growth"))
     rank = int((ann > ann["SMALL LoBM"]).sum()) + 1
     takeaway = (f"Small value compounded at {pct(ann['SMALL HiBM'])} a year since "
                 f"{vw.index[0]:%Y} and small growth at {pct(ann['SMALL LoBM'])}, "
@@ -273,11 +273,9 @@ def value_growth(store: Store) -> Drawn:
 
 @figure("size-quality", sources=(FF_SIZE_OP_TABLE.id,))
 def quality(store: Store) -> Drawn:
-    vw, ann, fig, data = _corner_growth(store, FF_SIZE_OP_TABLE.id, {
-        "SMALL HiOP": ("Small, high profitability", SMALL, "solid"),
-        "SMALL LoOP": ("Small, low profitability", SMALL_2, "dash"),
-        "BIG HiOP": ("Large, high profitability", BIG, "solid"),
-        "BIG LoOP": ("Large, low profitability", BIG_2, "dash")})
+    vw, ann, fig, data = _corner_growth(store, FF_SIZE_OP_TABLE.id, "OP", (
+        "Small, high profitability", "Small, low profitability", "Large, high profitability",
+        "Large, low profitability"))
     small_gap = ann["SMALL HiOP"] - ann["SMALL LoOP"]
     big_gap = ann["BIG HiOP"] - ann["BIG LoOP"]
     takeaway = (f"Since {vw.index[0]:%Y} profitable small companies returned "

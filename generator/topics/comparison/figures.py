@@ -16,7 +16,6 @@ from generator.topics.comparison.data import (
 )
 from generator.units import Fraction, pct
 
-PAGE = "comparison.md"
 LINES = (  # column, colour key, legend label, dash
     ("russell_2000_vs_sp_500_price", "relative", "Russell 2000 ÷ S&P 500 (price)", "solid"),
     ("iwm_vs_spy_total_return", "SPY", "IWM ÷ SPY (total return)", "dot"),

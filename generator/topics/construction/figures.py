@@ -17,7 +17,6 @@ from generator.topics.construction.data import (
 )
 from generator.units import pct
 
-PAGE = "construction.md"
 Z95 = 1.96  # ±1.96 standard errors: an approximate 95 % interval for each month's mean
 
 

@@ -38,7 +38,6 @@ from generator.topics.drivers.data import (
 )
 from generator.units import num, pct
 
-PAGE = "drivers.md"
 HORIZON_COLORS = {3: "#56B4E9", 6: "#0072B2", 12: "#D55E00"}
 
 

@@ -26,7 +26,6 @@ from generator.topics.etfs.data import (
     same_index_pairs,
 )
 
-PAGE = "etfs.md"
 REFERENCE = "data/reference/expense_ratios.csv"
 
 

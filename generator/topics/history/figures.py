@@ -30,7 +30,7 @@ from generator.topics.history.data import (
 )
 from generator.units import Fraction
 
-PAGE = "history.md"
+ROLLING_MONTHS = ROLLING_YEARS * 12  # named in figures.yml
 
 
 def _last_date(frame: pd.DataFrame | pd.Series) -> pd.Timestamp:
@@ -149,7 +149,6 @@ def underwater(store: Store) -> Drawn:
 # Part two: returns by decade and the rolling 10-year scorecard.
 
 
-
 @figure("r2k-returns-by-decade", sources=("^RUT", "^GSPC", "IWM", "SPY"))
 def returns_by_decade(store: Store) -> Drawn:
     table = decades_table(store)
@@ -178,13 +177,7 @@ def returns_by_decade(store: Store) -> Drawn:
     return Drawn(fig, data, as_of, takeaway)
 
 
-@figure("r2k-rolling-10y-wins", sources=("^RUT", "^GSPC", "IWM", "SPY"),
-        method=f"Every {ROLLING_YEARS}-year window from a month-end close to the month-end close "
-               f"{ROLLING_YEARS * 12} months later, stepping one month (overlapping windows; the "
-               "current, unfinished month ends none). Each point is the Russell 2000's annualised "
-               "return minus the S&P 500's over the window ending that month: above zero, small "
-               "caps won. Solid: index levels (price return); dotted: IWM minus SPY (total return, "
-               "after fund costs), from the first window IWM's history allows.")
+@figure("r2k-rolling-10y-wins", sources=("^RUT", "^GSPC", "IWM", "SPY"))
 def rolling_10y_wins(store: Store) -> Drawn:
     table = rolling_wins_table(store)
     fig = new_figure(y_title="Small minus large, % a year", y_format="+.0%")

@@ -25,7 +25,6 @@ from generator.topics.inside.data import (
 )
 from generator.units import Fraction, Points
 
-PAGE = "inside.md"
 HOLDINGS = (HOLDINGS_TABLE.id,)
 MEMBERS = (HOLDINGS_TABLE.id, MEMBERS_TABLE.id)
 SURVIVORSHIP_NOTE = ("It uses today's members (IWM's holdings on the holdings date): firms that "

@@ -13,8 +13,6 @@ from generator.topics import aligned
 from generator.topics.market_update.data import day_update, load_inputs
 from generator.units import pct
 
-PAGE = "market-update.md"
-
 
 @figure("market-update-year", sources=("^RUT", "^GSPC"))
 def past_year(store: Store) -> Drawn:

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import color, new_figure
+from generator.figures.theme import GUIDE, color, new_figure
 from generator.store import Store, load_values
 from generator.topics.mistakes.data import BEST_SHARE, after_best_years
 from generator.units import pct
 
-PAGE = "mistakes.md"
-NEUTRAL = "rgba(128,128,128,0.8)"
+BEST_QUANTILE = 1 - BEST_SHARE  # named in figures.yml
 
 
-@figure("r2k-after-best-years", sources=("^RUT",),
-        method="Calendar-year price returns of the Russell 2000 (last close of the year over the "
-               "last close of the year before; complete years only). Each dot is one year: its "
-               "return across, the following year's up. Filled dots are the best quarter of years "
-               f"(at or above the {1 - BEST_SHARE:.0%} quantile of all years' returns). Dividends "
-               "are left out.")
+@figure("r2k-after-best-years", sources=("^RUT",))
 def after_best(store: Store) -> Drawn:
     table = after_best_years(store)
     fig = new_figure(y_title="Next year's return", y_format="+.0%", x_is_date=False)
-    for best, name, marker in ((False, "Other years", {"color": NEUTRAL, "size": 8,
+    for best, name, marker in ((False, "Other years", {"color": GUIDE, "size": 8,
                                                         "symbol": "circle-open"}),
                                (True, "Best quarter of years", {"color": color("^RUT"),
                                                                  "size": 10})):

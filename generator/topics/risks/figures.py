@@ -11,7 +11,6 @@ from generator.store import Store
 from generator.topics.risks.data import BIG_LOSS, twelve_month_returns
 from generator.units import Fraction, pct
 
-PAGE = "risks.md"
 BIN_WIDTH = 0.05  # 5-percentage-point buckets of 12-month return
 
 

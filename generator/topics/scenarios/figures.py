@@ -18,7 +18,7 @@ from generator.topics.scenarios.data import (
 )
 from generator.units import Fraction, num, pct
 
-PAGE = "scenarios.md"
+SPIKE_PERCENTILE = SPIKE_QUANTILE * 100  # named in figures.yml
 WEAK_CORRELATION = 0.2  # below this (in absolute value) a link is called "close to nothing"
 SHORT_LABELS = {"fed": ("Fed funds falling", "Fed funds rising"),
                 "growth": ("Output growth speeding up", "Output growth slowing"),
@@ -69,13 +69,7 @@ def regimes(store: Store) -> Drawn:
     return Drawn(fig, table, _month_end_as_of(store, months[-1]).date(), takeaway)
 
 
-@figure("r2k-scenario-spread-spikes", sources=("BAMLH0A0HYM2", "^RUT", "^GSPC"),
-        method=f"A spike is the first day the high-yield spread closes above the "
-               f"{SPIKE_QUANTILE * 100:.0f}th percentile of all its earlier days (from three "
-               "years of history on, so no look-ahead), after at least six months at or below "
-               "that line. Bars are price returns from that day's close to the last close 12 "
-               "months later (3- and 6-month returns are in the CSV). Very few events: an "
-               "illustration, not a rule.")
+@figure("r2k-scenario-spread-spikes", sources=("BAMLH0A0HYM2", "^RUT", "^GSPC"))
 def spread_spikes(store: Store) -> Drawn:
     table = spread_spike_table(store)
     names = [f"{d:%b %Y}" for d in table.index]

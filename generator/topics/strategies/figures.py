@@ -25,7 +25,8 @@ from generator.topics.strategies.data import (
 )
 from generator.units import Fraction
 
-PAGE = "strategies.md"
+PUT_BELOW = 1 - PUT_MONEYNESS  # named in figures.yml
+CALL_ABOVE = CALL_MONEYNESS - 1  # named in figures.yml
 
 
 @figure("r2k-core-satellite-grid", sources=(CORE, SATELLITE))
@@ -100,25 +101,14 @@ def dca_vs_lump(store: Store) -> Drawn:
     return Drawn(fig, data, table["end"].iloc[-1].date(), takeaway)
 
 
-@figure("r2k-hedge-payoffs", sources=("^RUT",),
-        method="Lines are illustrative, computed from the contracts' definitions, not from market "
-               "prices. Horizontal axis: the index's move from the day the options are bought to "
-               "their expiry. Index alone: that move. Protective put: the index plus a put struck "
-               f"{1 - PUT_MONEYNESS:.0%} below the starting level, which pays the shortfall below "
-               "the strike, so the loss stops there. Collar: the same put plus a call sold "
-               f"{CALL_MONEYNESS - 1:.0%} above the starting level, which gives away any gain "
-               "beyond it. Premiums are left out because our data holds no option prices: a real "
-               "put costs money up front (the protected line sits lower by that cost in every "
-               "outcome), and in a collar the call's premium pays for part or all of the put's. "
-               "Dots: the Russell 2000's actual move in each calendar quarter (last close of one "
-               "quarter to the last close of the next, price return), placed on the put's line.")
+@figure("r2k-hedge-payoffs", sources=("^RUT",))
 def hedge_payoffs(store: Store) -> Drawn:
     table = hedge_diagram()
     puts = rolling_put_table(store)
     x = [round(float(v), 2) for v in table.index]
     fig = new_figure(y_title="Result at expiry, before premiums", y_format="+.0%",
                      x_is_date=False)
-    below, above = f"{1 - PUT_MONEYNESS:.0%}", f"{CALL_MONEYNESS - 1:.0%}"
+    below, above = f"{PUT_BELOW:.0%}", f"{CALL_ABOVE:.0%}"
     lines = {"unhedged": ("Index alone", color("^RUT"), "solid"),
              "protective_put": (f"With a put {below} below", color("protective_put"), "dash"),
              "collar": (f"Collar (put {below} below, call {above} above)", color("collar"),
@@ -151,14 +141,7 @@ def hedge_payoffs(store: Store) -> Drawn:
                  extra_csv={"r2k-hedge-quarters": quarters})
 
 
-@figure("r2k-hedge-rolling-put", sources=("^RUT",),
-        method="From index levels only (price return; no option prices). At the last close of "
-               "each calendar quarter, a put on the Russell 2000 struck "
-               f"{1 - PUT_MONEYNESS:.0%} below that close is bought and held to the last close of "
-               "the next quarter; its payoff is max(strike − index at expiry, 0), shown as a share "
-               "of the index level when it was bought. The premium is not known from our data and "
-               "is not subtracted: the average payoff per quarter is the premium at which the "
-               "insurance would have broken even over the whole period, before trading costs.")
+@figure("r2k-hedge-rolling-put", sources=("^RUT",))
 def hedge_rolling_put(store: Store) -> Drawn:
     puts = rolling_put_table(store)
     fig = new_figure(y_title="Put payoff, share of index", y_format=".0%")

@@ -19,9 +19,6 @@ from generator.store import Store, load_values
 from generator.topics.valuation.data import relative_price, standing
 from generator.units import Fraction
 
-PAGE = "valuation.md"
-
-
 # Three grey guides told apart by their dashes: short for the 90th, long for the 10th percentile.
 DASHES = {"p90": "dash", "median": "dot", "p10": "longdash"}
 

@@ -30,7 +30,7 @@ from generator.topics.volatility.data import (
 )
 from generator.units import Fraction
 
-PAGE = "volatility.md"
+HISTOGRAM_POINTS = HISTOGRAM_WIDTH * 100  # named in figures.yml
 
 
 @figure("r2k-rolling-volatility", sources=("^RUT", "^GSPC", "USREC"))
@@ -55,11 +55,7 @@ def rolling_vol(store: Store) -> Drawn:
     return Drawn(fig, table, table.index[-1].date(), takeaway)
 
 
-@figure("r2k-monthly-return-distribution", sources=("^RUT", "^GSPC"),
-        method=f"Calendar-month price returns (last close of the month / last close of the month "
-               f"before − 1) for every complete month both indexes have, counted in bins "
-               f"{HISTOGRAM_WIDTH * 100:.0f} percentage points wide ([from, to)); bar height is "
-               "the share of all months. The current, unfinished month is left out.")
+@figure("r2k-monthly-return-distribution", sources=("^RUT", "^GSPC"))
 def monthly_distribution(store: Store) -> Drawn:
     monthly = monthly_returns_table(store)
     table = monthly_histogram(monthly)

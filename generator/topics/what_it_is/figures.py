@@ -16,8 +16,6 @@ from generator.figures.theme import (
 from generator.store import Store, load_values
 from generator.units import Fraction
 
-PAGE = "what-it-is.md"
-
 
 def _day(when: pd.Timestamp) -> str:
     return f"{when.day} {when:%B %Y}"

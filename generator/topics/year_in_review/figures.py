@@ -20,8 +20,6 @@ from generator.topics.year_in_review.data import (
 )
 from generator.units import Fraction
 
-PAGE = "year-in-review.md"
-
 
 def _year_line(fig, year: int) -> None:
     """A thin vertical line at the start of `year` on a date axis."""
