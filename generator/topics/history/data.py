@@ -17,6 +17,7 @@ from generator.analytics.risk import drawdown, drawdown_episodes, risk_table
 from generator.catalog import get
 from generator.store import Store, load_values
 from generator.topics import provides
+from generator.units import Count, Fraction, Level
 
 TRAILING_YEARS = (1, 3, 5, 10)
 
@@ -56,13 +57,13 @@ def index_headline(prices: pd.Series) -> dict[str, Any]:
     last_date = prices.index[-1]
     high_date = prices.idxmax()
     return {
-        "close": float(prices.iloc[-1]),
+        "close": Level(prices.iloc[-1]),
         "date": last_date.date(),
-        "ytd": year_to_date(prices),
-        "one_year": return_since(prices, last_date - pd.DateOffset(years=1)),
-        "ath": float(prices.max()),
+        "ytd": Fraction(year_to_date(prices)),
+        "one_year": Fraction(return_since(prices, last_date - pd.DateOffset(years=1))),
+        "ath": Level(prices.max()),
         "ath_date": high_date.date(),
-        "from_ath": float(drawdown(prices).iloc[-1]),
+        "from_ath": Fraction(drawdown(prices).iloc[-1]),
     }
 
 
@@ -80,11 +81,11 @@ def history_facts(store: Store) -> dict[str, Any]:
         "r2k_first_date": rut.index[0].date(),
         "calendar": calendar,
         "calendar_best": {"year": int(calendar["russell_2000_pct"].idxmax()),
-                          "pct": float(calendar["russell_2000_pct"].max())},
+                          "return": Fraction(calendar["russell_2000_pct"].max() / 100)},
         "calendar_worst": {"year": int(calendar["russell_2000_pct"].idxmin()),
-                           "pct": float(calendar["russell_2000_pct"].min())},
-        "calendar_wins": int((diff > 0).sum()),
-        "calendar_years": len(calendar),
+                           "return": Fraction(calendar["russell_2000_pct"].min() / 100)},
+        "calendar_wins": Count((diff > 0).sum()),
+        "calendar_years": Count(len(calendar)),
         "trailing": trailing_table(store),
         "worst_drawdowns": episodes,
     }
@@ -154,7 +155,8 @@ def rolling_wins_table(store: Store) -> pd.DataFrame:
 
 
 def wins_summary(difference: pd.Series) -> dict[str, Any]:
-    """A rolling difference series -> count of windows, wins (> 0), share, first and last end."""
+    """A rolling difference series -> count of windows, wins (> 0), share, first and last end
+    (plain numbers, for the figures; `wins_facts` gives them their units for the page)."""
     data = difference.dropna()
     wins = int((data > 0).sum())
     return {"windows": len(data), "wins": wins, "share": wins / len(data),
@@ -162,6 +164,15 @@ def wins_summary(difference: pd.Series) -> dict[str, Any]:
             "latest": float(data.iloc[-1]),
             "best": float(data.max()), "best_end": data.idxmax().date(),
             "worst": float(data.min()), "worst_end": data.idxmin().date()}
+
+
+def wins_facts(difference: pd.Series) -> dict[str, Any]:
+    """`wins_summary` with units: counts, the share won, and the annualised gaps as fractions."""
+    out = wins_summary(difference)
+    out.update(windows=Count(out["windows"]), wins=Count(out["wins"]),
+               share=Fraction(out["share"]),
+               **{k: Fraction(out[k]) for k in ("latest", "best", "worst")})
+    return out
 
 
 @provides
@@ -175,12 +186,12 @@ def history_period_facts(store: Store) -> dict[str, Any]:
     decade_wins = int((complete["russell_2000_annualised"] > complete["sp_500_annualised"]).sum())
     return {"history": {
         "decades": decades,
-        "complete_decades": len(complete),
-        "decade_wins": decade_wins,
+        "complete_decades": Count(len(complete)),
+        "decade_wins": Count(decade_wins),
         "best_years": ranked.head(RANKED_YEARS),
         "worst_years": ranked.tail(RANKED_YEARS).iloc[::-1],
-        "ranked_years": RANKED_YEARS,
-        "rolling_years": ROLLING_YEARS,
-        "rolling_price": wins_summary(rolling["price_difference"]),
-        "rolling_total": wins_summary(rolling["total_return_difference"]),
+        "ranked_years": Count(RANKED_YEARS),
+        "rolling_years": Count(ROLLING_YEARS),
+        "rolling_price": wins_facts(rolling["price_difference"]),
+        "rolling_total": wins_facts(rolling["total_return_difference"]),
     }}
