@@ -19,6 +19,7 @@ from generator.catalog import FF_SIZE_TABLE, get
 from generator.sources.reference import read_fomc_first_cuts
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
+from generator.units import Count, Fraction, Level, Percent, Points
 
 HORIZONS = (3, 6, 12)  # months after each event
 QUIET_MONTHS = 12  # a first cut follows at least a year with no cut
@@ -183,7 +184,8 @@ def first_cut_events(store: Store) -> pd.DataFrame:
 
 
 def event_summary(table: pd.DataFrame) -> dict[str, Any]:
-    """Count of events, and per horizon: events with a known outcome, wins, mean and median gap."""
+    """Count of events, and per horizon: events with a known outcome, wins, mean and median gap
+    (plain numbers, for the figures; `event_facts` gives them their units for the page)."""
     out: dict[str, Any] = {"events": len(table)}
     for months in HORIZONS:
         gap = table[f"gap_{months}m"].dropna()
@@ -197,6 +199,19 @@ def event_summary(table: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
+def event_facts(table: pd.DataFrame) -> dict[str, Any]:
+    """`event_summary` with units: counts, mean returns (fractions), gaps in points."""
+    out = event_summary(table)
+    facts: dict[str, Any] = {"events": Count(out["events"])}
+    for months in HORIZONS:
+        h = out[f"{months}m"]
+        facts[f"{months}m"] = {
+            "known": Count(h["known"]), "wins": Count(h["wins"]),
+            "mean_gap": Points.of(h["mean_gap"]), "median_gap": Points.of(h["median_gap"]),
+            "mean_small": Fraction(h["mean_small"]), "mean_large": Fraction(h["mean_large"])}
+    return facts
+
+
 @provides
 def drivers_facts(store: Store) -> dict[str, Any]:
     """Rates, credit and the event studies."""
@@ -208,24 +223,24 @@ def drivers_facts(store: Store) -> dict[str, Any]:
     peak_day = credit["high_yield_spread"].idxmax()
     return {"drivers": {
         "regimes": regime_summary(store),
-        "regime_threshold": REGIME_THRESHOLD,
-        "correlations": monthly_change_correlations(store),
+        "regime_threshold": Points(REGIME_THRESHOLD, signed=False),
+        "correlations": {k: Level(v) for k, v in monthly_change_correlations(store).items()},
         "spread_bands": spread_bands(credit),
         "spread_first_date": credit.index[0].date(),
-        "spread_latest": float(credit["high_yield_spread"].iloc[-1]),
+        "spread_latest": Percent(credit["high_yield_spread"].iloc[-1]),
         "spread_latest_date": credit.index[-1].date(),
-        "spread_peak": float(credit["high_yield_spread"].max()), "spread_peak_date":
+        "spread_peak": Percent(credit["high_yield_spread"].max()), "spread_peak_date":
             peak_day.date(),
-        "spread_peak_drawdown": float(credit.loc[peak_day, "russell_2000_drawdown"]),
-        "spread_drawdown_correlation": float(
+        "spread_peak_drawdown": Fraction(credit.loc[peak_day, "russell_2000_drawdown"]),
+        "spread_drawdown_correlation": Level(
             credit["high_yield_spread"].corr(credit["russell_2000_drawdown"])),
         "recession_events": troughs,
-        "recessions": event_summary(troughs),
+        "recessions": event_facts(troughs),
         "first_cut_events": cuts,
-        "first_cuts": event_summary(cuts),
-        "first_cuts_unannounced": int((~reference["announced"]).sum()),
-        "first_cuts_unlisted": int(cuts["source"].str.startswith("not yet").sum()),
-        "quiet_months": QUIET_MONTHS,
+        "first_cuts": event_facts(cuts),
+        "first_cuts_unannounced": Count((~reference["announced"]).sum()),
+        "first_cuts_unlisted": Count(cuts["source"].str.startswith("not yet").sum()),
+        "quiet_months": Count(QUIET_MONTHS),
         "target_first_date": target_first.date(),
         "horizons": list(HORIZONS),
     }}
@@ -292,12 +307,13 @@ def inflation_facts(store: Store) -> dict[str, Any]:
     return {"inflation": {
         "table": table, "verdict": inflation_verdict(table),
         "start": months.index[0].to_timestamp().date(),
-        "end": months.index[-1].to_timestamp().date(), "months": len(months),
-        "cpi_last_date": cpi.index[-1].date(), "cpi_last_yoy": float(yoy.iloc[-1]),
+        "end": months.index[-1].to_timestamp().date(), "months": Count(len(months)),
+        "cpi_last_date": cpi.index[-1].date(), "cpi_last_yoy": Fraction(yoy.iloc[-1]),
         "cpi_last_level": months["level"].iloc[-1],
-        "cpi_peak_yoy": float(yoy.max()), "cpi_peak_month": yoy.idxmax().to_timestamp().date(),
-        "real_total": {c: inflation.annualised(months[c]) for c in INFLATION_INDEXES.values()},
-        "nominal_total": {c: inflation.annualised(months[f"{c}_nominal"])
+        "cpi_peak_yoy": Fraction(yoy.max()), "cpi_peak_month": yoy.idxmax().to_timestamp().date(),
+        "real_total": {c: Fraction(inflation.annualised(months[c]))
+                       for c in INFLATION_INDEXES.values()},
+        "nominal_total": {c: Fraction(inflation.annualised(months[f"{c}_nominal"]))
                           for c in INFLATION_INDEXES.values()},
         "band_names": [b[2] for b in inflation.BANDS],
         "high_episodes": regime_episodes(months, inflation.BANDS[-1][2]),
@@ -356,13 +372,13 @@ def small_firm_credit_facts(store: Store) -> dict[str, Any]:
     easy = both[both["net_share_tightening"] <= 0]["relative_change_in_quarter"]
     return {"small_credit": {
         "in_store": True, "first": survey.index[0].date(), "last": survey.index[-1].date(),
-        "latest": float(survey.iloc[-1]), "peak": float(survey.max()),
-        "peak_date": survey.idxmax().date(), "quarters": len(survey),
-        "correlation": float(both["net_share_tightening"].corr(
-            both["relative_change_in_quarter"])) if len(both) > 2 else float("nan"),
-        "tight_quarters": len(tight), "easy_quarters": len(easy),
-        "tight_mean": float(tight.mean()) if len(tight) else float("nan"),
-        "easy_mean": float(easy.mean()) if len(easy) else float("nan"),
+        "latest": Percent(survey.iloc[-1], 1), "peak": Percent(survey.max(), 1),
+        "peak_date": survey.idxmax().date(), "quarters": Count(len(survey)),
+        "correlation": Level(both["net_share_tightening"].corr(
+            both["relative_change_in_quarter"]) if len(both) > 2 else float("nan")),
+        "tight_quarters": Count(len(tight)), "easy_quarters": Count(len(easy)),
+        "tight_mean": Fraction(tight.mean() if len(tight) else float("nan")),
+        "easy_mean": Fraction(easy.mean() if len(easy) else float("nan")),
     }}
 
 
@@ -403,10 +419,11 @@ def inflation_long_facts(store: Store) -> dict[str, Any]:
     verdict = inflation_verdict(table.rename(columns={"small_stocks": "russell_2000",
                                                       "large_stocks": "sp_500"}))
     return {"inflation_long": {
-        "table": table, "verdict": verdict, "months": len(months),
+        "table": table, "verdict": verdict, "months": Count(len(months)),
         "start": months.index[0].to_timestamp().date(),
         "end": months.index[-1].to_timestamp().date(),
         "library_start": store.read_table(FF_SIZE_TABLE.id).index[0].date(),
         "cpi_start": load_values(store, "CPIAUCSL").index[0].date(),
-        "real_total": {c: inflation.annualised(months[c]) for c in LONG_COLUMNS.values()},
+        "real_total": {c: Fraction(inflation.annualised(months[c]))
+                       for c in LONG_COLUMNS.values()},
     }}

@@ -11,7 +11,7 @@ from generator.analytics.returns import TRADING_DAYS, calendar_month_returns
 from generator.analytics.risk import annualised_volatility, drawdown, rolling_volatility
 from generator.store import Store
 from generator.topics import aligned, provides
-from generator.units import Fraction
+from generator.units import Count, Fraction, Level
 
 ROLLING_WINDOW = TRADING_DAYS  # one year of trading days
 REALISED_WINDOW = 21  # one month of trading days, the horizon the VIX quotes
@@ -145,36 +145,45 @@ def volatility_facts(store: Store) -> dict[str, Any]:
     full_large = annualised_volatility(returns["^GSPC"])
     monthly_small = annualised_volatility(monthly["russell_2000"], 12)
     monthly_large = annualised_volatility(monthly["sp_500"], 12)
+    rolling = summary_of_rolling(rolling_volatility_table(store))
+    horizon = horizon_claim(full_small, full_large, monthly_small, monthly_large)
     return {"vol": {
         "first_date": returns.index[0].date(), "last_date": returns.index[-1].date(),
-        "full_small": full_small, "full_large": full_large,
-        "rolling": summary_of_rolling(rolling_volatility_table(store)),
-        "months": len(monthly),
-        "monthly_median_small": float(monthly["russell_2000"].median()),
-        "monthly_median_large": float(monthly["sp_500"].median()),
-        "monthly_sd_small": float(monthly["russell_2000"].std()),
-        "monthly_sd_large": float(monthly["sp_500"].std()),
+        "full_small": Fraction(full_small), "full_large": Fraction(full_large),
+        "rolling": {**rolling, **{k: Fraction(rolling[k]) for k in
+                                  ("latest_small", "latest_large", "share_above_one")},
+                    **{k: Level(rolling[k]) for k in
+                       ("latest_ratio", "mean_ratio", "min_ratio", "max_ratio")}},
+        "months": Count(len(monthly)),
+        "monthly_median_small": Fraction(monthly["russell_2000"].median()),
+        "monthly_median_large": Fraction(monthly["sp_500"].median()),
+        "monthly_sd_small": Fraction(monthly["russell_2000"].std()),
+        "monthly_sd_large": Fraction(monthly["sp_500"].std()),
         # The same risk measured from monthly returns (× √12); which claim the page makes about
         # the two horizons is chosen by `horizon_claim` from these numbers.
-        "monthly_annualised_small": monthly_small, "monthly_annualised_large": monthly_large,
-        "horizon": horizon_claim(full_small, full_large, monthly_small, monthly_large),
-        "big_month": BIG_MONTH,
-        "months_below_10_small": int((monthly["russell_2000"] <= -BIG_MONTH).sum()),
-        "months_below_10_large": int((monthly["sp_500"] <= -BIG_MONTH).sum()),
-        "months_above_10_small": int((monthly["russell_2000"] >= BIG_MONTH).sum()),
-        "months_above_10_large": int((monthly["sp_500"] >= BIG_MONTH).sum()),
-        "best_month_small": float(monthly["russell_2000"].max()),
+        "monthly_annualised_small": Fraction(monthly_small),
+        "monthly_annualised_large": Fraction(monthly_large),
+        "horizon": {"rule": horizon["rule"], "ratio_daily": Level(horizon["ratio_daily"]),
+                    "ratio_monthly": Level(horizon["ratio_monthly"]),
+                    "because": {k: Fraction(v) for k, v in horizon["because"].items()}},
+        "big_month": Fraction(BIG_MONTH),
+        "months_below_10_small": Count((monthly["russell_2000"] <= -BIG_MONTH).sum()),
+        "months_below_10_large": Count((monthly["sp_500"] <= -BIG_MONTH).sum()),
+        "months_above_10_small": Count((monthly["russell_2000"] >= BIG_MONTH).sum()),
+        "months_above_10_large": Count((monthly["sp_500"] >= BIG_MONTH).sum()),
+        "best_month_small": Fraction(monthly["russell_2000"].max()),
         "best_month_small_date": monthly["russell_2000"].idxmax().to_timestamp().date(),
         "worst_months": worst_months(monthly),
         "worst_days": worst_days(store),
         "vix_first_date": vix.index[0].date(),
-        "vix_mean": float(vix["vix"].mean()),
-        "realised_small_mean": float(vix["russell_2000_realised"].mean()),
-        "realised_large_mean": float(vix["sp_500_realised"].mean()),
-        "realised_small_above_vix": float((gap > 0).mean()),
-        "vix_realised_correlation": float(vix["vix"].corr(vix["russell_2000_realised"])),
-        "vix_latest": float(vix["vix"].iloc[-1]),
-        "realised_small_latest": float(vix["russell_2000_realised"].iloc[-1]),
-        "vix_max": float(vix["vix"].max()), "vix_max_date": vix["vix"].idxmax().date(),
+        # The VIX and realised volatility are quoted in points of annualised volatility.
+        "vix_mean": Level(vix["vix"].mean(), 1),
+        "realised_small_mean": Level(vix["russell_2000_realised"].mean(), 1),
+        "realised_large_mean": Level(vix["sp_500_realised"].mean(), 1),
+        "realised_small_above_vix": Fraction((gap > 0).mean()),
+        "vix_realised_correlation": Level(vix["vix"].corr(vix["russell_2000_realised"])),
+        "vix_latest": Level(vix["vix"].iloc[-1], 1),
+        "realised_small_latest": Level(vix["russell_2000_realised"].iloc[-1], 1),
+        "vix_max": Level(vix["vix"].max()), "vix_max_date": vix["vix"].idxmax().date(),
         "time_below_high": time_below_high(store),
     }}
