@@ -51,9 +51,9 @@ def test_volatility_ratio_by_hand(facts, raw_dir):
                      axis=1, join="inner").dropna()
     returns = both.pct_change().iloc[1:]
     vol = returns.std(ddof=1) * np.sqrt(252)
-    assert facts["volatility"]["ratio"] == pytest.approx(vol.iloc[0] / vol.iloc[1], rel=1e-12)
+    assert facts["volatility"]["ratio"].value == pytest.approx(vol.iloc[0] / vol.iloc[1], rel=1e-12)
     recent = returns.iloc[-252:].std(ddof=1) * np.sqrt(252)
-    assert facts["volatility"]["ratio_1y"] == pytest.approx(recent.iloc[0] / recent.iloc[1],
+    assert facts["volatility"]["ratio_1y"].value == pytest.approx(recent.iloc[0] / recent.iloc[1],
                                                             rel=1e-12)
     assert facts["volatility"]["since"] == dt.date(1987, 9, 10)
 
@@ -272,7 +272,7 @@ def test_low_priced_members_by_hand(facts, store):
     assert low["as_of"] == last_day.date()
     assert low["members"] == len(last)
     assert low["count"] == int((last < 5.0).sum()) > 0
-    assert low["share"] == pytest.approx(low["count"] / len(last))
+    assert low["share"].value == pytest.approx(int(low["count"]) / len(last))
     assert 0 < low["weight"] < low["share"]  # low-priced members are small ones
 
 

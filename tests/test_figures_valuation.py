@@ -18,5 +18,5 @@ def test_spread_percentile_from_raw_fred(store, raw_dir):
     raw = raw_fred(raw_dir, "BAMLH0A0HYM2")
     facts = valuation_facts(store)["valuation"]["hy"]
     assert facts["last"] == raw.iloc[-1]
-    assert facts["percentile"] == pytest.approx((raw <= raw.iloc[-1]).mean())
+    assert facts["percentile"].value == pytest.approx((raw <= raw.iloc[-1]).mean())
     assert facts["max"] == raw.max() and str(facts["max_date"]) == str(raw.idxmax().date())

@@ -21,6 +21,7 @@ from generator.sources.reference import read_expense_ratios
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
 from generator.topics.inside.data import members_panel, usable_closes
+from generator.units import Count, Dollars, Fraction, Level, Multiple
 
 # Examples and conventions the items use (rules, not data).
 ALLOCATION_EXAMPLE = 0.10  # a 10 % small-cap slice of a portfolio
@@ -127,6 +128,19 @@ def low_priced_members(store: Store) -> dict[str, Any]:
             "weight": float(weights.reindex(low.index).fillna(0.0).sum())}
 
 
+def _in(facts: dict[str, Any], **units: Any) -> dict[str, Any]:
+    """`facts` with the named values given their unit (None, for a missing value, stays)."""
+    return facts | {k: None if facts[k] is None else unit(facts[k]) for k, unit in units.items()}
+
+
+def _tenth(value: float) -> Level:
+    return Level(value, 1)
+
+
+def _times(value: float) -> Multiple:
+    return Multiple(value, 2)
+
+
 @provides
 def checklist_facts(store: Store) -> dict[str, Any]:
     """Everything the checklist shows beside its items, under one key."""
@@ -138,23 +152,33 @@ def checklist_facts(store: Store) -> dict[str, Any]:
     ratio = funds["expense_ratio"]
     cheapest = ", ".join(ratio.index[ratio == ratio.min()])
     priciest = ", ".join(ratio.index[ratio == ratio.max()])
+    low_priced = (low_priced_members(store) if store.has_table(HOLDINGS_TABLE.id)
+                  and store.has_table(MEMBERS_TABLE.id) else None)
     return {"checklist": {
         "as_of": rut.index[-1].date(), "first": rut.index[0].date(),
-        "worst": worst,
-        "worst_at_allocation": {"weight": ALLOCATION_EXAMPLE,
-                                "portfolio_loss": worst["depth"] * ALLOCATION_EXAMPLE},
-        "longest_underwater": longest_underwater(rut),
-        "horizon": horizon_facts(rut, HORIZON_YEARS),
-        "volatility": volatility_facts(store),
-        "drift": rebalancing_drift(rut, spx, ALLOCATION_EXAMPLE),
-        "funds": funds, "fund_count": len(funds),
-        "fund_indexes": int(funds["index_tracked"].nunique()),
-        "cheapest": {"tickers": cheapest, "expense_ratio": float(funds["expense_ratio"].min())},
-        "priciest": {"tickers": priciest, "expense_ratio": float(funds["expense_ratio"].max())},
-        "leverage": leverage_facts(store),
-        "best_days": {"days": BEST_DAYS, "every_day": every, "without": without},
-        "down": down_shares(rut),
-        "daily_returns": len(simple_returns(rut)),
-        "low_priced": low_priced_members(store)
-        if store.has_table(HOLDINGS_TABLE.id) and store.has_table(MEMBERS_TABLE.id) else None,
+        "worst": _in(worst, depth=Fraction, days_to_trough=Count, days_to_recover=Count,
+                     years_peak_to_recovery=_tenth),
+        "worst_at_allocation": {"weight": Fraction(ALLOCATION_EXAMPLE),
+                                "portfolio_loss": Fraction(worst["depth"] * ALLOCATION_EXAMPLE)},
+        "longest_underwater": _in(longest_underwater(rut), depth=Fraction, years=_tenth),
+        "horizon": _in(horizon_facts(rut, HORIZON_YEARS), years=Count, windows=Count,
+                       share_positive=Fraction, worst=Fraction, best=Fraction),
+        "volatility": _in(volatility_facts(store), r2k=Fraction, spx=Fraction, r2k_1y=Fraction,
+                          spx_1y=Fraction, ratio=_times, ratio_1y=_times),
+        "drift": _in(rebalancing_drift(rut, spx, ALLOCATION_EXAMPLE), start_weight=Fraction,
+                     end_weight=Fraction, r2k_1y=Fraction, spx_1y=Fraction),
+        "funds": funds, "fund_count": Count(len(funds)),
+        "fund_indexes": Count(funds["index_tracked"].nunique()),
+        "cheapest": {"tickers": cheapest, "expense_ratio": Fraction(funds["expense_ratio"].min())},
+        "priciest": {"tickers": priciest, "expense_ratio": Fraction(funds["expense_ratio"].max())},
+        "leverage": _in(leverage_facts(store), tna_max_drawdown=Fraction,
+                        iwm_max_drawdown=Fraction, tna_return=Fraction, iwm_return=Fraction),
+        "best_days": {"days": Count(BEST_DAYS), "every_day": Fraction(every),
+                      "without": Fraction(without)},
+        "down": _in(down_shares(rut), days=Fraction, years=Fraction, day_count=Count,
+                    year_count=Count),
+        "daily_returns": Count(len(simple_returns(rut))),
+        "low_priced": None if low_priced is None else _in(
+            low_priced, threshold=Dollars, count=Count, members=Count, share=Fraction,
+            weight=Fraction),
     }}

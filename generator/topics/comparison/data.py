@@ -21,6 +21,7 @@ from generator.analytics.relative import (
 from generator.analytics.returns import cagr
 from generator.store import Store
 from generator.topics import aligned, provides
+from generator.units import Count, Fraction, Level, Quantity
 
 DIFFERENCE_DAYS = 756  # three years of trading days
 WEEKS = 156  # three years of weekly returns
@@ -100,6 +101,15 @@ def extremes(series: pd.Series) -> dict[str, Any]:
             "first_date": data.index[0].date(), "share_positive": float((data > 0).mean())}
 
 
+def extremes_in(series: pd.Series, unit: type[Quantity]) -> dict[str, Any]:
+    """`extremes` with units: latest, lowest and highest in `unit`, the share above 0 a
+    fraction."""
+    out = extremes(series)
+    out.update({k: unit(out[k]) for k in ("latest", "min", "max")},
+               share_positive=Fraction(out["share_positive"]))
+    return out
+
+
 @provides
 def comparison_facts(store: Store) -> dict[str, Any]:
     """Relative strength, rolling 3-year gaps, correlation and beta."""
@@ -116,25 +126,25 @@ def comparison_facts(store: Store) -> dict[str, Any]:
     funds = aligned(store, "IWM", "SPY", "^RUT", "^GSPC")
     return {"compare": {
         # What dividends (net of fund costs) added a year: fund CAGR minus index CAGR.
-        "dividends_small": cagr(funds["IWM"]) - cagr(funds["^RUT"]),
-        "dividends_large": cagr(funds["SPY"]) - cagr(funds["^GSPC"]),
+        "dividends_small": Fraction(cagr(funds["IWM"]) - cagr(funds["^RUT"])),
+        "dividends_large": Fraction(cagr(funds["SPY"]) - cagr(funds["^GSPC"])),
         "dividends_from": funds.index[0].date(),
-        "ratio": extremes(price),
-        "ratio_change_since_start": float(price.iloc[-1] / price.iloc[0] - 1),
-        "ratio_change_since_peak": float(price.iloc[-1] / price.max() - 1),
-        "total_change": float(total.iloc[-1] / total.iloc[0] - 1),
+        "ratio": extremes_in(price, Level),
+        "ratio_change_since_start": Fraction(price.iloc[-1] / price.iloc[0] - 1),
+        "ratio_change_since_peak": Fraction(price.iloc[-1] / price.max() - 1),
+        "total_change": Fraction(total.iloc[-1] / total.iloc[0] - 1),
         "total_first_date": total.index[0].date(),
-        "r1000_change": float(r1000.iloc[-1] / r1000.iloc[0] - 1),
+        "r1000_change": Fraction(r1000.iloc[-1] / r1000.iloc[0] - 1),
         "r1000_first_date": r1000.index[0].date(), "r1000_last_date": r1000.index[-1].date(),
-        "diff_price": extremes(diff["russell_2000_minus_sp_500_price"]),
-        "diff_total": extremes(diff["iwm_minus_spy_total_return"]),
-        "diff_r1000": extremes(diff["iwm_minus_iwb_total_return"]),
-        "corr": extremes(corr["russell_2000_sp_500_correlation"]),
-        "beta": extremes(corr["russell_2000_sp_500_beta"]),
-        "corr_proxy": extremes(corr["iwm_iwb_correlation"]),
-        "beta_proxy": extremes(corr["iwm_iwb_beta"]),
-        "full_corr": full_corr, "full_beta": full_beta, "weeks": len(weekly),
-        "full_corr_proxy": float(proxy["IWM"].corr(proxy["IWB"])),
-        "full_beta_proxy": float(proxy["IWM"].cov(proxy["IWB"]) / proxy["IWB"].var()),
-        "window_weeks": WEEKS, "window_days": DIFFERENCE_DAYS,
+        "diff_price": extremes_in(diff["russell_2000_minus_sp_500_price"], Fraction),
+        "diff_total": extremes_in(diff["iwm_minus_spy_total_return"], Fraction),
+        "diff_r1000": extremes_in(diff["iwm_minus_iwb_total_return"], Fraction),
+        "corr": extremes_in(corr["russell_2000_sp_500_correlation"], Level),
+        "beta": extremes_in(corr["russell_2000_sp_500_beta"], Level),
+        "corr_proxy": extremes_in(corr["iwm_iwb_correlation"], Level),
+        "beta_proxy": extremes_in(corr["iwm_iwb_beta"], Level),
+        "full_corr": Level(full_corr), "full_beta": Level(full_beta), "weeks": Count(len(weekly)),
+        "full_corr_proxy": Level(proxy["IWM"].corr(proxy["IWB"])),
+        "full_beta_proxy": Level(proxy["IWM"].cov(proxy["IWB"]) / proxy["IWB"].var()),
+        "window_weeks": Count(WEEKS), "window_days": Count(DIFFERENCE_DAYS),
     }}

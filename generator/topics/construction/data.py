@@ -11,6 +11,7 @@ from generator.analytics.returns import calendar_month_returns
 from generator.analytics.seasonality import MonthEffect, calendar_month_profile, month_effect
 from generator.store import Store, load_values
 from generator.topics import provides
+from generator.units import Count, Fraction, Level, Points
 
 RECON_MONTH = 6  # June: reconstitution takes effect after the close on its fourth Friday
 ANNUAL_RECON_SINCE = 1989  # the first year of the annual June schedule (FTSE Russell)
@@ -38,8 +39,15 @@ def month_profiles(returns: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def effect_dict(effect: MonthEffect) -> dict[str, Any]:
-    return {**asdict(effect), "reliable": effect.reliable}
+def effect_dict(effect: MonthEffect, relative: bool = False) -> dict[str, Any]:
+    """A month effect with units: counts, the means as fractions (a relative return, itself a
+    difference of two returns, in points), the June-minus-rest difference in points."""
+    mean = Points.of if relative else Fraction
+    return {**asdict(effect), "reliable": effect.reliable,
+            "n_in": Count(effect.n_in), "n_out": Count(effect.n_out),
+            "mean_in": mean(effect.mean_in), "mean_out": mean(effect.mean_out),
+            "difference": Points.of(effect.difference), "t_stat": Level(effect.t_stat),
+            "p_value": Level(effect.p_value)}
 
 
 @provides
@@ -52,11 +60,11 @@ def construction_facts(store: Store) -> dict[str, Any]:
     return {"recon": {
         "first_month": months[0].to_timestamp().date(),
         "last_month": months[-1].to_timestamp().date(),
-        "months": len(returns),
+        "months": Count(len(returns)),
         "absolute": effect_dict(absolute),
-        "relative": effect_dict(relative),
-        "june_beats_spx_share": float((returns.loc[months.month == RECON_MONTH, "relative"]
+        "relative": effect_dict(relative, relative=True),
+        "june_beats_spx_share": Fraction((returns.loc[months.month == RECON_MONTH, "relative"]
                                        > 0).mean()),
-        "other_beats_spx_share": float((returns.loc[months.month != RECON_MONTH, "relative"]
+        "other_beats_spx_share": Fraction((returns.loc[months.month != RECON_MONTH, "relative"]
                                         > 0).mean()),
     }}

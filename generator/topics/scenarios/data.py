@@ -18,6 +18,7 @@ from generator.analytics.returns import calendar_month_returns
 from generator.analytics.threshold_events import spike_events
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
+from generator.units import Count, Fraction, Level, Points
 
 SINCE_YEAR = 1989  # whole years of both indexes; the Russell 2000 data starts in late 1987
 SPIKE_QUANTILE = 0.9
@@ -124,19 +125,20 @@ def scenarios_facts(store: Store) -> dict[str, Any]:
                          "off": by.loc[key].iloc[1].to_dict() | {"label": by.loc[key].index[1]}}
                    for key in regimes["signal"].unique()},
         "months_first": monthly_returns(store).index[0].to_timestamp().date(),
-        "spikes": spikes, "spike_count": len(spikes),
-        "spike_mean_rel_m12": float(spikes["rel_m12"].mean()),
-        "spike_mean_r2k_m12": float(spikes["r2k_m12"].mean()),
-        "spike_r2k_m12_negative": int((spikes["r2k_m12"] < 0).sum()),
-        "spike_rel_m12_positive": int((spikes["rel_m12"] > 0).sum()),
-        "spike_complete_m12": int(spikes["r2k_m12"].notna().sum()),
-        "rotation_corr": float(np.corrcoef(complete["trailing_36m"], complete["next_12m"])[0, 1]),
-        "rotation_n": len(complete), "rotation_years": len(complete) / 12,
-        "rotation_low_cut": float(low_cut),
-        "rotation_low_mean": float(low["next_12m"].mean()),
-        "rotation_all_mean": float(complete["next_12m"].mean()),
-        "rotation_low_share_positive": float((low["next_12m"] > 0).mean()),
-        "rotation_latest": float(latest),
+        "spikes": spikes, "spike_count": Count(len(spikes)),
+        "spike_mean_rel_m12": Points.of(spikes["rel_m12"].mean()),
+        "spike_mean_r2k_m12": Fraction(spikes["r2k_m12"].mean()),
+        "spike_r2k_m12_negative": Count((spikes["r2k_m12"] < 0).sum()),
+        "spike_rel_m12_positive": Count((spikes["rel_m12"] > 0).sum()),
+        "spike_complete_m12": Count(spikes["r2k_m12"].notna().sum()),
+        "rotation_corr": Level(
+            np.corrcoef(complete["trailing_36m"], complete["next_12m"])[0, 1]),
+        "rotation_n": Count(len(complete)), "rotation_years": Level(len(complete) / 12, 0),
+        "rotation_low_cut": Fraction(low_cut),
+        "rotation_low_mean": Fraction(low["next_12m"].mean()),
+        "rotation_all_mean": Fraction(complete["next_12m"].mean()),
+        "rotation_low_share_positive": Fraction((low["next_12m"] > 0).mean()),
+        "rotation_latest": Fraction(latest),
         "rotation_latest_month": pairs.index[-1].to_timestamp(how="end").date(),
-        "rotation_latest_percentile": float((complete["trailing_36m"] <= latest).mean()),
+        "rotation_latest_percentile": Fraction((complete["trailing_36m"] <= latest).mean()),
     }}

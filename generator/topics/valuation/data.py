@@ -11,6 +11,7 @@ import pandas as pd
 from generator.analytics.history_rank import latest_percentile_rank, percentile_levels
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
+from generator.units import Count, Fraction, Level, Percent, Quantity
 
 BANDS = (0.1, 0.5, 0.9)
 
@@ -33,15 +34,28 @@ def standing(series: pd.Series) -> dict[str, Any]:
             "observations": len(clean)}
 
 
+def standing_facts(series: pd.Series, unit: type[Quantity], digits: int = 2) -> dict[str, Any]:
+    """`standing` with units: the levels in `unit`, the percentile and its complement (the
+    share of days with a higher value) as fractions, the count of observations."""
+    out = standing(series)
+    out.update({k: unit(out[k], digits) for k in ("last", "p10", "median", "p90", "min", "max")},
+               percentile=Fraction(out["percentile"]),
+               share_higher=Fraction(1 - out["percentile"]),
+               observations=Count(out["observations"]))
+    return out
+
+
 @provides
 def valuation_facts(store: Store) -> dict[str, Any]:
-    """Credit spreads and the relative-price ratio, each placed within its own history."""
+    """Credit spreads (published in percent) and the relative-price ratio, each placed within
+    its own history."""
     ratio = relative_price(store)
-    ratio_facts = standing(ratio)
+    ratio_facts = standing_facts(ratio, Level, 3)
     five_years_ago = ratio.loc[:ratio.index[-1] - pd.DateOffset(years=5)]
-    ratio_facts["change_5y"] = float(ratio.iloc[-1] / five_years_ago.iloc[-1] - 1.0)
+    ratio_facts["change_5y"] = Fraction(ratio.iloc[-1] / five_years_ago.iloc[-1] - 1.0)
+    ratio_facts["below_peak"] = Fraction(1 - ratio.iloc[-1] / ratio.max())
     return {"valuation": {
-        "hy": standing(load_values(store, "BAMLH0A0HYM2")),
-        "ig": standing(load_values(store, "BAMLC0A0CM")),
+        "hy": standing_facts(load_values(store, "BAMLH0A0HYM2"), Percent),
+        "ig": standing_facts(load_values(store, "BAMLC0A0CM"), Percent),
         "ratio": ratio_facts,
     }}
