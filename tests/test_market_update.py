@@ -36,6 +36,7 @@ from generator.topics.market_update.data import (
     data_freshness,
     day_update,
     load_inputs,
+    with_units,
 )
 from tests.snapshot_raw import raw_close, raw_fred
 
@@ -275,8 +276,9 @@ def truncated_store(store: Store, day: dt.date, target: Path) -> Store:
 
 
 def render_day(settings, update: dict) -> str:
+    """The day page as the build renders it (the page gets the update's numbers with units)."""
     env = environment(settings.content_dir)
-    return env.get_template(DAY_TEMPLATE).render(mu=update, newer=None, older=None,
+    return env.get_template(DAY_TEMPLATE).render(mu=with_units(update), newer=None, older=None,
                                                  root="../../", table=table)
 
 

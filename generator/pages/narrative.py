@@ -103,6 +103,12 @@ def _value_text(key: str, value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, dt.date):
         return fmt.date(value)
+    if isinstance(value, fmt.Quantity):  # a page fact: its unit decides
+        if key.endswith(".percentile"):
+            return fmt.ordinal(value)
+        if isinstance(value, fmt.Fraction):
+            return str(value.with_sign(True))
+        return format(value, "short") if isinstance(value, fmt.Points) else str(value)
     if isinstance(value, float):
         last = key.rsplit(".", 1)[-1]
         if key.startswith(("dgs", "hy", "dff", "fed_target")):

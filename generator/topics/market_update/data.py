@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from generator.analytics.market_update import (
@@ -30,6 +31,7 @@ from generator.sources.reference import read_calendar
 from generator.store import Store, load_values
 from generator.topics import provides
 from generator.topics.inside.data import members_panel, usable_closes
+from generator.units import Count, Fraction, Level, Percent, Points
 
 # Role in the update -> stored series id.
 ROLES: dict[str, str] = {
@@ -123,15 +125,52 @@ def day_update(series: dict[str, pd.Series], as_of: dt.date,
     return facts
 
 
+# The unit of each number an update holds, by its key (rates: by the key under a rate's role).
+RATE_ROLES = {"dgs10", "dgs2", "dff", "fed_target", "hy"}
+LEVELS = {"close", "ath", "prior_ath", "drawdown_low", "high_52w", "low_52w"}
+FRACTIONS = {"from_ath", "drawdown_max", "range_position", "share_up", "weighted_return",
+             "best_return", "worst_return", "return", "weight", "percentile"}
+COUNTS = {"days_since_ath", "observations", "count", "up", "down", "new_highs", "new_lows",
+          "tested_52w", "days"}
+
+
+def _with_unit(path: tuple[str, ...], value: float) -> Any:
+    """One number of an update with its unit, from where it sits (`path` of keys)."""
+    key, parent = path[-1], path[-2] if len(path) > 1 else ""
+    if parent == "gap":  # small minus large, a difference of two returns
+        return Points.of(value)
+    if parent == "change":
+        return Fraction(value)
+    if path[0] in RATE_ROLES and key in ("value", "base_value"):
+        return Percent(value)
+    if path[0] in RATE_ROLES and key == "change_m1":  # rates are in percent: a change in points
+        return Points(value, 2)
+    for keys, unit in ((LEVELS, Level), (FRACTIONS, Fraction), (COUNTS, Count)):
+        if key in keys:
+            return unit(value)
+    return value
+
+
+def with_units(facts: Any, path: tuple[str, ...] = ()) -> Any:
+    """An update's facts for the page: every number given its unit (the desk note and the
+    tables are computed before, from the plain numbers)."""
+    if isinstance(facts, dict):
+        return {k: with_units(v, (*path, str(k))) for k, v in facts.items()}
+    if isinstance(facts, bool) or not isinstance(facts, int | float | np.integer | np.floating):
+        return facts
+    return _with_unit(path, facts)
+
+
 @provides
 def market_update_facts(store: Store) -> dict[str, Any]:
-    """The latest update and the archive (newest first), one update per trading day."""
+    """The latest update and the archive (newest first), one update per trading day, their
+    numbers with units."""
     series = load_inputs(store)
     surface = load_surface(store)
     days = trading_days_for_archive(series["r2k"].index, ARCHIVE_START, ARCHIVE_MIN_DAYS)
-    archive = [day_update(series, day, surface) for day in reversed(days)]
+    archive = [with_units(day_update(series, day, surface)) for day in reversed(days)]
     return {"market_update": {"latest": archive[0], "archive": archive,
-                              "archive_first": days[0], "archive_days": len(days)}}
+                              "archive_first": days[0], "archive_days": Count(len(days))}}
 
 
 def read_update_report(store: Store) -> list[dict[str, Any]] | None:
