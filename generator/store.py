@@ -181,12 +181,12 @@ class Store:
         except FileNotFoundError:
             raise DataError(f"{series.id}: not in the store (missing {path})") from None
         meta = self.read_meta(series)
-        if hashlib.sha256(data).hexdigest() != meta.sha256:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != meta.sha256:
             raise DataError(f"{series.id}: {path} does not match its checksum in "
                             f"{self.meta_path(series).name}; re-import with `make site` "
                             "after deleting it")
-        frame = pd.read_csv(io.BytesIO(data), index_col="date", parse_dates=["date"])
-        return frame.astype("float64")
+        return _parsed_series(digest, data).copy()
 
     # --- tables (see TableMeta below) ---
 
@@ -269,6 +269,23 @@ class Store:
             elif kind == "date":
                 frame[col] = pd.to_datetime(frame[col])
         return frame
+
+
+_PARSED: dict[str, pd.DataFrame] = {}  # sha256 of a series file -> its parsed frame
+_PARSED_MAX = 64
+
+
+def _parsed_series(digest: str, data: bytes) -> pd.DataFrame:
+    """The frame a series file's bytes parse to, parsed once per content (a build reads each
+    series a dozen times; callers get copies, so the cached frame is never changed)."""
+    frame = _PARSED.get(digest)
+    if frame is None:
+        frame = pd.read_csv(io.BytesIO(data), index_col="date",
+                            parse_dates=["date"]).astype("float64")
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[digest] = frame
+    return frame
 
 
 def load_values(store: Store, series_id: str) -> pd.Series:

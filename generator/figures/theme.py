@@ -82,13 +82,23 @@ def new_figure(y_title: str = "", y_format: str = "", log_y: bool = False,
 
 
 def add_recessions(fig: go.Figure, periods: pd.DataFrame, start: pd.Timestamp) -> None:
-    """Shade NBER recessions (rows with ``start``/``end``) that end after `start`."""
-    for row in periods.itertuples():
-        if row.end < start:
-            continue
-        fig.add_vrect(x0=max(row.start, start).strftime("%Y-%m-%d"),
-                      x1=row.end.strftime("%Y-%m-%d"), fillcolor=RECESSION_FILL,
-                      line_width=0, layer="below")
+    """Shade NBER recessions (rows with ``start``/``end``) that end after `start`.
+
+    plotly's `add_vrect` re-validates every shape already on the figure at each call, so the
+    first band is added with it (which decides the subplots and references) and the others are
+    copies of that band with their own dates, added at once: the same figure, in a fraction of
+    the time."""
+    spans = [(max(row.start, start).strftime("%Y-%m-%d"), row.end.strftime("%Y-%m-%d"))
+             for row in periods.itertuples() if row.end >= start]
+    if not spans:
+        return
+    before = len(fig.layout.shapes)
+    fig.add_vrect(x0=spans[0][0], x1=spans[0][1], fillcolor=RECESSION_FILL, line_width=0,
+                  layer="below")
+    first = [shape.to_plotly_json() for shape in fig.layout.shapes[before:]]
+    more = [{**shape, "x0": x0, "x1": x1} for x0, x1 in spans[1:] for shape in first]
+    if more:
+        fig.layout.shapes = (*fig.layout.shapes, *more)
 
 
 def range_buttons(fig: go.Figure) -> None:
