@@ -159,3 +159,22 @@ def test_without_javascript_every_chart_page_shows_its_images(browser, with_imag
                 _shot(page, artifacts, f"{path.strip('/')}-{width}-{scheme}")
     finally:
         context.close()
+
+
+def test_a_shared_links_card_is_served_as_a_1200_by_630_png(with_images, site_url) -> None:
+    """What a link preview fetches: each card named by a chart page's og:image, requested over
+    HTTP from the served site (SITE_URL swapped for the local server), is a 1200 x 630 PNG."""
+    import re
+    import struct
+    import urllib.request
+
+    for path in ("", "history/", "etfs/", "market-update/"):
+        html = (with_images.site_dir / path / "index.html").read_text()
+        image = re.search(r'<meta property="og:image" content="([^"]+)"', html).group(1)
+        assert image.startswith(with_images.site_url), f"{path or 'home'}: {image}"
+        with urllib.request.urlopen(site_url + image.removeprefix(with_images.site_url)) as got:
+            assert got.status == 200
+            assert got.headers.get_content_type() == "image/png"
+            head = got.read(24)
+        assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", head[16:24]) == \
+            (1200, 630), f"{path or 'home'}: {image} is not a 1200 x 630 PNG"

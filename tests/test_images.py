@@ -141,6 +141,9 @@ def test_every_page_has_a_preview_card(with_browser: Settings) -> None:
         for tag in ("og:title", "og:description", "og:image", "twitter:card"):
             assert tags.get(tag), f"{where}: no {tag}"
         assert tags["twitter:card"] == "summary_large_image"
+        assert (tags.get("og:image:type"), tags.get("og:image:width"),
+                tags.get("og:image:height")) == ("image/png", "1200", "630"), where
+        assert tags.get("twitter:image") == tags["og:image"], f"{where}: twitter:image differs"
         assert tags["og:image"].startswith(url), f"{where}: og:image not absolute from SITE_URL"
         card = site / tags["og:image"].removeprefix(url)
         assert card.is_file(), f"{where}: {tags['og:image']} is not in the site"
