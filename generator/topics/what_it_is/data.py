@@ -10,6 +10,7 @@ from generator.analytics.cycle import recession_periods
 from generator.analytics.returns import cagr
 from generator.store import Store, load_values
 from generator.topics import provides
+from generator.units import Count, Fraction, Level, Multiple
 
 
 def recessions_in_index_history(prices: pd.Series, usrec: pd.Series) -> pd.DataFrame:
@@ -37,12 +38,17 @@ def what_it_is_facts(store: Store) -> dict[str, Any]:
     """The index's span in our data, its growth, and how it fared in each recession."""
     rut = load_values(store, "^RUT")
     recessions = recessions_in_index_history(rut, load_values(store, "USREC"))
+    worst = recessions.loc[recessions["worst"].idxmin()] if len(recessions) else None
     return {"what": {
-        "first_date": rut.index[0].date(), "first_close": float(rut.iloc[0]),
-        "last_date": rut.index[-1].date(), "last_close": float(rut.iloc[-1]),
-        "multiple": float(rut.iloc[-1] / rut.iloc[0]), "cagr": cagr(rut),
-        "high": float(rut.max()), "high_date": rut.idxmax().date(),
-        "recessions": recessions, "recession_count": len(recessions),
-        "recessions_up": int((recessions["change"] > 0).sum()),
-        "sessions": len(rut),
+        "first_date": rut.index[0].date(), "first_close": Level(rut.iloc[0]),
+        "last_date": rut.index[-1].date(), "last_close": Level(rut.iloc[-1]),
+        "multiple": Multiple(rut.iloc[-1] / rut.iloc[0]), "cagr": Fraction(cagr(rut)),
+        "high": Level(rut.max()), "high_date": rut.idxmax().date(),
+        "recessions": recessions, "recession_count": Count(len(recessions)),
+        "recessions_up": Count((recessions["change"] > 0).sum()),
+        # The recession the index fell furthest in, and how far below its level before it.
+        "worst_recession": None if worst is None else {
+            "start": worst["start"].date(), "end": worst["end"].date(),
+            "fall": Fraction(-worst["worst"])},
+        "sessions": Count(len(rut)),
     }}
