@@ -251,6 +251,19 @@ def drivers_facts(store: Store) -> dict[str, Any]:
 INFLATION_INDEXES = {"^RUT": "russell_2000", "^GSPC": "sp_500"}
 
 
+def _real_months(nominal: pd.DataFrame, cpi: pd.DataFrame) -> pd.DataFrame:
+    """Monthly returns `nominal` deflated by that month's CPI change (`cpi`: the inflation
+    table), beside the nominal ones (``*_nominal``), CPI inflation on the month and on the year,
+    and the month's regime; on the months all exist."""
+    real = inflation.real_returns(nominal, cpi["monthly"])
+    out = real.join(nominal.add_suffix("_nominal"), how="inner")
+    out = out.join(cpi[["monthly", "yoy"]].rename(columns={
+        "monthly": "cpi_inflation_month", "yoy": "cpi_inflation_yoy"}), how="inner")
+    out = out.join(inflation.regimes(cpi["yoy"]), how="inner")
+    out.index.name = "month"
+    return out
+
+
 def inflation_months(store: Store) -> pd.DataFrame:
     """Per calendar month since the Russell 2000 data begins: both indexes' price returns
     (``*_nominal``), the same returns deflated by that month's CPI change (``russell_2000``,
@@ -259,13 +272,7 @@ def inflation_months(store: Store) -> pd.DataFrame:
     prices = aligned(store, *INFLATION_INDEXES)
     nominal = pd.DataFrame({name: inflation.month_end_returns(prices[sid])
                             for sid, name in INFLATION_INDEXES.items()})
-    real = inflation.real_returns(nominal, table["monthly"])
-    out = real.join(nominal.add_suffix("_nominal"), how="inner")
-    out = out.join(table[["monthly", "yoy"]].rename(columns={
-        "monthly": "cpi_inflation_month", "yoy": "cpi_inflation_yoy"}), how="inner")
-    out = out.join(inflation.regimes(table["yoy"]), how="inner")
-    out.index.name = "month"
-    return out
+    return _real_months(nominal, table)
 
 
 def inflation_regime_table(months: pd.DataFrame) -> pd.DataFrame:
@@ -394,13 +401,7 @@ def inflation_months_long(store: Store) -> pd.DataFrame:
     table = inflation.inflation_table(load_values(store, "CPIAUCSL"))
     french = store.read_table(FF_SIZE_TABLE.id)[list(LONG_COLUMNS)] / 100.0  # percent -> fraction
     nominal = inflation.monthly_index(french).rename(columns=LONG_COLUMNS)
-    real = inflation.real_returns(nominal, table["monthly"])
-    out = real.join(nominal.add_suffix("_nominal"), how="inner")
-    out = out.join(table[["monthly", "yoy"]].rename(columns={
-        "monthly": "cpi_inflation_month", "yoy": "cpi_inflation_yoy"}), how="inner")
-    out = out.join(inflation.regimes(table["yoy"]), how="inner").dropna(subset=["level"])
-    out.index.name = "month"
-    return out
+    return _real_months(nominal, table).dropna(subset=["level"])
 
 
 def inflation_regime_table_long(months: pd.DataFrame) -> pd.DataFrame:
