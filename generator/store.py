@@ -15,8 +15,10 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,6 +26,8 @@ import pandas as pd
 from generator.catalog import Series
 from generator.errors import DataError
 from generator.settings import ROOT
+
+M = TypeVar("M")  # a metadata record's dataclass
 
 REFERENCE_DIR = ROOT / "data" / "reference"  # hand-kept files, each row with its source
 
@@ -165,28 +169,15 @@ class Store:
         return removed
 
     def read_meta(self, series: Series) -> SeriesMeta:
-        path = self.meta_path(series)
-        try:
-            return SeriesMeta(**json.loads(path.read_text()))
-        except FileNotFoundError:
-            raise DataError(f"{series.id}: not in the store (missing {path})") from None
-        except (ValueError, TypeError) as exc:
-            raise DataError(f"{series.id}: unreadable metadata {path}: {exc}") from None
+        return _read_meta(self.meta_path(series), series.id, lambda fields: SeriesMeta(**fields))
 
     def read_series(self, series: Series) -> pd.DataFrame:
         """The stored frame (DatetimeIndex ``date``, float columns); checks its checksum."""
-        path = self.csv_path(series)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise DataError(f"{series.id}: not in the store (missing {path})") from None
         meta = self.read_meta(series)
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != meta.sha256:
-            raise DataError(f"{series.id}: {path} does not match its checksum in "
-                            f"{self.meta_path(series).name}; re-import with `make site` "
-                            "after deleting it")
-        return _parsed_series(digest, data).copy()
+        data = _read_checked(self.csv_path(series), series.id, meta.sha256,
+                             self.meta_path(series).name,
+                             "re-import with `make site` after deleting it")
+        return _parsed_series(meta.sha256, data).copy()
 
     # --- tables (see TableMeta below) ---
 
@@ -238,28 +229,19 @@ class Store:
         return meta
 
     def read_table_meta(self, name: str) -> TableMeta:
-        path = _table_meta_path(self.root, name)
-        try:
-            fields = json.loads(path.read_text())
-            for key in ("first", "last"):  # records written before these fields existed
-                fields.setdefault(key, fields.get("as_of"))
-            return TableMeta(**fields)
-        except FileNotFoundError:
-            raise DataError(f"table {name}: not in the store (missing {path})") from None
-        except (ValueError, TypeError) as exc:
-            raise DataError(f"table {name}: unreadable metadata {path}: {exc}") from None
+        def make(fields: dict[str, Any]) -> TableMeta:
+            # Records written before `first` and `last` existed have only `as_of`.
+            return TableMeta(**{"first": fields.get("as_of"), "last": fields.get("as_of"),
+                                **fields})
+
+        return _read_meta(_table_meta_path(self.root, name), f"table {name}", make)
 
     def read_table(self, name: str) -> pd.DataFrame:
         """A stored table, after checking its checksum."""
         meta = self.read_table_meta(name)
-        path = table_path(self.root, name, meta.format)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise DataError(f"table {name}: not in the store (missing {path})") from None
-        if hashlib.sha256(data).hexdigest() != meta.sha256:
-            raise DataError(f"table {name}: {path} does not match its checksum in "
-                            f"{name}.meta.json; delete both and rebuild to re-import it")
+        data = _read_checked(table_path(self.root, name, meta.format), f"table {name}",
+                             meta.sha256, f"{name}.meta.json",
+                             "delete both and rebuild to re-import it")
         if meta.format == "parquet":
             return pd.read_parquet(io.BytesIO(data), engine="pyarrow")
         frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
@@ -286,6 +268,29 @@ def _parsed_series(digest: str, data: bytes) -> pd.DataFrame:
             _PARSED.pop(next(iter(_PARSED)))
         _PARSED[digest] = frame
     return frame
+
+
+def _read_meta(path: Path, what: str, make: Callable[[dict[str, Any]], M]) -> M:
+    """Metadata record `path` (JSON) made into its dataclass; a missing or unreadable record is
+    a `DataError` naming `what` (a series id, "table <name>")."""
+    try:
+        return make(json.loads(path.read_text()))
+    except FileNotFoundError:
+        raise DataError(f"{what}: not in the store (missing {path})") from None
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"{what}: unreadable metadata {path}: {exc}") from None
+
+
+def _read_checked(path: Path, what: str, sha256: str, meta_name: str, remedy: str) -> bytes:
+    """The stored bytes at `path`, checked against the checksum its metadata (`meta_name`)
+    recorded; a missing or altered file is a `DataError` naming `what` and the `remedy`."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{what}: not in the store (missing {path})") from None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise DataError(f"{what}: {path} does not match its checksum in {meta_name}; {remedy}")
+    return data
 
 
 def load_values(store: Store, series_id: str) -> pd.Series:
