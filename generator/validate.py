@@ -449,15 +449,6 @@ def screen_members(closes: pd.DataFrame, rules: MemberRules | None = None) -> pd
 
     with np.errstate(invalid="ignore"):
         extreme = np.abs(step) >= np.log(rules.extreme_factor)
-    part = _flag_rows(extreme, index, closes.columns, RULE_EXTREME)
-    if len(part):
-        rows, cols = np.nonzero(extreme)
-        first = pd.DataFrame({"ticker": closes.columns[cols], "factor": np.exp(step[rows, cols]),
-                              "date": index[rows]}).groupby("ticker").first()
-        first = first.reindex(part["ticker"])
-        part["detail"] = [f"×{f:.3g} on {d:%Y-%m-%d}"
-                          for f, d in zip(first["factor"], first["date"], strict=True)]
-    parts.append(part)
 
     # Moves by a split ratio (a 2-for-1 split halves the price), and other large one-day moves
     # that hold (those that reverse are flagged above as spikes).
@@ -469,7 +460,7 @@ def screen_members(closes: pd.DataFrame, rules: MemberRules | None = None) -> pd
         split &= ~(spike | spike_end)
         large = ((step >= np.log(rules.large_up)) | (step <= np.log(rules.large_down))) & ~(
             spike | spike_end | split)
-    for mask, rule in ((split, RULE_SPLIT), (large, RULE_LARGE)):
+    for mask, rule in ((extreme, RULE_EXTREME), (split, RULE_SPLIT), (large, RULE_LARGE)):
         part = _flag_rows(mask, index, closes.columns, rule)
         if len(part):
             rows, cols = np.nonzero(mask)
