@@ -19,6 +19,18 @@ from generator.analytics.market_update import flatten
 LEAD_GAP = 0.005  # small minus large over a month, as a fraction: half a percentage point
 CORRECTION = -0.10  # drawdown from the all-time closing high
 BEAR_MARKET = -0.20
+# Below the all-time closing high, deepest band first: (drawdown at or below, rule, sentence,
+# why); a shallower drawdown is NEAR_HIGH.
+DRAWDOWN_BANDS = (
+    (BEAR_MARKET, "bear-market", "The index is in a bear market by the usual definition, "
+     "{below} below its all-time closing high of {ath} set on {ath_date}.",
+     "the drawdown from the all-time closing high is 20% or deeper"),
+    (CORRECTION, "correction", "The drawdown is deeper than 10%: the index is {below} below "
+     "its all-time closing high of {ath} set on {ath_date}.",
+     "the drawdown from the all-time closing high is between 10% and 20%"),
+)
+NEAR_HIGH = ("near-high", "The index is {below} below its all-time closing high of {ath}, set "
+             "on {ath_date}.", "the drawdown from the all-time closing high is under 10%")
 YIELD_MOVE = 0.10  # percentage points over a month
 SPREAD_MOVE = 0.25  # percentage points over a month
 BIG_DAY = 0.015  # a one-day move of the index this large puts what moved under it first
@@ -152,23 +164,12 @@ def level(flat: Mapping[str, Any]) -> Sentence | None:
             "52w-low", "That is its lowest close in 52 weeks, {below} below the all-time closing "
             "high of {ath} set on {ath_date}.", flat, cites=("r2k.new_52w_low", "r2k.low_52w"),
             because="the close is the lowest of the past 52 weeks", below=below, **high)
-    drawdown = flat["r2k.from_ath"]
-    if drawdown <= BEAR_MARKET:
-        return _sentence(
-            "bear-market", "The index is in a bear market by the usual definition, {below} below "
-            "its all-time closing high of {ath} set on {ath_date}.", flat,
-            because="the drawdown from the all-time closing high is 20% or deeper",
-            below=below, **high)
-    if drawdown <= CORRECTION:
-        return _sentence(
-            "correction", "The drawdown is deeper than 10%: the index is {below} below its "
-            "all-time closing high of {ath} set on {ath_date}.", flat,
-            because="the drawdown from the all-time closing high is between 10% and 20%",
-            below=below, **high)
-    return _sentence(
-        "near-high", "The index is {below} below its all-time closing high of {ath}, set on "
-        "{ath_date}.", flat, because="the drawdown from the all-time closing high is under 10%",
-        below=below, **high)
+    rule, text, because = NEAR_HIGH
+    for limit, *words in DRAWDOWN_BANDS:
+        if flat["r2k.from_ath"] <= limit:
+            rule, text, because = words
+            break
+    return _sentence(rule, text, flat, because=because, below=below, **high)
 
 
 def range_position(flat: Mapping[str, Any]) -> Sentence | None:
