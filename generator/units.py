@@ -366,12 +366,13 @@ def pp(value: Any, digits: int = 2) -> str:
     return q.with_digits(digits).text(short=True)
 
 
-def pct_gap(value: Any, digits: int = 1) -> str:
-    """A difference of two fractions in points, short: 0.0123 -> "+1.2 pp"."""
+def pct_gap(value: Any, digits: int = 1, signed: bool = True) -> str:
+    """A difference of two fractions in points, short: 0.0123 -> "+1.2 pp" (`signed=False`
+    where the sentence gives the direction: "1.2 pp")."""
     if is_missing(value):
         return MISSING
     q = _as(value, "pct_gap", Points.of, Points)
-    return q.with_digits(digits).text(short=True)
+    return q.with_digits(digits).with_sign(signed).text(short=True)
 
 
 def num(value: Any, digits: int = 2) -> str:

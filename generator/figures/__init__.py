@@ -46,7 +46,7 @@ def build_one(spec: FigureSpec, store: Store, out_dir: Path) -> FigureResult:
     """Build one figure and write its JSON and CSV(s)."""
     try:
         drawn = spec.build(store)
-        alternative = data_table(drawn.data, drawn.figure)
+        alternative = data_table(drawn.data, drawn.figure, drawn.units)
     except DataError:
         raise
     except Exception as exc:  # a builder bug must name the figure, not dump a traceback

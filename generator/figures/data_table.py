@@ -19,7 +19,8 @@ from generator.catalog import BY_ID
 
 MAX_ROWS = 45
 _TOKENS = {"sp": "S&P", "usd": "(USD)", "pct": "(%)", "pp": "(pp)", "etf": "ETF", "yoy": "YoY",
-           "cagr": "CAGR", "oas": "OAS", "ytd": "YTD", "pe": "P/E", "eps": "EPS"}
+           "cagr": "CAGR", "dca": "instalments", "oas": "OAS", "ytd": "YTD", "pe": "P/E",
+           "eps": "EPS"}
 _TICKERS = {key.lstrip("^").lower(): key.lstrip("^") for key in BY_ID}
 
 
@@ -73,6 +74,9 @@ def column_kind(name: object, values: pd.Series, percent_axis: bool) -> str:
         return "money:2" if values.abs().max() < 100 else "money"
     if tokens[-1] == "pct" or text in _POINTS:
         return "rate"
+    finite = values.dropna()
+    if tokens[-1] == "year" and len(finite) and (finite == finite.round()).all():
+        return "year"  # a calendar year, not a quantity: no thousands separator
     if percent_axis and not any(t in tokens for t in _NOT_FRACTION) \
             and values.abs().max() <= 20:
         return "pct_plain"
@@ -133,12 +137,20 @@ def _rows_to_show(data: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return data.iloc[keep], f"Every {step}th row ({len(keep)} of {total:,}). The CSV has every row."
 
 
-def data_table(data: pd.DataFrame, fig: go.Figure | None = None) -> DataTable:
+def data_table(data: pd.DataFrame, fig: go.Figure | None = None,
+               units_by_column: dict[str, str] | None = None) -> DataTable:
     """The downsampled, formatted view of a figure's `data` (the CSV's table), each column in
-    the unit the chart shows it (`fig`'s percent axes make fractions percentages)."""
+    the unit the chart shows it (`fig`'s percent axes make fractions percentages), or as
+    `units_by_column` names it (a column, or the index by its name)."""
     shown, note = _rows_to_show(data)
     axis = percent_axis(fig)
-    kinds = [column_kind(c, data.iloc[:, i], axis) for i, c in enumerate(data.columns)]
+    given = units_by_column or {}
+    kinds = [given.get(str(c)) or column_kind(c, data.iloc[:, i], axis)
+             for i, c in enumerate(data.columns)]
+    index_kind = given.get(str(data.index.name)) or (
+        column_kind(data.index.name, data.index.to_series(), axis)
+        if data.index.name is not None and not isinstance(data.index, pd.DatetimeIndex)
+        else "auto")
     index_named = shown.index.name is not None or isinstance(shown.index, pd.DatetimeIndex)
     index_header = header(shown.index.name) if shown.index.name is not None else "Date"
     columns = ([index_header] if index_named else []) + [header(c) for c in shown]
@@ -149,6 +161,8 @@ def data_table(data: pd.DataFrame, fig: go.Figure | None = None) -> DataTable:
         if not isinstance(key, pd.Timestamp) and hasattr(key, "item"):
             key = key.item()
         # An integer index is a label (a year, a rank), not a quantity: no thousands separator.
-        label = str(key) if isinstance(key, int) and not isinstance(key, bool) else cell(key)
+        label = (cell(key, index_kind) if index_kind != "auto"
+                 else str(key) if isinstance(key, int) and not isinstance(key, bool)
+                 else cell(key))
         rows.append(tuple(([label] if index_named else []) + cells))
     return DataTable(columns=tuple(columns), rows=tuple(rows), note=note)

@@ -26,7 +26,9 @@ class Drawn:
 
     `data` is the table behind the chart at full precision (written as the CSV); `as_of` is the
     last data date used; `takeaway` is the one-line message computed from the data; `notes`
-    adds data-dependent details to the method (e.g. counts used or excluded).
+    adds data-dependent details to the method (e.g. counts used or excluded); `units` names
+    the `units` filter of a data-table column (or of the index, by its name) where the column's
+    name and the chart's axes cannot tell it (``{"final_value": "money"}``).
     """
 
     figure: go.Figure
@@ -35,6 +37,7 @@ class Drawn:
     takeaway: str
     notes: str = ""
     extra_csv: dict[str, pd.DataFrame] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
 
 
 Builder = Callable[[Store], Drawn]

@@ -36,7 +36,7 @@ from generator.topics.drivers.data import (
     recession_events,
     small_firm_credit_table,
 )
-from generator.units import num, pct
+from generator.units import num, pct, pct_gap
 
 HORIZON_COLORS = {3: "#56B4E9", 6: "#0072B2", 12: "#D55E00"}
 
@@ -102,7 +102,7 @@ def event_takeaway(table: pd.DataFrame, what: str) -> str:
     twelve = summary["12m"]
     return (f"In the {summary['events']} {what} since the Russell 2000 data begins, small caps "
             f"beat large caps over the next 12 months {twelve['wins']} times out of "
-            f"{twelve['known']} (median gap {pct(twelve['median_gap'], 1, signed=True)}, price "
+            f"{twelve['known']} (median gap {pct_gap(twelve['median_gap'])}, price "
             "return). Too few events to call it a rule.")
 
 

@@ -58,6 +58,7 @@ def core_satellite(store: Store) -> Drawn:
                 f"{Fraction(zero['volatility']):.1} to {Fraction(top['volatility']):.1}.")
     data = grid.set_index("small_cap_share")
     return Drawn(fig, data, prices.index[-1].date(), takeaway,
+                 units={"small_cap_share": "pct_plain:0", "final_value": "money"},
                  notes=f"Period {prices.index[0]:%Y-%m-%d} to {prices.index[-1]:%Y-%m-%d}.")
 
 
@@ -98,7 +99,8 @@ def dca_vs_lump(store: Store) -> Drawn:
     takeaway = (f"Investing at once beat {DCA_MONTHS} monthly instalments in {wins} of "
                 f"{len(table)} start months ({Fraction(share):.0}): {why}.")
     data = table.assign(lump_sum_minus_dca=lead).set_index("start")
-    return Drawn(fig, data, table["end"].iloc[-1].date(), takeaway)
+    return Drawn(fig, data, table["end"].iloc[-1].date(), takeaway,
+                 units={"lump_sum_minus_dca": "pct_gap"})
 
 
 @figure("r2k-hedge-payoffs", sources=("^RUT",))
@@ -138,7 +140,7 @@ def hedge_payoffs(store: Store) -> Drawn:
     quarters = puts.assign(start=puts["start"].dt.strftime("%Y-%m-%d"),
                            end=puts["end"].dt.strftime("%Y-%m-%d")).set_index("end")
     return Drawn(fig, data, puts["end"].iloc[-1].date(), takeaway,
-                 extra_csv={"r2k-hedge-quarters": quarters})
+                 extra_csv={"r2k-hedge-quarters": quarters}, units={"index_move": "pct:0"})
 
 
 @figure("r2k-hedge-rolling-put", sources=("^RUT",))
@@ -158,4 +160,5 @@ def hedge_rolling_put(store: Store) -> Drawn:
                 "before trading costs.")
     data = puts.assign(start=puts["start"].dt.strftime("%Y-%m-%d")).set_index("end")
     data.index.name = "expiry"
-    return Drawn(fig, data, puts["end"].iloc[-1].date(), takeaway)
+    return Drawn(fig, data, puts["end"].iloc[-1].date(), takeaway,
+                 units={"index_return": "pct", "payoff": "pct_plain"})
