@@ -56,6 +56,18 @@ def test_data_table_shows_fractions_as_the_chart_does() -> None:
     assert data_table(data).rows[0][1] == "0.12"  # no percent axis: a plain number
 
 
+def test_data_table_index_years_and_named_units() -> None:
+    """The index is shown in its unit too, a year column has no thousands separator, and a
+    figure may name a column's unit (dollars, points) where the name cannot tell it."""
+    data = pd.DataFrame({"worst_year": [2008, 2008], "final_value": [88099.2, 88604.0],
+                         "lead": [0.032, -0.022]},
+                        index=pd.Index([0.0, 0.05], name="small_cap_share"))
+    fig = new_figure(y_format=".2%", x_is_date=False)
+    table = data_table(data, fig, {"final_value": "money", "lead": "pct_gap"})
+    assert table.rows == (("0.0%", "2008", "$88,099", "+3.2 pp"),
+                          ("5.0%", "2008", "$88,604", "−2.2 pp"))
+    assert data_table(data, fig).rows[0][2] == "88,099"  # unnamed: a plain number
+
 def test_cells_and_headers() -> None:
     assert cell(12345.678) == "12,346" and cell(-0.51234) == "−0.512" and cell(2.5) == "2.50"
     assert cell(float("nan")) == "—" and cell(pd.Timestamp("2020-03-16")) == "2020-03-16"

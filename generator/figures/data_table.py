@@ -68,15 +68,16 @@ def column_kind(name: object, values: pd.Series, percent_axis: bool) -> str:
     """How a column is shown: as the chart shows it (`units` filter name, or "auto")."""
     text = str(name)
     tokens = text.lower().replace("-", "_").split("_")
+    if tokens[-1] == "year" and pd.api.types.is_numeric_dtype(values):
+        finite = values.dropna()
+        if len(finite) and (finite == finite.round()).all():
+            return "year"  # a calendar year, not a quantity: no thousands separator
     if not pd.api.types.is_float_dtype(values):
         return "auto"
     if tokens[-1] == "usd":
         return "money:2" if values.abs().max() < 100 else "money"
     if tokens[-1] == "pct" or text in _POINTS:
         return "rate"
-    finite = values.dropna()
-    if tokens[-1] == "year" and len(finite) and (finite == finite.round()).all():
-        return "year"  # a calendar year, not a quantity: no thousands separator
     if percent_axis and not any(t in tokens for t in _NOT_FRACTION) \
             and values.abs().max() <= 20:
         return "pct_plain"
