@@ -7,6 +7,7 @@ fund), so both sides are total return from the same fund family.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -21,7 +22,7 @@ from generator.analytics.relative import (
 from generator.analytics.returns import cagr
 from generator.store import Store
 from generator.topics import aligned, provides
-from generator.units import Count, Fraction, Level, Quantity
+from generator.units import Count, Fraction, Level, Points, Quantity
 
 DIFFERENCE_DAYS = 756  # three years of trading days
 WEEKS = 156  # three years of weekly returns
@@ -101,9 +102,9 @@ def extremes(series: pd.Series) -> dict[str, Any]:
             "first_date": data.index[0].date(), "share_positive": float((data > 0).mean())}
 
 
-def extremes_in(series: pd.Series, unit: type[Quantity]) -> dict[str, Any]:
-    """`extremes` with units: latest, lowest and highest in `unit`, the share above 0 a
-    fraction."""
+def extremes_in(series: pd.Series, unit: Callable[[float], Quantity]) -> dict[str, Any]:
+    """`extremes` with units: latest, lowest and highest made by `unit` (``Points.of`` for a
+    difference of two returns), the share above 0 a fraction."""
     out = extremes(series)
     out.update({k: unit(out[k]) for k in ("latest", "min", "max")},
                share_positive=Fraction(out["share_positive"]))
@@ -126,8 +127,8 @@ def comparison_facts(store: Store) -> dict[str, Any]:
     funds = aligned(store, "IWM", "SPY", "^RUT", "^GSPC")
     return {"compare": {
         # What dividends (net of fund costs) added a year: fund CAGR minus index CAGR.
-        "dividends_small": Fraction(cagr(funds["IWM"]) - cagr(funds["^RUT"])),
-        "dividends_large": Fraction(cagr(funds["SPY"]) - cagr(funds["^GSPC"])),
+        "dividends_small": Points.of(cagr(funds["IWM"]) - cagr(funds["^RUT"])),
+        "dividends_large": Points.of(cagr(funds["SPY"]) - cagr(funds["^GSPC"])),
         "dividends_from": funds.index[0].date(),
         "ratio": extremes_in(price, Level),
         "ratio_change_since_start": Fraction(price.iloc[-1] / price.iloc[0] - 1),
@@ -136,9 +137,9 @@ def comparison_facts(store: Store) -> dict[str, Any]:
         "total_first_date": total.index[0].date(),
         "r1000_change": Fraction(r1000.iloc[-1] / r1000.iloc[0] - 1),
         "r1000_first_date": r1000.index[0].date(), "r1000_last_date": r1000.index[-1].date(),
-        "diff_price": extremes_in(diff["russell_2000_minus_sp_500_price"], Fraction),
-        "diff_total": extremes_in(diff["iwm_minus_spy_total_return"], Fraction),
-        "diff_r1000": extremes_in(diff["iwm_minus_iwb_total_return"], Fraction),
+        "diff_price": extremes_in(diff["russell_2000_minus_sp_500_price"], Points.of),
+        "diff_total": extremes_in(diff["iwm_minus_spy_total_return"], Points.of),
+        "diff_r1000": extremes_in(diff["iwm_minus_iwb_total_return"], Points.of),
         "corr": extremes_in(corr["russell_2000_sp_500_correlation"], Level),
         "beta": extremes_in(corr["russell_2000_sp_500_beta"], Level),
         "corr_proxy": extremes_in(corr["iwm_iwb_correlation"], Level),
