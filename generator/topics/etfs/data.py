@@ -23,7 +23,7 @@ from generator.catalog import get
 from generator.sources.reference import read_expense_ratios
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
-from generator.units import Count, Day, Dollars, Fraction, Multiple, Percent, Points
+from generator.units import Count, Day, Dollars, Fraction, Level, Multiple, Percent, Points
 
 # Unleveraged funds compared on the page, Russell 2000 trackers first. VTWO is optional: the
 # snapshot lacks it and only the live update fills it.
@@ -222,6 +222,23 @@ def two_day_example() -> dict[str, float]:
             "fund_day1": float(fund.iloc[1]) * 100, "fund_day2": float(fund.iloc[2]) * 100}
 
 
+def example_facts(example: dict[str, Any]) -> dict[str, Any]:
+    """The worked example with units: the moves as fractions, the levels as whole numbers."""
+    return {**{k: Fraction(example[k]) for k in ("up", "down", "index", "fund", "naive")},
+            "levels": [Level(v, 0) for v in example["levels"]],
+            "fund_day1": Level(example["fund_day1"], 0),
+            "fund_day2": Level(example["fund_day2"], 0)}
+
+
+def pair_facts(pair: dict[str, Any]) -> dict[str, Any]:
+    """One same-index comparison with units (its growth path left out)."""
+    return {k: v for k, v in pair.items() if k != "growth"} | {
+        "cagr_fund": Fraction(pair["cagr_fund"]), "cagr_other": Fraction(pair["cagr_other"]),
+        "cagr_gap": Points.of(pair["cagr_gap"], digits=2),
+        "monthly_tracking_error": Fraction(pair["monthly_tracking_error"], digits=2),
+        "months": Count(pair["months"])}
+
+
 @provides
 def etf_facts(store: Store) -> dict[str, Any]:
     """Everything the ETFs page states, under one key: ``etfs``."""
@@ -280,9 +297,9 @@ def etf_facts(store: Store) -> dict[str, Any]:
             "end": Day.of(spsm["end"])},
         "spsm_benchmarks": check,
         "spsm_source": SPSM_SOURCE,
-        "pairs": [{k: v for k, v in p.items() if k != "growth"} for p in pairs],
+        "pairs": [pair_facts(p) for p in pairs],
         "s600": s600,
-        "s600_wins": int((s600["difference"] > 0).sum()), "s600_years": len(s600),
+        "s600_wins": Count((s600["difference"] > 0).sum()), "s600_years": Count(len(s600)),
         "s600_last_year": int(s600.index[-1]),
         "s600_last_diff": Points.of(s600["difference"].iloc[-1]),
         "s600_start": s600_prices.index[0].date(), "s600_end": s600_prices.index[-1].date(),
@@ -315,6 +332,6 @@ def etf_facts(store: Store) -> dict[str, Any]:
             "avg_tbill": Percent(load_values(store, "DGS3MO")
                                  .loc[paths.index[0]:paths.index[-1]].mean()),
         },
-        "example": two_day_example(),
+        "example": example_facts(two_day_example()),
     }}
 
