@@ -13,7 +13,7 @@ from generator import units
 from generator.analytics import size as sz
 from generator.catalog import FF_FACTORS_TABLE, FF_SIZE_BM_TABLE, FF_SIZE_OP_TABLE, FF_SIZE_TABLE
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import NEUTRAL, dates, new_figure, recession_bands
+from generator.figures.theme import NEUTRAL, dates, guide, new_figure, recession_bands
 from generator.store import Store
 from generator.topics.century_of_size.data import (
     DECILE_NAMES,
@@ -113,7 +113,7 @@ def premium_rolling(store: Store) -> Drawn:
         fig.add_scatter(x=dates(line.index), y=line.round(5).to_numpy(),
                         name=f"{years}-year windows", line={"color": colour, "width": 1.5},
                         hovertemplate="%{y:.1%}")
-    fig.add_hline(y=0, line={"color": "rgba(128,128,128,0.9)", "width": 1})
+    guide(fig, 0, dash=None)
     recession_bands(fig, store, gaps.index[0])
     shares = {y: float((gaps[f"{y}y"].dropna() > 0).mean()) for y in WINDOWS}
     last = gaps.iloc[-1]

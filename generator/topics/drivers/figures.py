@@ -12,6 +12,7 @@ from generator.figures.theme import (
     add_recessions,
     color,
     dates,
+    guide,
     line,
     new_figure,
     recession_bands,
@@ -224,7 +225,7 @@ def small_business_credit(store: Store) -> Drawn:
                     name="Banks tightening for small firms (net %)", mode="lines+markers",
                     marker={"size": 4}, line={"color": color(SMALL_FIRM_CREDIT), "width": 1.5,
                                               "shape": "hv"}, row=1, col=1)
-    fig.add_hline(y=0, line_width=1, line_color="rgba(128,128,128,0.6)", row=1, col=1)
+    guide(fig, 0, dash=None, row=1, col=1)
     line(fig, rel, "relative", digits=3, width=1.5, name="Russell 2000 ÷ S&P 500", row=2, col=1)
     add_recessions(fig, recessions, min(rel.index[0], survey.index[0]))
     both = table.dropna()

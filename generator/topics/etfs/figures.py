@@ -9,7 +9,16 @@ import pandas as pd
 
 from generator import units
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import GUIDE, color, dates, line, new_figure, range_buttons, weekly
+from generator.figures.theme import (
+    GUIDE,
+    color,
+    dates,
+    guide,
+    line,
+    new_figure,
+    range_buttons,
+    weekly,
+)
 from generator.store import Store, load_values
 from generator.topics.etfs.data import (
     LEVERAGED,
@@ -96,9 +105,9 @@ def dividend_gap(store: Store) -> Drawn:
     fig.add_bar(x=table.index.to_list(), y=table["difference"].round(5).to_numpy(),
                 name="IWM − Russell 2000 (price)", marker_color=color("IWM"),
                 hovertemplate="%{x}: %{y:+.2%}<extra></extra>")
-    fig.add_hline(y=round(mean, 5), line={"color": GUIDE, "dash": "dash", "width": 1},
-                  annotation_text=f"average {units.pct(mean, 2, signed=True)}",
-                  annotation_position="top left")
+    guide(fig, round(mean, 5), dash="dash",
+          annotation_text=f"average {units.pct(mean, 2, signed=True)}",
+          annotation_position="top left")
     fig.update_layout(hovermode="closest", xaxis={"dtick": 2}, showlegend=False)
     takeaway = (f"In {table.index[0]}–{table.index[-1]} IWM's total return beat the index's price "
                 f"return by {mean * 100:.2f} percentage points a year on average (between "
@@ -124,7 +133,7 @@ def same_index(store: Store) -> Drawn:
         gap = f"{abs(result['cagr_gap']) * 100:.2f} percentage points"
         lines.append(f"{fund} {'led' if result['cagr_gap'] >= 0 else 'trailed'} {other} by "
                      f"{gap} a year since {result['start']:%B %Y}")
-    fig.add_hline(y=0, line={"color": GUIDE, "width": 1})
+    guide(fig, 0, dash=None)
     data = pd.DataFrame(frames)
     takeaway = "; ".join(lines) + " — on the same index, fund costs and trading decide the gap."
     history = ", ".join(f"{name} from {start}" for start, name in SPSM_BENCHMARKS)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from generator.catalog import get
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import GUIDE, line, new_figure
+from generator.figures.theme import guide, line, new_figure
 from generator.store import Store
 from generator.topics import aligned
 from generator.topics.market_update.data import day_update, load_inputs
@@ -25,7 +25,7 @@ def past_year(store: Store) -> Drawn:
     fig = new_figure(y_title="Close, base day = 100", y_format=",.0f")
     for sid in rebased.columns:
         line(fig, rebased[sid], sid, width=1.8, name=get(sid).title)
-    fig.add_hline(y=100, line={"width": 1, "dash": "dot", "color": GUIDE})
+    guide(fig, 100)
     small, large = update["r2k"]["change"]["y1"], update["spx"]["change"]["y1"]
     lead = "ahead of" if small > large else "behind"
     takeaway = (f"Over the year to {last:%-d %B %Y} the Russell 2000 moved "

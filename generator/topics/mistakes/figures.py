@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.figures.spec import Drawn, figure
-from generator.figures.theme import GUIDE, color, new_figure
+from generator.figures.theme import GUIDE, color, guide, new_figure
 from generator.store import Store, load_values
 from generator.topics.mistakes.data import BEST_SHARE, after_best_years
 from generator.units import pct
@@ -24,7 +24,7 @@ def after_best(store: Store) -> Drawn:
                         y=part["next_year"].round(4).to_numpy(), mode="markers", name=name,
                         marker=marker, text=[str(y) for y in part.index],
                         hovertemplate="%{text}: %{x:+.1%}, next year %{y:+.1%}<extra></extra>")
-    fig.add_hline(y=0, line_width=1, line_color="rgba(128,128,128,0.6)")
+    guide(fig, 0, dash=None)
     fig.update_layout(hovermode="closest", xaxis={
         "title": {"text": "Return in the year"}, "tickformat": "+.0%", "automargin": True})
     best = table[table["best"]]
