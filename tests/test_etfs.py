@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from generator.settings import Settings
-from tests.snapshot_raw import raw_close
+from tests.snapshot_raw import raw_close, raw_frame
 
 
 def figure_csv(settings: Settings, figure_id: str, index: str | None = None) -> pd.DataFrame:
@@ -82,10 +82,10 @@ def test_spsm_benchmark_history_is_visible_in_the_prices(store) -> None:
 
 def test_dollar_volume_is_close_times_volume(built_site: Settings, raw_dir: Path) -> None:
     data = figure_csv(built_site, "r2k-etf-dollar-volume", "date")
-    raw = pd.read_csv(raw_dir / "yahoo" / "IWM.csv", index_col="Date", parse_dates=True)
+    raw = raw_frame(raw_dir, "IWM")  # the snapshot's file, or the store's (lower-case columns)
     day = "2024-11-06"
     assert data.loc[day, "iwm_dollar_volume_usd"] == pytest.approx(
-        raw.loc[day, "Close"] * raw.loc[day, "Volume"], rel=1e-12)
+        raw.loc[day, "close"] * raw.loc[day, "volume"], rel=1e-12)
     assert set(data.columns) == {"iwm_dollar_volume_usd", "spy_dollar_volume_usd"}
 
 

@@ -1,5 +1,6 @@
 """The questions readers bring: inflation regimes, hedging with puts, what followed big years and
-small-business credit — values against hand computations from the raw snapshot files."""
+small-business credit — values against hand computations from the raw snapshot files (or,
+with no snapshot, the store's files read by plain pandas: `raw_dir`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from generator.analytics import hedging, inflation
 from generator.analytics.followups import next_year_table
 from generator.analytics.returns import calendar_year_returns
 from generator.settings import Settings
-from tests.snapshot_raw import figure_csv, raw_close, raw_fred
+from tests.snapshot_raw import figure_csv, raw_close, raw_fred, raw_french
 
 DRTSCIS_RECORDING = Path(__file__).resolve().parent / "data" / "DRTSCIS.csv"
 
@@ -24,10 +25,10 @@ MONTH_ENDS = ["2021-12-31", "2022-01-31", "2022-02-28", "2022-03-31", "2022-04-2
               "2022-05-31", "2022-06-30"]
 
 
-def test_real_return_in_one_regime_over_a_short_window(snapshot_dir: Path) -> None:
+def test_real_return_in_one_regime_over_a_short_window(raw_dir: Path) -> None:
     """The first half of 2022, by hand: each month's Russell 2000 price return deflated by that
     month's CPI change, compounded and annualised."""
-    rut, cpi = raw_close(snapshot_dir, "^RUT"), raw_fred(snapshot_dir, "CPIAUCSL")
+    rut, cpi = raw_close(raw_dir, "^RUT"), raw_fred(raw_dir, "CPIAUCSL")
     closes = [rut.loc[day] for day in MONTH_ENDS]
     levels = [cpi.loc[f"{day[:7]}-01"] for day in MONTH_ENDS]
     growth = 1.0
@@ -51,8 +52,8 @@ def test_real_return_in_one_regime_over_a_short_window(snapshot_dir: Path) -> No
     assert jan < -0.09  # the Russell 2000 fell almost 10 % that month, before inflation
 
 
-def test_year_over_year_inflation_and_direction(snapshot_dir: Path) -> None:
-    cpi = raw_fred(snapshot_dir, "CPIAUCSL")
+def test_year_over_year_inflation_and_direction(raw_dir: Path) -> None:
+    cpi = raw_fred(raw_dir, "CPIAUCSL")
     table = inflation.inflation_table(cpi)
     june = table.loc[pd.Period("2022-06", "M")]
     assert june["yoy"] == pytest.approx(cpi.loc["2022-06-01"] / cpi.loc["2021-06-01"] - 1)
@@ -84,9 +85,9 @@ def test_inflation_verdict_is_chosen_by_rules() -> None:
     assert inflation_verdict(table(0.12, 0.11, 0.2))["answer"] == "yes"
 
 
-def test_inflation_figure_csv_matches_the_raw_data(built_site: Settings, snapshot_dir: Path):
+def test_inflation_figure_csv_matches_the_raw_data(built_site: Settings, raw_dir: Path):
     months = figure_csv(built_site, "r2k-inflation-months", index_col="month")
-    rut, cpi = raw_close(snapshot_dir, "^RUT"), raw_fred(snapshot_dir, "CPIAUCSL")
+    rut, cpi = raw_close(raw_dir, "^RUT"), raw_fred(raw_dir, "CPIAUCSL")
     real = (rut.loc["2022-01-31"] / rut.loc["2021-12-31"]) / (
         cpi.loc["2022-01-01"] / cpi.loc["2021-12-01"]) - 1
     assert months.loc["2022-01", "russell_2000"] == pytest.approx(real, rel=1e-9)
@@ -110,10 +111,10 @@ def test_put_payoff_at_two_index_levels() -> None:
     assert hedging.put_payoff(100.0, 90.0) == 0.0  # at the strike: nothing
 
 
-def test_rolling_put_on_real_closes(snapshot_dir: Path) -> None:
+def test_rolling_put_on_real_closes(raw_dir: Path) -> None:
     """Q4 2008 (bought at the 2008-09-30 close, expiring at 499.45 on 2008-12-31) paid;
     Q4 2019 (expiring at 1668.47) did not."""
-    rut = raw_close(snapshot_dir, "^RUT")
+    rut = raw_close(raw_dir, "^RUT")
     puts = hedging.rolling_puts(rut).set_index("end")
     q4_2008 = puts.loc[pd.Timestamp("2008-12-31")]
     start = rut.loc["2008-09-30"]
@@ -138,8 +139,8 @@ def test_payoff_diagram_from_definitions() -> None:
 
 # --- What followed the best years ----------------------------------------------------------------
 
-def test_next_year_after_the_best_years(snapshot_dir: Path) -> None:
-    rut = raw_close(snapshot_dir, "^RUT")
+def test_next_year_after_the_best_years(raw_dir: Path) -> None:
+    rut = raw_close(raw_dir, "^RUT")
     table = next_year_table(calendar_year_returns(rut))
     assert rut.loc["2008-12-31"] == pytest.approx(499.45)  # published close
     r2008 = rut.loc["2008-12-31"] / rut.loc[:"2007-12-31"].iloc[-1] - 1
@@ -162,7 +163,7 @@ def test_small_business_credit_offline_says_it_is_not_in_the_data(built_site: Se
 
 
 def test_small_business_credit_once_the_update_has_fetched_it(built_site: Settings,
-                                                              tmp_path: Path, snapshot_dir):
+                                                              tmp_path: Path, raw_dir):
     """Simulated with FRED's own DRTSCIS CSV (the recording the update tests replay)."""
     from generator.catalog import get
     from generator.sources.fred import parse_fred_csv
@@ -178,7 +179,7 @@ def test_small_business_credit_once_the_update_has_fetched_it(built_site: Settin
     drawn = small_business_credit(store)
     survey = drawn.data["net_share_tightening"]
     assert survey.loc["2008-10-01"] == 74.5 and survey.idxmax() == pd.Timestamp("2008-10-01")
-    rut, spx = raw_close(snapshot_dir, "^RUT"), raw_close(snapshot_dir, "^GSPC")
+    rut, spx = raw_close(raw_dir, "^RUT"), raw_close(raw_dir, "^GSPC")
     ratio = rut / spx
     by_hand = ratio.loc["2008-12-31"] / ratio.loc["2008-09-30"] - 1
     assert drawn.data.loc["2008-10-01", "relative_change_in_quarter"] == pytest.approx(
@@ -188,17 +189,13 @@ def test_small_business_credit_once_the_update_has_fetched_it(built_site: Settin
     assert facts["in_store"] and facts["quarters"] == 124 and facts["peak"] == 74.5
 
 
-def test_long_inflation_view_from_the_french_library(built_site: Settings, snapshot_dir: Path):
+def test_long_inflation_view_from_the_french_library(built_site: Settings, raw_dir: Path):
     """January 1948 by hand: the smallest 30 % of US stocks' value-weighted return (the
     library's percent) deflated by CPI's change from December 1947."""
     months = figure_csv(built_site, "r2k-inflation-months-long", index_col="month")
     assert months.index[0] == "1948-01"  # CPI starts 1947-01: the first year-over-year rate
-    # The file's first section is the value-weighted monthly returns; its header starts
-    # ",<= 0,Lo 30,": the first line for 1948-01 holds them.
-    lines = (snapshot_dir / "french" / "Portfolios_Formed_on_ME.csv").read_text().splitlines()
-    assert next(x for x in lines if x.startswith(",")).split(",")[1:3] == ["<= 0", "Lo 30"]
-    row = next(x for x in lines if x.startswith("194801,")).split(",")
-    small = float(row[2]) / 100
-    cpi = raw_fred(snapshot_dir, "CPIAUCSL")
+    # The file's first section is the value-weighted monthly returns ("<= 0", "Lo 30", ...).
+    small = raw_french(raw_dir, "Portfolios_Formed_on_ME", "vw", 1)["194801"]["Lo 30"] / 100
+    cpi = raw_fred(raw_dir, "CPIAUCSL")
     real = (1 + small) / (cpi.loc["1948-01-01"] / cpi.loc["1947-12-01"]) - 1
     assert months.loc["1948-01", "small_stocks"] == pytest.approx(real, rel=1e-9)
