@@ -47,9 +47,13 @@ def snapshot_bars(snapshot_dir: Path, series_id: str) -> pd.DataFrame:
 
 @functools.cache
 def snapshot_lines(snapshot_dir: Path, series_id: str) -> tuple[str, ...]:
-    """The lines of a FRED snapshot file, read once per test session."""
+    """The lines of a FRED snapshot file, read once per test session. A store's file (the
+    same dates and values, header ``date,value``) is given FRED's header."""
     path = RECORDED_ONLY.get(series_id, snapshot_dir / "fred" / f"{series_id}.csv")
-    return tuple(path.read_text().splitlines())
+    header, *rows = path.read_text().splitlines()
+    if header == "date,value":
+        header = f"observation_date,{series_id}"
+    return (header, *rows)
 
 
 def yahoo_frame(bars: pd.DataFrame, ticker: str, tz: str | None = "America/New_York"

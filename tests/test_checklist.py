@@ -15,7 +15,7 @@ from generator.analytics.narrative import MAX_SENTENCES
 from generator.analytics.periods import rolling_window_returns
 from generator.pages import table
 from generator.topics.checklist.data import checklist_facts
-from tests.snapshot_raw import raw_close, raw_fred
+from tests.snapshot_raw import last_close_day, long_day, raw_close, raw_fred
 
 
 def raw_series(raw_dir, series_id: str) -> pd.Series:
@@ -85,14 +85,18 @@ def test_holding_period_helpers_on_a_tiny_series():
     assert without == pytest.approx(0.99 ** (1 / years) - 1, rel=1e-12)
 
 
-def test_checklist_and_history_count_the_same_ten_year_windows(built_site, store):
+def test_checklist_and_history_count_the_same_ten_year_windows(built_site, store, raw_dir):
     """One function, one number: the checklist's windows are History's (complete months)."""
     from generator.topics.history.data import rolling_wins_table
     checklist = checklist_facts(store)["checklist"]["horizon"]
     history = rolling_wins_table(store)["russell_2000"].dropna()
     assert checklist["years"] == 10
-    assert checklist["windows"] == len(history) == 347
-    assert history.index[-1] == pd.Timestamp("2026-07-31")
+    assert checklist["windows"] == len(history)
+    last = last_close_day(raw_dir)
+    # Complete months only: the last window ends at a month end before the last close.
+    assert last - pd.DateOffset(months=1, days=7) <= history.index[-1] <= last
+    if last == pd.Timestamp("2026-08-21"):  # the snapshot's
+        assert len(history) == 347 and history.index[-1] == pd.Timestamp("2026-07-31")
 
 
 def test_sector_weights_appear_only_when_holdings_facts_exist(built_site, store):
@@ -218,7 +222,7 @@ def test_checklist_works_after_instant_navigation(browser, built_site, site_url)
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_print_hides_navigation_and_shows_items(browser, site_url, artifacts, scheme):
+def test_print_hides_navigation_and_shows_items(browser, site_url, artifacts, scheme, raw_dir):
     context, page, errors = _open(browser, site_url + "checklist/", scheme=scheme)
     page.locator("input[data-item=horizon]").check()
     page.emulate_media(media="print")
@@ -230,7 +234,8 @@ def test_print_hides_navigation_and_shows_items(browser, site_url, artifacts, sc
     assert all(items.nth(i).is_visible() for i in range(items.count()))
     assert page.locator(".primer-check__box").first.is_visible()
     assert page.locator(".primer-check__data").first.is_visible()
-    assert page.get_by_text("Numbers as of 21 August 2026").is_visible()
+    # 21 August 2026 in the snapshot; the store's last close on the nightly.
+    assert page.get_by_text(f"Numbers as of {long_day(last_close_day(raw_dir))}").is_visible()
     assert page.get_by_text("Not investment advice").first.is_visible()
     # Dark readers print dark text on white, not light text on nothing.
     color = page.locator(".primer-check__title").first.evaluate("e => getComputedStyle(e).color")
@@ -242,17 +247,24 @@ def test_print_hides_navigation_and_shows_items(browser, site_url, artifacts, sc
 
 
 @pytest.mark.browser
-def test_market_update_page_shows_stale_notice_and_traces_sentences(browser, site_url, artifacts):
+def test_market_update_page_shows_stale_notice_and_traces_sentences(browser, site_url, artifacts,
+                                                                   built_site, store, raw_dir):
+    from generator.topics.market_update.data import data_freshness
+
     context, page, errors = _open(browser, site_url + "market-update/")
-    notice = page.locator(".admonition.warning").first
-    assert notice.is_visible() and "Stale data" in notice.inner_text()
+    if data_freshness(store, built_site.build_date)["freshness"]["stale"]:  # the snapshot: yes
+        notice = page.locator(".admonition.warning").first
+        assert notice.is_visible() and "Stale data" in notice.inner_text()
+    else:
+        assert "Stale data" not in page.locator("article").inner_text()
     sentences = page.locator(".primer-sentence")
     assert 3 <= sentences.count() <= MAX_SENTENCES
     for i in range(sentences.count()):
         keys = sentences.nth(i).get_attribute("data-facts").split()
         assert keys and all("." in k for k in keys)
     assert page.locator(".footnote li").count() == sentences.count()
-    assert page.locator("h1").inner_text().startswith("Market update: 21 August 2026")
+    last = long_day(last_close_day(raw_dir))  # 21 August 2026 in the snapshot
+    assert page.locator("h1").inner_text().startswith(f"Market update: {last}")
     page.screenshot(path=str(artifacts / "market-update-1280-light.png"), full_page=True)
     assert errors == []
     context.close()

@@ -38,7 +38,7 @@ from generator.topics.market_update.data import (
     load_inputs,
     with_units,
 )
-from tests.snapshot_raw import raw_close, raw_fred
+from tests.snapshot_raw import last_close_day, raw_close, raw_fred
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -223,14 +223,15 @@ def test_latest_update_matches_hand_computation(store, raw_dir):
 
     facts = market_update_facts(store)["market_update"]
     latest = facts["latest"]
-    hand = by_hand(raw_dir, "2026-08-21")
-    assert latest["as_of"] == dt.date(2026, 8, 21)
+    last = last_close_day(raw_dir)  # 2026-08-21 in the snapshot; later on the nightly's store
+    hand = by_hand(raw_dir, str(last.date()))
+    assert latest["as_of"] == last.date()
     assert latest["r2k"]["close"] == hand["r2k"]["close"]
     assert latest["r2k"]["low_52w"] == hand["r2k"]["low_52w"]
     assert latest["r2k"]["high_52w"] == hand["r2k"]["high_52w"]
     assert latest["r2k"]["range_position"] == hand["r2k"]["position"]
     assert latest["hy"]["percentile"] == hand["hy"]["percentile"]
-    assert latest["hy"]["date"] == hand["hy"]["date"] == dt.date(2026, 8, 20)  # FRED lags a day
+    assert latest["hy"]["date"] == hand["hy"]["date"] <= last.date()  # FRED lags a day or so
     assert 3 <= len(latest["sentences"]) <= MAX_SENTENCES
     # The archive: every trading day since 2026-07-01 (at least 30), newest first.
     days = [u["as_of"] for u in facts["archive"]]
@@ -304,10 +305,18 @@ def test_update_for_d_is_identical_whether_the_store_ends_at_d_or_later(
 
 # --- freshness and the update report ------------------------------------------------------------
 
+SNAPSHOT_END = pd.Timestamp("2026-08-21")
+
+
 def small_store(store: Store, target: Path) -> Store:
-    shutil.copytree(store.root / "yahoo", target / "yahoo",
-                    ignore=lambda d, names: [n for n in names if not n.startswith("^RUT")])
-    return Store(target)
+    """A store of the Russell 2000's closes up to the snapshot's last day (Fri 2026-08-21):
+    real past closes, cut where the snapshot ends, whatever day the session's store ends on."""
+    small = Store(target)
+    rut = get("^RUT")
+    frame = store.read_series(rut)
+    # Those closes are the snapshot's (past closes do not change): its origin, as imported.
+    small.write_series(rut, frame[frame.index <= SNAPSHOT_END], origin="snapshot:yahoo/^RUT.csv")
+    return small
 
 
 def test_freshness_without_a_report_says_snapshot_and_stale(store, tmp_path):
@@ -398,7 +407,7 @@ def test_missing_rates_leave_fewer_sentences():
 
 # --- the built site: archive pages, feed, page head ------------------------------------------
 
-def test_feed_parses_with_an_entry_per_archive_day(built_site, store):
+def test_feed_parses_with_an_entry_per_archive_day(built_site, store, raw_dir):
     site = built_site.site_dir
     feed = ET.parse(site / "market-update" / "feed.xml").getroot()
     entries = feed.findall(f"{ATOM}entry")
@@ -412,7 +421,8 @@ def test_feed_parses_with_an_entry_per_archive_day(built_site, store):
         page = site / link.removeprefix(built_site.site_url) / "index.html"
         assert page.is_file(), link
         assert "Russell 2000 closed at" in entry.findtext(f"{ATOM}content")
-    assert entries[0].findtext(f"{ATOM}updated") == "2026-08-21T00:00:00Z"
+    last = last_close_day(raw_dir)  # 2026-08-21 in the snapshot
+    assert entries[0].findtext(f"{ATOM}updated") == f"{last.date()}T00:00:00Z"
     assert (site / "feed.xml").read_bytes() == (site / "market-update" / "feed.xml").read_bytes()
     head = (site / "market-update" / "index.html").read_text()
     assert 'rel="alternate" type="application/atom+xml"' in head
@@ -428,28 +438,33 @@ def test_feed_urls_follow_site_url(store):
     assert all(h.startswith("https://example.org/primer/") for h in hrefs)
 
 
-def test_day_pages_show_their_own_date_and_trace_every_sentence(built_site):
+def test_day_pages_show_their_own_date_and_trace_every_sentence(built_site, store, raw_dir):
     docs = built_site.docs_dir
     page = (docs / "market-update" / "archive" / "2026-07-01.md").read_text()
     assert "# Market update: 1 July 2026" in page
     assert "data on or before that day" in page
     assert page.count('class="primer-sentence"') == page.count("[^note-") // 2
     html = (built_site.site_dir / "market-update" / "index.html").read_text()
-    assert "Stale data" in html  # the snapshot ends months before any build after it
+    # Stale where the data ends long before the build (the snapshot: months), not otherwise.
+    stale = data_freshness(store, built_site.build_date)["freshness"]["stale"]
+    assert ("Stale data" in html) is stale
     assert 'data-fact="r2k.close"' in html
     index = (built_site.site_dir / "index.html").read_text()
-    assert "Latest market update: 21 August 2026" in index
+    last = last_close_day(raw_dir)  # 21 August 2026 in the snapshot
+    assert f"Latest market update: {last.day} {last:%B %Y}" in index
 
 
 def test_past_year_figure_is_the_one_year_change(built_site, raw_dir):
     data = pd.read_csv(built_site.site_dir / "figures" / "market-update-year.csv",
                        index_col="date", parse_dates=True)
     hand = {sid: raw_series(raw_dir, sid) for sid in ("^RUT", "^GSPC")}
-    base = hand["^RUT"][hand["^RUT"].index <= pd.Timestamp("2025-08-21")].index[-1]
-    assert data.index[0] == base and data.index[-1] == pd.Timestamp("2026-08-21")
+    last = last_close_day(raw_dir)  # 2026-08-21 in the snapshot
+    year_before = last - pd.DateOffset(years=1)
+    base = hand["^RUT"][hand["^RUT"].index <= year_before].index[-1]
+    assert data.index[0] == base and data.index[-1] == last
     assert data.iloc[0].tolist() == [100.0, 100.0]
     for column, sid in (("russell_2000_rebased", "^RUT"), ("sp_500_rebased", "^GSPC")):
-        expected = hand[sid].loc["2026-08-21"] / hand[sid].loc[base] * 100
+        expected = hand[sid].loc[last] / hand[sid].loc[base] * 100
         assert data[column].iloc[-1] == pytest.approx(expected, rel=1e-12)
 
 

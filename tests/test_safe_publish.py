@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.catalog import SERIES
+from generator.catalog import SERIES, get
 from generator.settings import Settings
+from tests.snapshot_raw import last_close_day, long_day
 
 LIBRARY_TEXT = ("curl:", "NameResolutionError", "HTTPSConnection", "Traceback",
                 "possibly delisted", "Max retries exceeded")
@@ -74,6 +75,8 @@ def test_a_failed_night_shows_one_short_plain_notice(built_site: Settings,
     report = failed_night_report()
     (store_dir / "_update_report.json").write_text(json.dumps(report))
     failed = build_variant(built_site, tmp_path, store_dir).site_dir
+    # The store's last close: 21 August 2026 in the snapshot, later on the nightly's store.
+    as_of = long_day(last_close_day(store_dir))
     before = built_site.site_dir
     # Every catalog series by its publisher, plus the members' closes (Yahoo Finance).
     yahoo = sum(s.source == "yahoo" for s in SERIES) + 1
@@ -83,7 +86,7 @@ def test_a_failed_night_shows_one_short_plain_notice(built_site: Settings,
         text = article_text(failed, page)
         assert (f"could not refresh data from Yahoo Finance ({yahoo} series), FRED ({fred} "
                 "series) and iShares (1 series)") in text, page
-        assert "Figures on this page are as of 21 August 2026" in text, page
+        assert f"Figures on this page are as of {as_of}" in text, page
         extra += len(text) - len(article_text(before, page))
     assert 0 < extra <= 1500
     # No page, nor the search index, carries any of the reasons' text.
@@ -120,8 +123,8 @@ def test_a_jump_with_a_recomputed_checksum_fails_the_build(built_site: Settings,
     def jump(store_dir: Path) -> None:
         csv, meta = store_dir / "yahoo" / "^RUT.csv", store_dir / "yahoo" / "^RUT.meta.json"
         lines = csv.read_text().split("\n")
-        assert lines[-2].startswith("2026-08-21,")
-        cells = lines[-2].split(",")
+        cells = lines[-2].split(",")  # the last day (2026-08-21 in the snapshot)
+        last_day.append(cells[0])
         cells[1:5] = [repr(float(c) * 1.6) for c in cells[1:5]]  # open, high, low, close +60 %
         lines[-2] = ",".join(cells)
         data = "\n".join(lines).encode()
@@ -130,9 +133,10 @@ def test_a_jump_with_a_recomputed_checksum_fails_the_build(built_site: Settings,
         rewrite(csv, data)
         rewrite(meta, json.dumps(record).encode())
 
+    last_day: list[str] = []
     message, site = tampered_build(built_site, tmp_path, jump)
     assert message.startswith("^RUT in ")
-    assert "implausible move on 2026-08-21" in message or "on 2026-08-21" in message
+    assert f"on {last_day[0]}" in message
     assert not site.exists()  # nothing rendered
 
 
@@ -164,14 +168,15 @@ def test_verify_store_reads_every_series_and_table(store) -> None:
 
     from generator.verify import verify_store
 
-    check = verify_store(store, dt.date(2026, 12, 2))
+    last = store.read_meta(get("^RUT")).last_date  # 2026-08-21 in the snapshot
+    check = verify_store(store, dt.datetime.now(dt.UTC).date())
     assert {"^RUT", "^GSPC", "DGS10", "USREC"} <= set(check.series)
     assert {"iwm_holdings", "members_close", "members_exclusions"} <= set(check.tables)
-    # Data in the future of the build date is refused: the snapshot ends 2026-08-21.
+    # Data in the future of the build date is refused.
     from generator.errors import ValidationError
 
     with pytest.raises(ValidationError, match=r"\^RUT.*future date"):
-        verify_store(store, dt.date(2026, 8, 20))
+        verify_store(store, last - dt.timedelta(days=1))
 
 
 # --- a site built from a hostile store: no injected markup is live on any page --------------------

@@ -30,6 +30,7 @@ from generator.sources.retry import (
 from generator.sources.snapshot import read_snapshot_series
 from generator.sources.yahoo import bounded_session, fetch_bars, normalise_download
 from tests.recorded_feeds import RecordedFeeds, log_yahoo_error, yahoo_failure_frame
+from tests.snapshot_raw import raw_fred
 
 FRED_URL = re.compile(r"https://fred\.stlouisfed\.org/graph/fredgraph\.csv\?.*")
 
@@ -220,14 +221,17 @@ def test_fetch_fred_reads_the_csv_download_from_cosd(fred, feeds, policy):
     assert request.req_kwargs["timeout"] == (10.0, 30.0)  # connect, read
 
 
-def test_fred_serves_spreads_for_three_years_only(snapshot_dir, monkeypatch, policy):
+def test_fred_serves_spreads_for_three_years_only(raw_dir, monkeypatch, policy):
     """What FRED does today to the ICE BofA series (why an update merges, never replaces).
-    Needs the whole snapshot: the excerpt holds less than three years."""
-    feeds = RecordedFeeds(snapshot_dir)
+    Needs the whole series (the snapshot's, or the store's): the excerpt holds less than three
+    years."""
+    feeds = RecordedFeeds(raw_dir)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add_callback(responses.GET, FRED_URL, callback=feeds.fred_callback)
         frame = fetch_fred("BAMLH0A0HYM2", None, policy)
-    assert pd.Timestamp("2023-08-20") <= frame.index[0] < pd.Timestamp("2023-09-01")
+    last = raw_fred(raw_dir, "BAMLH0A0HYM2").index[-1]  # 2026-08-20 in the snapshot
+    three_years = last - pd.DateOffset(years=3)
+    assert three_years <= frame.index[0] < three_years + pd.Timedelta(days=12)
 
 
 @pytest.mark.parametrize(("status", "calls"), [(429, 3), (500, 3), (502, 3), (503, 3)])
