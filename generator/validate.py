@@ -247,6 +247,11 @@ HOLDINGS = "IWM holdings"
 MEMBERS = "members' closes"
 
 
+# The equity lines of IWM's holdings file weigh 90-101 % of the fund together (cash and futures
+# make up the rest); far less means a truncated download, far more a change of units.
+EQUITY_WEIGHTS_PCT = (90.0, 101.0)
+
+
 def validate_holdings(table: pd.DataFrame, as_of: dt.date, path: Path | str | None = None,
                       today: dt.date | None = None) -> pd.DataFrame:
     """Check a clean holdings table (see `sources.ishares`); return it unchanged if it passes.
@@ -273,9 +278,10 @@ def validate_holdings(table: pd.DataFrame, as_of: dt.date, path: Path | str | No
             bad = equity.loc[equity[col].isna(), "ticker"]
             raise fail("missing value", f"{col} is empty for {', '.join(bad[:5])}")
     total = float(equity["weight_pct"].sum())
-    if not 90.0 <= total <= 101.0:
+    low, high = EQUITY_WEIGHTS_PCT
+    if not low <= total <= high:
         raise fail("implausible weights", f"equity weights sum to {total:.2f}% (expected "
-                   "90–101%: units changed, or a truncated table?)")
+                   f"{low:g}–{high:g}%: units changed, or a truncated table?)")
     return table
 
 

@@ -236,10 +236,16 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+# The holdings excerpt keeps 47 of the file's 1,924 equity lines (16.81 % of the fund): the one
+# rule that refuses it as a truncated file (test_ishares) is relaxed where tests load it.
+EXCERPT_EQUITY_WEIGHTS_PCT = (15.0, 101.0)
+
+
 @pytest.fixture()
-def tmp_settings(tmp_path: Path, snapshot_excerpt: Path) -> Settings:
+def tmp_settings(tmp_path: Path, snapshot_excerpt: Path, monkeypatch) -> Settings:
     """Settings with a fresh, empty store and output folders under tmp_path; the snapshot is
-    the committed excerpt (tests/fixtures/snapshot)."""
+    the committed excerpt (tests/fixtures/snapshot), its holdings accepted as they are."""
+    monkeypatch.setattr("generator.validate.EQUITY_WEIGHTS_PCT", EXCERPT_EQUITY_WEIGHTS_PCT)
     return dataclasses.replace(
         Settings.from_env(), snapshot_dir=snapshot_excerpt, store_dir=tmp_path / "store",
         docs_dir=tmp_path / "docs", site_dir=tmp_path / "site", cache_dir=tmp_path / "cache")

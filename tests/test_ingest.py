@@ -15,7 +15,7 @@ import pytest
 from generator.catalog import get
 from generator.errors import ValidationError
 from generator.validate import validate_series
-from tests.conftest import ROOT, snapshot_variant
+from tests.conftest import EXCERPT_EQUITY_WEIGHTS_PCT, ROOT, snapshot_variant
 
 RUT = "yahoo/^RUT.csv"
 
@@ -24,7 +24,11 @@ def run_site(tmp_path: Path, snapshot: Path) -> subprocess.CompletedProcess[str]
     env = {**os.environ, "PRIMER_SNAPSHOT": str(snapshot), "PRIMER_STORE": str(tmp_path / "store"),
            "PRIMER_DOCS": str(tmp_path / "docs"), "PRIMER_SITE": str(tmp_path / "site"),
            "PRIMER_CACHE": str(tmp_path / "cache")}
-    return subprocess.run([sys.executable, "-m", "generator", "site"], cwd=ROOT, env=env,
+    # `python -m generator site`, with the holdings excerpt accepted (conftest's tmp_settings).
+    code = ("import runpy, generator.validate as v; "
+            f"v.EQUITY_WEIGHTS_PCT = {EXCERPT_EQUITY_WEIGHTS_PCT!r}; "
+            "runpy.run_module('generator', run_name='__main__', alter_sys=True)")
+    return subprocess.run([sys.executable, "-c", code, "site"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
 

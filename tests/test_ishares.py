@@ -20,11 +20,13 @@ def holdings_text(snapshot_excerpt) -> str:
 
 
 def test_parses_the_real_file(snapshot_excerpt):
+    """The committed excerpt of the real file (tests/fixtures/README.md): 52 of its 1,929 table
+    rows, with its header block and legal footer whole."""
     holdings = parse_holdings_csv(snapshot_excerpt / "ishares" / "IWM_holdings.csv")
     assert holdings.as_of == dt.date(2026, 5, 5)
     table = holdings.table
-    assert len(table) == 1929
-    assert len(equities(table)) == 1924
+    assert len(table) == 52
+    assert len(equities(table)) == 47
     first = table.iloc[0]
     assert (first["ticker"], first["sector"], first["weight_pct"]) == ("BE", "Industrials", 1.93)
     assert first["market_value"] == pytest.approx(1_532_594_919.50)
@@ -49,7 +51,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     (lambda t: t.replace("Ticker,Name,Sector,", "Ticker,Name,", 1), "cannot parse the table"),
     (lambda t: t.replace("Ticker,Name,Sector", "Symbol,Name,Sector", 1), "no table header"),
     (lambda t: t.replace("\xa0\nTicker,", "Extra,\"x\"\nTicker,", 1), "does not follow a blank"),
-    (lambda t: "\n".join(t.splitlines()[:500]), "no blank line after the table"),
+    (lambda t: "\n".join(t.splitlines()[:30]), "no blank line after the table"),
     (lambda t: "<html><body>Service unavailable</body></html>", "HTML page"),
     (lambda t: t.replace('"May 05, 2026"', '"05/05/2026"', 1), "unreadable 'Fund Holdings as of'"),
     (lambda t: t.replace('"1,532,594,919.50"', '"n/a"', 1), "non-numeric market_value 'n/a'"),
@@ -66,7 +68,19 @@ def test_changed_layout_fails_clearly(tmp_path, holdings_text, change, message):
 def test_header_moved_down_by_a_longer_preamble_still_parses(tmp_path, holdings_text):
     # iShares has added preamble lines before; a longer preamble ending in a blank line is fine.
     moved = holdings_text.replace("Other,\"-\"\n", "Other,\"-\"\nNew Key,\"x\"\n", 1)
-    assert parse_holdings_csv(_write(tmp_path, moved)).table.shape == (1929, 10)
+    assert parse_holdings_csv(_write(tmp_path, moved)).table.shape == (52, 10)
+
+
+def test_a_truncated_file_is_refused_by_the_weights_rule(snapshot_excerpt):
+    """The excerpt is what a download cut off after a few dozen rows looks like: it parses, but
+    its equity weights sum to 16.81 % of the fund, and validation refuses it."""
+    from generator.errors import ValidationError
+    from generator.validate import validate_holdings
+
+    holdings = parse_holdings_csv(snapshot_excerpt / "ishares" / "IWM_holdings.csv")
+    assert equities(holdings.table)["weight_pct"].sum() == pytest.approx(16.81)
+    with pytest.raises(ValidationError, match=r"implausible weights.*16\.81%.*truncated"):
+        validate_holdings(holdings.table, holdings.as_of, today=dt.date(2026, 8, 21))
 
 
 def test_yahoo_symbols_for_share_classes():

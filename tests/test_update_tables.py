@@ -1,8 +1,10 @@
 """The live path for the tables, against recorded responses built from the committed excerpt of
-the snapshot (tests/fixtures/snapshot: iShares' whole holdings file, 28 members' closes from
-June 2026): iShares' CSV served by `responses`, `yfinance.download` replaced by a function that
-answers from those closes in yfinance's own shape. No network. The other ~1,900 holdings have
-no closes in the excerpt: to the update they are members without data at the source."""
+the snapshot (tests/fixtures/snapshot: 52 rows of iShares' holdings file with its header and
+footer, 28 members' closes from June 2026): iShares' CSV served by `responses`,
+`yfinance.download` replaced by a function that answers from those closes in yfinance's own
+shape. No network. The excerpt's other listed equities (16) have no closes: to the update they
+are members without data at the source. The excerpt's weights are accepted via `tmp_settings`
+(conftest): a truncated file is refused otherwise (test_ishares)."""
 
 from __future__ import annotations
 
@@ -104,7 +106,7 @@ def test_holdings_from_the_recorded_response_then_unchanged(tmp_settings, holdin
     row = update_holdings(store, TODAY, NO_WAIT)
     assert row["status"] == "updated"
     assert row["last_date"] == "2026-05-05"
-    assert row["rows_added"] == 1929
+    assert row["rows_added"] == 52
     before = _digests(store)
     again = update_holdings(store, TODAY, NO_WAIT)
     assert again["status"] == "unchanged"
@@ -226,11 +228,11 @@ def test_per_run_cap_leaves_the_rest_for_the_next_run(tmp_settings, holdings_byt
     calls: list[dict] = []
     monkeypatch.setattr(yfinance, "download", fake_download(snapshot_closes, calls))
     cap = len(absent) + 10
-    policy = MembersPolicy(chunk_size=500, pause_seconds=0.0, max_tickers=cap, progress=False)
+    policy = MembersPolicy(chunk_size=10, pause_seconds=0.0, max_tickers=cap, progress=False)
     rows = run_table_updates(tmp_settings, TODAY, log=lambda _: None, policy=policy,
                              retry=NO_WAIT)
     assert sum(len(c["tickers"]) for c in calls) == cap
-    assert max(len(c["tickers"]) for c in calls) == 500
+    assert max(len(c["tickers"]) for c in calls) == 10
     assert f"left for the next run (per-run cap {cap})" in rows[1]["reason"]
     # Members without stored closes come first (absent from the source too), then the 10
     # stalest known members, which now reach 3 August.
@@ -292,7 +294,7 @@ def test_make_update_refreshes_the_tables_in_replay_mode(tmp_settings, holdings_
     from generator import update, update_tables
 
     store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
-    # The default cap (800) would be spent on the excerpt's ~1,900 members without closes.
+    # A cap below the members' count: the run leaves the 5 stalest for the next one.
     cap = len(absent) + len(snapshot_closes.columns) - 5
     monkeypatch.setattr(update_tables, "MembersPolicy",
                         functools.partial(MembersPolicy, max_tickers=cap))
@@ -344,17 +346,18 @@ class _Result:
 
 def test_members_with_nothing_fetched_are_unreachable_not_updated(tmp_settings, holdings_bytes,
                                                                   snapshot_closes):
-    """Every chunk timing out ("0 of 800 fetched") says so, and the stored table stays."""
+    """Every chunk timing out ("0 of 20 fetched": the cap, below the excerpt's 44 members)
+    says so, and the stored table stays."""
     store = _seed(tmp_settings, holdings_bytes, snapshot_closes.loc[:CUT])
     before = _digests(store)
 
     def down(tickers, **_):
         raise TimeoutError("read timed out")
 
-    policy = MembersPolicy(chunk_size=400, pause_seconds=0.0, max_tickers=800, progress=False)
+    policy = MembersPolicy(chunk_size=10, pause_seconds=0.0, max_tickers=20, progress=False)
     row = update_members(store, TODAY, log=lambda _: None, policy=policy,
                          retry=RetryPolicy(attempts=2, sleep=_no_sleep), downloader=down)
     assert row["status"] == "unreachable"
-    assert str(row["reason"]).startswith("0 of 800 members fetched")
+    assert str(row["reason"]).startswith("0 of 20 members fetched")
     assert row["last_date"] == str(CUT.date())
     assert _digests(store) == before
