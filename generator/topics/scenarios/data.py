@@ -108,6 +108,28 @@ def rotation_pairs(store: Store) -> pd.DataFrame:
     return pd.DataFrame({"trailing_36m": trailing, "next_12m": ahead})
 
 
+def regime_side(row: pd.Series, label: str) -> dict[str, Any]:
+    """One regime's averages with units: mean monthly returns as fractions, the lead over the
+    S&P 500 (a difference of two returns) in points, the months counted."""
+    return row.to_dict() | {
+        "label": label, "count": Count(row["count"]),
+        "russell_2000": Fraction(row["russell_2000"], 2), "sp_500": Fraction(row["sp_500"], 2),
+        "relative": Points.of(row["relative"], 2)}
+
+
+def regime_facts(regimes: pd.DataFrame) -> dict[str, Any]:
+    """Per signal: the regime where it is on, where it is off, and how far apart the two leads
+    over the S&P 500 are (``gap``, in points)."""
+    by = regimes.set_index(["signal", "regime"])
+    out = {}
+    for key in regimes["signal"].unique():
+        rows = by.loc[key]
+        on, off = (regime_side(rows.iloc[i], rows.index[i]) for i in (0, 1))
+        out[key] = {"on": on, "off": off, "gap": Points.between(
+            rows.iloc[0]["relative"], rows.iloc[1]["relative"], 2)}
+    return out
+
+
 @provides
 def scenarios_facts(store: Store) -> dict[str, Any]:
     """Regime averages, spread-spike outcomes and the rotation relationship."""
@@ -118,12 +140,9 @@ def scenarios_facts(store: Store) -> dict[str, Any]:
     low_cut = complete["trailing_36m"].quantile(0.2)
     low = complete[complete["trailing_36m"] <= low_cut]
     latest = pairs["trailing_36m"].iloc[-1]
-    by = regimes.set_index(["signal", "regime"])
     return {"scenarios": {
         "regimes": regimes,
-        "regime": {key: {"on": by.loc[key].iloc[0].to_dict() | {"label": by.loc[key].index[0]},
-                         "off": by.loc[key].iloc[1].to_dict() | {"label": by.loc[key].index[1]}}
-                   for key in regimes["signal"].unique()},
+        "regime": regime_facts(regimes),
         "months_first": monthly_returns(store).index[0].to_timestamp().date(),
         "spikes": spikes, "spike_count": Count(len(spikes)),
         "spike_mean_rel_m12": Points.of(spikes["rel_m12"].mean()),
