@@ -10,8 +10,10 @@
 - `snapshot_excerpt`: tests/fixtures/snapshot, small real excerpts in the snapshot's formats,
   for tests about importing and updating (they never need ../shared).
 - `built_site` / `site_url`: the whole site built once per session from the filled store,
-  served on localhost; `browser` / `page`: one headless Chromium per session (Debian's
+  served on localhost; `browser` / `open_page`: one headless Chromium per session (Debian's
   /usr/bin/chromium or CHROME_PATH) driven by Playwright, a fresh page per test.
+- `site_visits`: every page of the built site visited once per width, all per-page browser
+  checks run in that visit (tests/site_visits.py); the tests read what was seen.
 """
 
 from __future__ import annotations
@@ -179,6 +181,17 @@ def browser():
                                              args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_visits(browser, built_site: Settings, site_url: str, artifacts: Path) -> dict:
+    """{(page, width): tests.site_visits.Visit}: every page of the built site loaded once per
+    width (phone, desktop) with all its per-page checks run in that one visit (charts drawn,
+    console, overflow, chart controls, screenshots, axe-core); tests assert on what was seen."""
+    from tests.site_pages import site_pages
+    from tests.site_visits import visit_site
+
+    return visit_site(browser, site_url, site_pages(built_site.site_dir), artifacts)
 
 
 @dataclasses.dataclass

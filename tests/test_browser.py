@@ -7,41 +7,34 @@ import pytest
 
 from tests.conftest import draw_all_charts
 from tests.site_pages import site_pages
+from tests.site_visits import full_shots
 
 pytestmark = pytest.mark.browser
 
 
-def test_every_page_loads_and_draws_its_charts(browser, built_site, site_url, artifacts):
-    """One page, reused: each page is loaded, its charts drawn, its console read. A full-page
-    screenshot of each primer page (the archive's days share one template: the newest one)."""
+def test_every_page_loads_and_draws_its_charts(site_visits, built_site, artifacts):
+    """Each page (at desktop width, one visit: tests/site_visits.py) loaded, its charts drawn,
+    each holding data, its console free of errors. A full-page screenshot of each primer page
+    (the archive's days share one template: the newest one)."""
     pages = site_pages(built_site.site_dir)
     assert "" in pages and "history/" in pages
-    archive = sorted(p for p in pages if p.startswith("market-update/archive/2"))
-    shot = {p for p in pages if p not in archive} | set(archive[-1:])
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    problems = []
     for path in pages:
-        errors.clear()
-        page.goto(site_url + path, wait_until="load")
-        count = draw_all_charts(page)
-        states = page.eval_on_selector_all(".primer-chart", "els => els.map(e => e.dataset.state)")
-        assert states == ["drawn"] * count, f"{path}: chart states {states}"
+        visit = site_visits[(path, 1280)]
+        if visit.failure:
+            problems.append(f"{visit.name}: {visit.failure}")
+        if visit.states != ["drawn"] * len(visit.states):
+            problems.append(f"{visit.name}: chart states {visit.states}")
         # Each drawn chart holds data: at least one trace with points.
-        points = page.eval_on_selector_all(
-            ".primer-chart",
-            # A trace array is plain or base64 `{dtype, bdata}` (numeric x, e.g. returns).
-            "els => { const n = a => !a ? 0 : a.length !== undefined ? a.length"
-            " : a.bdata ? atob(a.bdata).length : 0;"
-            " return els.map(e => e.data.reduce((s, t) => s + (n(t.x) || n(t.values)), 0)); }")
-        assert all(n > 0 for n in points), f"{path}: empty chart {points}"
-        if path in shot:
-            name = path.strip("/").replace("/", "_") or "home"
-            page.screenshot(path=str(artifacts / f"{name}-1280-light.png"), full_page=True)
-        assert errors == [], f"{path}: console errors {errors}"
-    context.close()
+        if not all(n > 0 for n in visit.points):
+            problems.append(f"{visit.name}: empty chart {visit.points}")
+        if visit.errors:
+            problems.append(f"{visit.name}: console errors {visit.errors}")
+    assert not problems, "\n".join(problems)
+    assert sum(len(site_visits[(p, 1280)].states) for p in pages) > 20  # charts were there
+    for path in full_shots(pages):
+        name = path.strip("/").replace("/", "_") or "home"
+        assert (artifacts / f"{name}-1280-light.png").stat().st_size > 10_000, name
 
 
 def test_charts_draw_after_instant_navigation(open_page):

@@ -21,29 +21,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from generator.figures.theme import SERIES_COLORS
 from generator.settings import Settings
 from tests.site_pages import site_pages
+from tests.site_visits import AXE_WIDTH, WIDTHS, representatives
 
-WIDTHS = (360, 1280)
 SERIOUS = {"serious", "critical"}
-FAMILY = 5  # a folder with this many sibling pages holds pages made from one template
-
-
-def representatives(pages: list[str]) -> set[str]:
-    """Pages that stand for their template: every page, except that of a family of sibling
-    pages (e.g. the market-update archive, one page per day) only the first and the last.
-    Cheap checks run on every page; screenshots in both schemes and dark-mode axe runs only
-    on these, so the suite stays fast however long the archive grows."""
-    parents: dict[str, list[str]] = {}
-    for path in pages:
-        parent = path.rstrip("/").rpartition("/")[0]
-        parents.setdefault(parent, []).append(path)
-    chosen = set()
-    for parent, members in parents.items():
-        members = sorted(members)
-        if parent and len(members) >= FAMILY:
-            chosen.update({members[0], members[-1]})
-        else:
-            chosen.update(members)
-    return chosen
 
 
 # ---- static checks of the built site ---------------------------------------------------------
@@ -187,127 +167,56 @@ def _collect_errors(page) -> list[str]:
     return errors
 
 
-def draw_all_charts(page, timeout: float = 30_000) -> int:
-    """Scroll every chart into view (they draw lazily) and wait until each is drawn."""
-    count = page.locator(".primer-chart").count()
-    if count:
-        page.evaluate("window.primerCharts && window.primerCharts.drawAll()")
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.primer-chart')]"
-            ".every(el => el.dataset.state === 'drawn' || el.dataset.state === 'error')",
-            timeout=timeout)
-        states = page.eval_on_selector_all(".primer-chart", "els => els.map(e => e.dataset.state)")
-        assert states == ["drawn"] * count, f"chart states {states}"
-    return count
-
-
-def _set_scheme(page, scheme: str) -> None:
-    """Follow the system scheme (Material's first palette option) and wait for the re-theme."""
-    page.emulate_media(color_scheme=scheme)
-    want = "slate" if scheme == "dark" else "default"
-    page.wait_for_function(f"document.body.dataset.mdColorScheme === '{want}'")
-    # charts.js marks each drawn chart with the scheme it is themed for, once themed.
-    page.wait_for_function(
-        "want => [...document.querySelectorAll(\".primer-chart[data-state='drawn']\")]"
-        ".every(el => el.dataset.scheme === want && el.dataset.ready === 'true')", arg=want)
-
-
-_BOXES = """els => els.map(el => {
-  const box = s => { const n = el.querySelector(s); if (!n) return null;
-    const r = n.getBoundingClientRect();
-    return r.width ? [r.left, r.top, r.right, r.bottom] : null; };
-  const fig = el.closest('.primer-figure');
-  const tool = fig && fig.querySelector('.primer-chart__tools');
-  const t = tool ? tool.getBoundingClientRect() : null;
-  return {id: el.dataset.figure, legend: box('.legend'), selector: box('.rangeselector'),
-          toggle: t && t.width ? [t.left, t.top, t.right, t.bottom] : null,
-          chart: (r => [r.left, r.top, r.right, r.bottom])(el.getBoundingClientRect())};
-})"""
-
-
 def _overlap(a, b) -> bool:
     return bool(a and b) and a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 \
         and b[1] < a[3] - 1
 
 
 @pytest.mark.browser
-def test_every_page_at_phone_and_desktop_width(browser, built_site, site_url, artifacts):
-    """Each page at 360 px and each template's representative pages at 1280 px too: no
-    horizontal overflow, no console errors, legend / range selector / log toggle never overlap.
-    Screenshots of representative pages: light (full page), dark (full page at 360, the first
-    screen at 1280); the top of every other page."""
+def test_every_page_at_phone_and_desktop_width(site_visits):
+    """Each page at 360 px and 1280 px (one visit per width: tests/site_visits.py): no
+    horizontal overflow, no console errors (re-themed to dark too, on each template's
+    representative pages), legend / range selector / log toggle never overlap. Screenshots
+    of representative pages: light (full page), dark (full page at 360, the first screen at
+    1280); the top of every other page at 360."""
     problems: list[str] = []
-    pages = site_pages(built_site.site_dir)
-    shown = representatives(pages)
-    for width in WIDTHS:
-        context = browser.new_context(viewport={"width": width, "height": 800},
-                                      color_scheme="light")
-        page = context.new_page()
-        errors = _collect_errors(page)
-        for path in pages:
-            if path not in shown and width != min(WIDTHS):
-                continue  # template siblings: the narrow width is where pages overflow
-            errors.clear()
-            page.goto(site_url + path, wait_until="load")
-            name = path.strip("/").replace("/", "_") or "home"
-            draw_all_charts(page)
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            if overflow > 0:
-                wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right
-                                 > document.documentElement.clientWidth + 1)
-                    .slice(0, 3).map(e => e.tagName + '.' + e.className)""")
-                problems.append(f"{path or 'home'} @{width}: scrolls sideways by {overflow}px "
-                                f"{wide}")
-            for box in page.eval_on_selector_all(".primer-chart", _BOXES):
-                for a, b in (("legend", "selector"), ("legend", "toggle"), ("selector", "toggle")):
-                    if _overlap(box[a], box[b]):
-                        problems.append(f"{path or 'home'} @{width}: {box['id']} {a} overlaps {b}")
-                if box["legend"] and box["legend"][2] > box["chart"][2] + 1:
-                    problems.append(f"{path or 'home'} @{width}: {box['id']} legend cut off")
-            full = path in shown
-            page.screenshot(path=str(artifacts / f"{name}-{width}-light.png"), full_page=full)
-            if full:
-                _set_scheme(page, "dark")
-                page.screenshot(path=str(artifacts / f"{name}-{width}-dark.png"),
-                                full_page=width == min(WIDTHS))  # wide dark: the first screen
-                page.emulate_media(color_scheme="light")
-            if errors:
-                problems.append(f"{path or 'home'} @{width}: console errors {list(errors)}")
-        context.close()
+    assert {width for _, width in site_visits} == set(WIDTHS)
+    for (_, width), visit in sorted(site_visits.items()):
+        where = f"{visit.name} @{width}"
+        if visit.failure:
+            problems.append(f"{where}: {visit.failure}")
+        if visit.overflow > 0:
+            problems.append(f"{where}: scrolls sideways by {visit.overflow}px {visit.wide}")
+        for box in visit.boxes:
+            for a, b in (("legend", "selector"), ("legend", "toggle"), ("selector", "toggle")):
+                if _overlap(box[a], box[b]):
+                    problems.append(f"{where}: {box['id']} {a} overlaps {b}")
+            if box["legend"] and box["legend"][2] > box["chart"][2] + 1:
+                problems.append(f"{where}: {box['id']} legend cut off")
+        if visit.errors:
+            problems.append(f"{where}: console errors {visit.errors}")
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.browser
-def test_axe_finds_no_serious_violations(browser, built_site, site_url, artifacts):
+def test_axe_finds_no_serious_violations(site_visits, built_site, artifacts):
     """axe-core on every page (light), and in dark mode too on each template's representative
-    pages (contrast differs): 0 serious or critical violations."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    found: list[str] = []
-    report: dict[str, list] = {}
+    pages (contrast differs): 0 serious or critical violations. Run in each page's one visit
+    at 1280 px (tests/site_visits.py), data tables opened."""
     pages = site_pages(built_site.site_dir)
     shown = representatives(pages)
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="light")
-    page = context.new_page()
+    found: list[str] = []
+    report: dict[str, list] = {}
     for path in pages:
-        page.goto(site_url + path, wait_until="load")
-        draw_all_charts(page)
-        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        for scheme in ("light", "dark") if path in shown else ("light",):
-            _set_scheme(page, scheme)
-            violations = axe.run(page).response["violations"]
-            report[f"{path or 'home'} ({scheme})"] = [
-                {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
-                 "example": v["nodes"][0]["html"][:200] if v["nodes"] else ""}
-                for v in violations]
-            found += [f"{path or 'home'} ({scheme}): {v['id']} [{v['impact']}] "
-                      f"{v['nodes'][0]['html'][:160] if v['nodes'] else ''}"
+        visit = site_visits[(path, AXE_WIDTH)]
+        assert not visit.failure, f"{visit.name}: {visit.failure}"
+        assert set(visit.axe) == ({"light", "dark"} if path in shown else {"light"}), path
+        for scheme, violations in visit.axe.items():
+            report[f"{visit.name} ({scheme})"] = [
+                {"id": v["id"], "impact": v["impact"], "nodes": v["nodes"],
+                 "example": v["html"]} for v in violations]
+            found += [f"{visit.name} ({scheme}): {v['id']} [{v['impact']}] {v['html'][:160]}"
                       for v in violations if v["impact"] in SERIOUS]
-        page.emulate_media(color_scheme="light")
-    context.close()
     (artifacts / "axe-report.json").write_text(json.dumps(report, indent=1))
     assert not found, "\n".join(found)
 

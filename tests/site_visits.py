@@ -1,0 +1,175 @@
+"""One visit per page and width of the built site, every per-page browser check run in it.
+
+Loading a page and drawing its charts is what costs in the browser tests, so the suite does it
+once per page and width (the `site_visits` session fixture, conftest.py) and the tests read
+what was seen: chart states and points, console errors, sideways scroll, overlapping chart
+controls (tests/test_browser.py, tests/test_reader.py), axe-core's findings at desktop width,
+light and dark (tests/test_reader.py), and the phone width in dark mode
+(tests/test_browser_glossary.py). Screenshots: test-artifacts/<page>-<width>-<scheme>.png.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.conftest import CHARTS_SETTLED
+
+WIDTHS = (360, 1280)  # phone and desktop
+AXE_WIDTH = 1280
+FAMILY = 5  # a folder with this many sibling pages holds pages made from one template
+
+
+def representatives(pages: list[str]) -> set[str]:
+    """Pages that stand for their template: every page, except that of a family of sibling
+    pages (e.g. the market-update archive, one page per day) only the first and the last.
+    Cheap checks run on every page; screenshots in both schemes and dark-mode checks only
+    on these, so the suite stays fast however long the archive grows."""
+    parents: dict[str, list[str]] = {}
+    for path in pages:
+        parent = path.rstrip("/").rpartition("/")[0]
+        parents.setdefault(parent, []).append(path)
+    chosen = set()
+    for parent, members in parents.items():
+        members = sorted(members)
+        if parent and len(members) >= FAMILY:
+            chosen.update({members[0], members[-1]})
+        else:
+            chosen.update(members)
+    return chosen
+
+
+def full_shots(pages: list[str]) -> set[str]:
+    """Pages whose light screenshot at desktop width is full-page: every page but the
+    archive's days, which share one template (the newest of them stands for it)."""
+    archive = sorted(p for p in pages if p.startswith("market-update/archive/2"))
+    return {p for p in pages if p not in archive} | set(archive[-1:])
+
+
+@dataclass
+class Visit:
+    """What one page showed at one width."""
+
+    path: str
+    width: int
+    errors: list[str] = field(default_factory=list)  # console errors: load, draw, re-theme
+    states: list[str] = field(default_factory=list)  # each chart's data-state once drawn
+    points: list[int] = field(default_factory=list)  # points drawn per chart
+    overflow: int = 0  # px the page scrolls sideways (light)
+    overflow_dark: int | None = None  # the same in dark mode (representative pages only)
+    wide: list[str] = field(default_factory=list)  # the first elements wider than the page
+    boxes: list[dict] = field(default_factory=list)  # legend / range selector / toggle boxes
+    axe: dict[str, list[dict]] = field(default_factory=dict)  # scheme -> violations
+    failure: str = ""  # what stopped the visit (e.g. charts never drawn), if anything
+
+    @property
+    def name(self) -> str:
+        return self.path or "home"
+
+
+BOXES = """els => els.map(el => {
+  const box = s => { const n = el.querySelector(s); if (!n) return null;
+    const r = n.getBoundingClientRect();
+    return r.width ? [r.left, r.top, r.right, r.bottom] : null; };
+  const fig = el.closest('.primer-figure');
+  const tool = fig && fig.querySelector('.primer-chart__tools');
+  const t = tool ? tool.getBoundingClientRect() : null;
+  return {id: el.dataset.figure, legend: box('.legend'), selector: box('.rangeselector'),
+          toggle: t && t.width ? [t.left, t.top, t.right, t.bottom] : null,
+          chart: (r => [r.left, r.top, r.right, r.bottom])(el.getBoundingClientRect())};
+})"""
+
+# A trace array is plain or base64 `{dtype, bdata}` (numeric x, e.g. returns).
+POINTS = ("els => { const n = a => !a ? 0 : a.length !== undefined ? a.length"
+          " : a.bdata ? atob(a.bdata).length : 0;"
+          " return els.map(e => (e.data || []).reduce((s, t) => s + (n(t.x) || n(t.values)), 0));"
+          " }")
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+WIDE = """() => [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .slice(0, 3).map(e => e.tagName + '.' + e.className)"""
+
+
+def set_scheme(page, scheme: str) -> None:
+    """Follow the system scheme (Material's first palette option) and wait for the re-theme."""
+    page.emulate_media(color_scheme=scheme)
+    want = "slate" if scheme == "dark" else "default"
+    page.wait_for_function(f"document.body.dataset.mdColorScheme === '{want}'")
+    # charts.js marks each drawn chart with the scheme it is themed for, once themed.
+    page.wait_for_function(
+        "want => [...document.querySelectorAll(\".primer-chart[data-state='drawn']\")]"
+        ".every(el => el.dataset.scheme === want && el.dataset.ready === 'true')", arg=want)
+
+
+def _visit(page, url: str, visit: Visit, errors: list[str], shown: set[str],
+           full: set[str], artifacts: Path, axe) -> None:
+    path, width = visit.path, visit.width
+    page.goto(url, wait_until="load")
+    if page.locator(".primer-chart").count():
+        page.evaluate("window.primerCharts && window.primerCharts.drawAll()")
+        page.wait_for_function(CHARTS_SETTLED, timeout=30_000)
+    visit.states = page.eval_on_selector_all(".primer-chart",
+                                             "els => els.map(e => e.dataset.state)")
+    visit.points = page.eval_on_selector_all(".primer-chart", POINTS)
+    visit.overflow = page.evaluate(OVERFLOW)
+    if visit.overflow > 0:
+        visit.wide = page.evaluate(WIDE)
+    visit.boxes = page.eval_on_selector_all(".primer-chart", BOXES)
+    name = path.strip("/").replace("/", "_") or "home"
+    narrow = width == min(WIDTHS)
+    page.screenshot(path=str(artifacts / f"{name}-{width}-light.png"),
+                    full_page=path in (shown if narrow else full | shown))
+    if path in shown:
+        set_scheme(page, "dark")
+        visit.overflow_dark = page.evaluate(OVERFLOW)
+        page.screenshot(path=str(artifacts / f"{name}-{width}-dark.png"),
+                        full_page=narrow)  # wide dark: the first screen
+    visit.errors = list(errors)
+    if axe is not None:
+        # axe-core reads every data table too; dark mode where the template is represented.
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        for scheme in ("dark", "light") if path in shown else ("light",):
+            set_scheme(page, scheme)
+            visit.axe[scheme] = [
+                {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
+                 "html": v["nodes"][0]["html"][:200] if v["nodes"] else ""}
+                for v in axe.run(page).response["violations"]]
+    elif path in shown:
+        set_scheme(page, "light")
+
+
+def _new_page(context, errors: list[str]):
+    """A page of `context` whose console errors and uncaught exceptions go into `errors`."""
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return page
+
+
+def visit_site(browser, site_url: str, pages: list[str],
+               artifacts: Path) -> dict[tuple[str, int], Visit]:
+    """{(page, width): Visit} for every page at every width of `WIDTHS`, each page loaded
+    once per width in one reused browser page."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error as PlaywrightError
+
+    shown, full = representatives(pages), full_shots(pages)
+    visits: dict[tuple[str, int], Visit] = {}
+    for width in sorted(WIDTHS, reverse=True):
+        context = browser.new_context(viewport={"width": width, "height": 800},
+                                      color_scheme="light")
+        errors: list[str] = []
+        page = _new_page(context, errors)
+        axe = Axe() if width == AXE_WIDTH else None
+        for path in pages:
+            errors.clear()
+            visit = visits[(path, width)] = Visit(path, width)
+            try:
+                _visit(page, site_url + path, visit, errors, shown, full, artifacts, axe)
+            except PlaywrightError as exc:
+                visit.failure = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+                visit.errors = list(errors)
+                page.close()  # a page stuck mid-way is not reused
+                page = _new_page(context, errors)
+        context.close()
+    return visits
