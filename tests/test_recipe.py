@@ -79,6 +79,11 @@ def test_a_trial_page_in_four_steps(built_site: Settings, tmp_path: Path) -> Non
     assert "\nnav:\n" in text
     config.write_text(text.replace("\nnav:\n", "\nnav:\n  - Trial: trial.md\n", 1))
 
+    # The session's chart images, linked: keyed by each chart's data (generator/figures/
+    # images.py), they are reused as is; only the trial chart and its page's card are drawn.
+    images = built_site.cache_dir / "images"
+    if images.is_dir():
+        shutil.copytree(images, tmp_path / "cache" / "images", copy_function=os.link)
     env = {**os.environ, "PRIMER_STORE": str(built_site.store_dir),
            "PRIMER_CACHE": str(tmp_path / "cache"), "PRIMER_SNAPSHOT": str(tmp_path / "none")}
     for name in ("PRIMER_ROOT", "PRIMER_DOCS", "PRIMER_SITE", "PRIMER_CONTENT"):
