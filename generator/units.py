@@ -342,14 +342,6 @@ def pct_trim(value: Any) -> str:
     return q.with_digits(-1).with_sign(False).text()
 
 
-def pct_points(value: Any, digits: int = 1) -> str:
-    """A value already in percent, signed: 5.23 -> "+5.2%"."""
-    if is_missing(value):
-        return MISSING
-    q = _as(value, "pct_points", Percent, Percent)
-    return q.with_sign(True).with_digits(digits).text()
-
-
 def rate(value: Any, digits: int = 2) -> str:
     """A level already in percent: 4.254 -> "4.25%"."""
     if is_missing(value):
@@ -485,7 +477,7 @@ def text(value: Any) -> str:
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
-    "pct": pct, "pct_plain": pct_plain, "pct_points": pct_points, "num": num, "money": money,
+    "pct": pct, "pct_plain": pct_plain, "num": num, "money": money,
     "date": date, "int": integer, "pct_trim": pct_trim, "pp": pp, "usd_short": usd_short,
     "year": lambda value: MISSING if is_missing(value) else str(int(value)),
     "rate": rate, "pct_gap": pct_gap, "ordinal": ordinal,

@@ -67,6 +67,13 @@ def index_headline(prices: pd.Series) -> dict[str, Any]:
     }
 
 
+def calendar_fractions(calendar: pd.DataFrame) -> pd.DataFrame:
+    """The calendar-year table for the page: returns as fractions (`russell_2000`, `sp_500`),
+    printed as percentages like every other return."""
+    return calendar.rename(columns={"russell_2000_pct": "russell_2000",
+                                    "sp_500_pct": "sp_500"}) / 100
+
+
 @provides
 def history_facts(store: Store) -> dict[str, Any]:
     """Headline numbers (home) and the History & performance tables."""
@@ -79,7 +86,7 @@ def history_facts(store: Store) -> dict[str, Any]:
         "r2k": index_headline(rut),
         "spx": index_headline(spx),
         "r2k_first_date": rut.index[0].date(),
-        "calendar": calendar,
+        "calendar": calendar_fractions(calendar),
         "calendar_best": {"year": int(calendar["russell_2000_pct"].idxmax()),
                           "return": Fraction(calendar["russell_2000_pct"].max() / 100)},
         "calendar_worst": {"year": int(calendar["russell_2000_pct"].idxmin()),
@@ -188,8 +195,8 @@ def history_period_facts(store: Store) -> dict[str, Any]:
         "decades": decades,
         "complete_decades": Count(len(complete)),
         "decade_wins": Count(decade_wins),
-        "best_years": ranked.head(RANKED_YEARS),
-        "worst_years": ranked.tail(RANKED_YEARS).iloc[::-1],
+        "best_years": calendar_fractions(ranked.head(RANKED_YEARS)),
+        "worst_years": calendar_fractions(ranked.tail(RANKED_YEARS).iloc[::-1]),
         "ranked_years": Count(RANKED_YEARS),
         "rolling_years": Count(ROLLING_YEARS),
         "rolling_price": wins_facts(rolling["price_difference"]),
