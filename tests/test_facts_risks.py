@@ -32,8 +32,11 @@ def test_real_headline_numbers(store, raw_dir):
     rut, spx = raw_close(raw_dir, "^RUT"), raw_close(raw_dir, "^GSPC")
     both = pd.concat([rut, spx], axis=1, join="inner").dropna()
     daily = both.pct_change().dropna()
-    assert facts["vol_r2k"] == pytest.approx(daily.iloc[:, 0].std() * np.sqrt(252))
-    assert facts["mdd_r2k"] == pytest.approx((both.iloc[:, 0] / both.iloc[:, 0].cummax() - 1)
+    assert facts["vol_r2k"].value == pytest.approx(daily.iloc[:, 0].std() * np.sqrt(252))
+    assert facts["mdd_r2k"].value == pytest.approx((both.iloc[:, 0] / both.iloc[:, 0].cummax() - 1)
                                              .min())
     assert facts["outcomes_r2k"]["worst_end"].isoformat() == "2009-02-28"
     assert 0 < facts["outcomes_r2k"]["share_big_loss"] < facts["outcomes_r2k"]["share_loss"] < 1
+    worst, best = facts["outcomes_r2k"]["worst"].value, facts["outcomes_r2k"]["best"].value
+    assert facts["outcomes_r2k"]["spread"].value == pytest.approx((best - worst) * 100)
+    assert str(facts["monthly"]["own_share"]) == f"{(1 - facts['monthly']['r_squared'].value):.1%}"

@@ -14,6 +14,7 @@ from generator.analytics.returns import cagr, simple_returns
 from generator.analytics.risk import annualised_volatility, max_drawdown
 from generator.store import Store
 from generator.topics import aligned, provides
+from generator.units import Count, Fraction, Level, Multiple, Points
 
 BIG_LOSS = -0.20  # a "bear-market" size loss over twelve months
 
@@ -46,20 +47,29 @@ def risks_facts(store: Store) -> dict[str, Any]:
     daily = prices.apply(simple_returns)
     vol = {sid: annualised_volatility(daily[sid]) for sid in prices.columns}
     windows = twelve_month_returns(store)
-    outcomes = {col: {"share_loss": float((windows[col] < 0).mean()),
-                      "share_big_loss": float((windows[col] < BIG_LOSS).mean()),
-                      "worst": float(windows[col].min()),
+    outcomes = {col: {"share_loss": Fraction((windows[col] < 0).mean()),
+                      "share_big_loss": Fraction((windows[col] < BIG_LOSS).mean()),
+                      "worst": Fraction(windows[col].min()),
                       "worst_end": windows[col].idxmin().to_timestamp(how="end").date(),
-                      "best": float(windows[col].max()),
-                      "best_end": windows[col].idxmax().to_timestamp(how="end").date()}
+                      "best": Fraction(windows[col].max()),
+                      "best_end": windows[col].idxmax().to_timestamp(how="end").date(),
+                      # how far apart the best and worst windows lie: two returns' difference
+                      "spread": abs(Points.between(windows[col].max(), windows[col].min(), 0))}
                 for col in windows.columns}
+    monthly = monthly_comovement(prices, "^RUT", "^GSPC")
     return {"risks": {
         "start": prices.index[0].date(), "end": prices.index[-1].date(),
-        "vol_r2k": vol["^RUT"], "vol_spx": vol["^GSPC"], "vol_ratio": vol["^RUT"] / vol["^GSPC"],
-        "monthly": monthly_comovement(prices, "^RUT", "^GSPC"),
-        "cagr_r2k": cagr(prices["^RUT"]), "cagr_spx": cagr(prices["^GSPC"]),
-        "mdd_r2k": max_drawdown(prices["^RUT"]), "mdd_spx": max_drawdown(prices["^GSPC"]),
-        "windows": len(windows), "windows_first_end": windows.index[0].to_timestamp(
+        "vol_r2k": Fraction(vol["^RUT"]), "vol_spx": Fraction(vol["^GSPC"]),
+        "vol_ratio": Multiple(vol["^RUT"] / vol["^GSPC"]),
+        "monthly": {"beta": Level(monthly["beta"]), "correlation": Level(monthly["correlation"]),
+                    "r_squared": Fraction(monthly["r_squared"]),
+                    # the share of small caps' monthly variance large caps do not explain
+                    "own_share": Fraction(1 - monthly["r_squared"]),
+                    "vol_ratio": Multiple(monthly["vol_ratio"])},
+        "cagr_r2k": Fraction(cagr(prices["^RUT"])), "cagr_spx": Fraction(cagr(prices["^GSPC"])),
+        "mdd_r2k": Fraction(max_drawdown(prices["^RUT"])),
+        "mdd_spx": Fraction(max_drawdown(prices["^GSPC"])),
+        "windows": Count(len(windows)), "windows_first_end": windows.index[0].to_timestamp(
             how="end").date(), "outcomes_r2k": outcomes["russell_2000"],
         "outcomes_spx": outcomes["sp_500"],
     }}
