@@ -280,8 +280,8 @@ def quality(store: Store) -> Drawn:
     big_gap = ann["BIG HiOP"] - ann["BIG LoOP"]
     takeaway = (f"Since {vw.index[0]:%Y} profitable small companies returned "
                 f"{pct(ann['SMALL HiOP'])} a year and unprofitable ones {pct(ann['SMALL LoOP'])}"
-                f" — a gap of {pct(small_gap)} a year, "
+                f" — a gap of {units.pct_gap(float(small_gap))} a year, "
                 + ("wider than" if small_gap > big_gap + 0.0005 else "narrower than"
                    if small_gap < big_gap - 0.0005 else "about the same as")
-                + f" the {pct(big_gap)} among large companies.")
+                + f" the {units.pct_gap(float(big_gap))} among large companies.")
     return Drawn(fig, data, vw.index[-1].date(), takeaway)

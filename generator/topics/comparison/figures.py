@@ -14,7 +14,7 @@ from generator.topics.comparison.data import (
     relative_strength_table,
     rolling_difference_table,
 )
-from generator.units import Fraction, pct
+from generator.units import Fraction, pct_gap
 
 LINES = (  # column, colour key, legend label, dash
     ("russell_2000_vs_sp_500_price", "relative", "Russell 2000 ÷ S&P 500 (price)", "solid"),
@@ -58,11 +58,10 @@ def rolling_3y_difference(store: Store) -> Drawn:
     guide(fig, 0, dash=None)
     diff = extremes(table["russell_2000_minus_sp_500_price"])
     takeaway = (f"Over the latest three years the Russell 2000 returned "
-                f"{pct(diff['latest'], signed=True)} a year relative to the S&P 500 (price); "
+                f"{pct_gap(diff['latest'])} a year relative to the S&P 500 (price); "
                 f"since {diff['first_date']:%Y} it was ahead over three years on "
                 f"{Fraction(diff['share_positive']):.0} of days, with gaps from "
-                f"{pct(diff['min'], 0, signed=True)} to {pct(diff['max'], 0, signed=True)} a "
-                "year.")
+                f"{pct_gap(diff['min'], 0)} to {pct_gap(diff['max'], 0)} a year.")
     return Drawn(fig, table, table.index[-1].date(), takeaway)
 
 

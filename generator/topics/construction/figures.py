@@ -15,7 +15,7 @@ from generator.topics.construction.data import (
     month_profiles,
     recon_monthly_returns,
 )
-from generator.units import pct
+from generator.units import pct, pct_gap
 
 Z95 = 1.96  # ±1.96 standard errors: an approximate 95 % interval for each month's mean
 
@@ -52,8 +52,8 @@ def recon_month_returns(store: Store) -> Drawn:
                 f"{pct(absolute.mean_in, 2, signed=True)} against "
                 f"{pct(absolute.mean_out, 2, signed=True)} in the other {absolute.n_out} months "
                 f"(permutation p = {absolute.p_value:.2f}); against the S&P 500 it averaged "
-                f"{pct(relative.mean_in, 2, signed=True)} in June vs "
-                f"{pct(relative.mean_out, 2, signed=True)} otherwise "
+                f"{pct_gap(relative.mean_in, 2)} in June vs "
+                f"{pct_gap(relative.mean_out, 2)} otherwise "
                 f"(p = {relative.p_value:.2f}): {_verdict(absolute, relative)}.")
     profile.index = pd.Index(names, name="month")
     last = returns.index[-1].to_timestamp(how="end")

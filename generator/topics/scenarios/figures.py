@@ -16,7 +16,7 @@ from generator.topics.scenarios.data import (
     rotation_pairs,
     spread_spike_table,
 )
-from generator.units import Fraction, num, pct
+from generator.units import Fraction, num, pct, pct_gap
 
 SPIKE_PERCENTILE = SPIKE_QUANTILE * 100  # named in figures.yml
 WEAK_CORRELATION = 0.2  # below this (in absolute value) a link is called "close to nothing"
@@ -59,12 +59,12 @@ def regimes(store: Store) -> Drawn:
             else "Credit moves mattered less than the Fed's direction")
     takeaway = (f"{lead}: when the high-yield spread narrowed, the Russell 2000 averaged "
                 f"{pct(on['russell_2000'], 1, signed=True)} a month and beat the S&P 500 by "
-                f"{pct(on['relative'], 2, signed=True)}; when it widened, "
+                f"{pct_gap(on['relative'], 2)}; when it widened, "
                 f"{pct(off['russell_2000'], 1, signed=True)} and "
-                f"{pct(off['relative'], 2, signed=True)}. With the fed funds rate below vs above "
+                f"{pct_gap(off['relative'], 2)}. With the fed funds rate below vs above "
                 f"its level six months earlier the gap was "
-                f"{pct(fed['relative'].iloc[0], 2, signed=True)} vs "
-                f"{pct(fed['relative'].iloc[1], 2, signed=True)} a month.")
+                f"{pct_gap(fed['relative'].iloc[0], 2)} vs "
+                f"{pct_gap(fed['relative'].iloc[1], 2)} a month.")
     months = monthly_returns(store).index
     return Drawn(fig, table, _month_end_as_of(store, months[-1]).date(), takeaway)
 
