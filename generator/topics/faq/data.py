@@ -11,6 +11,7 @@ import pandas as pd
 from generator.analytics.returns import cagr, price_on_or_before, return_since
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
+from generator.units import Fraction, Level, Percent
 
 LAG_SINCE = pd.Timestamp("2020-12-31")  # "since 2021": from the last close of 2020
 
@@ -42,10 +43,19 @@ def faq_facts(store: Store) -> dict[str, Any]:
     funds = aligned(store, "IWM", "SPY")
     return {"faq": {
         "lag_start": LAG_SINCE.date(),
-        "lag_r2k": return_since(rut, LAG_SINCE), "lag_spx": return_since(spx, LAG_SINCE),
-        "high_2021": high_of_year(rut, 2021),
+        "lag_r2k": Fraction(return_since(rut, LAG_SINCE)),
+        "lag_spx": Fraction(return_since(spx, LAG_SINCE)),
+        "high_2021": _units(high_of_year(rut, 2021), level=Level, from_high=Fraction),
         "funds_start": funds.index[0].date(), "funds_end": funds.index[-1].date(),
-        "cagr_iwm": cagr(funds["IWM"]), "cagr_spy": cagr(funds["SPY"]),
-        "dgs10": level_then_and_now(load_values(store, "DGS10"), LAG_SINCE),
-        "dff": level_then_and_now(load_values(store, "DFF"), LAG_SINCE),
+        "cagr_iwm": Fraction(cagr(funds["IWM"])), "cagr_spy": Fraction(cagr(funds["SPY"])),
+        # rates are published in percent
+        "dgs10": _units(level_then_and_now(load_values(store, "DGS10"), LAG_SINCE),
+                        then=Percent, now=Percent),
+        "dff": _units(level_then_and_now(load_values(store, "DFF"), LAG_SINCE),
+                      then=Percent, now=Percent),
     }}
+
+
+def _units(facts: dict[str, Any], **units: Any) -> dict[str, Any]:
+    """`facts` with the named numbers given their unit."""
+    return facts | {k: unit(facts[k]) for k, unit in units.items()}
