@@ -47,11 +47,11 @@ def test_decile_annualised_returns_by_hand(small_store, raw_dir):
         return wealth ** (12 / len(rows)) - 1
 
     facts = century_facts(small_store)["century"]
-    assert facts["small_ann"] == pytest.approx(by_hand("Lo 10"), rel=1e-9)
-    assert facts["big_ann"] == pytest.approx(by_hand("Hi 10"), rel=1e-9)
+    assert facts["small_ann"].value == pytest.approx(by_hand("Lo 10"), rel=1e-9)
+    assert facts["big_ann"].value == pytest.approx(by_hand("Hi 10"), rel=1e-9)
     if max(rows) == "202412":  # the published headline: about 11.8 % a year against 9.9 %
-        assert round(facts["small_ann"] * 100, 1) == 11.8
-        assert round(facts["big_ann"] * 100, 1) == 9.9
+        assert str(facts["small_ann"]) == "11.8%"
+        assert str(facts["big_ann"]) == "9.9%"
     assert facts["small_won"] is (facts["small_ann"] > facts["big_ann"])
     assert facts["verdict"] == ("earned more" if facts["small_won"] else "earned less")
 
@@ -62,10 +62,10 @@ def test_smb_before_and_after_1982_by_hand(small_store, raw_dir):
     after = [r["SMB"] for m, r in rows.items() if m >= "198201"]
     assert len(before) == 666 and len(after) == len(rows) - 666
     smb = century_facts(small_store)["century"]["smb"]
-    assert smb["before"] == pytest.approx(sum(before) / len(before) * 12 / 100, rel=1e-12)
-    assert smb["after"] == pytest.approx(sum(after) / len(after) * 12 / 100, rel=1e-12)
+    assert smb["before"].value == pytest.approx(sum(before) / len(before) * 12 / 100, rel=1e-12)
+    assert smb["after"].value == pytest.approx(sum(after) / len(after) * 12 / 100, rel=1e-12)
     januaries = [r["SMB"] for m, r in rows.items() if m.endswith("01")]
-    assert smb["january"] == pytest.approx(sum(januaries) / len(januaries) * 12 / 100)
+    assert smb["january"].value == pytest.approx(sum(januaries) / len(januaries) * 12 / 100)
     assert smb["shrank"] is (smb["after"] < smb["before"])
 
 
@@ -87,13 +87,13 @@ def test_small_over_big_book_to_market_for_a_month_by_hand(small_store, raw_dir)
     small = ["SMALL LoBM", "ME1 BM2", "ME1 BM3", "ME1 BM4", "SMALL HiBM"]
     big = ["BIG LoBM", "ME5 BM2", "ME5 BM3", "ME5 BM4", "BIG HiBM"]
     facts = size_valuation_facts(small_store)["size_valuation"]
-    assert facts["last"] == pytest.approx(quintile(last, small) / quintile(last, big),
+    assert facts["last"].value == pytest.approx(quintile(last, small) / quintile(last, big),
                                           rel=1e-12)
     drawn = REGISTRY["size-valuation-spread"].build(small_store)
     first = drawn.data["small_over_big_book_to_market"].iloc[0]
     assert first == pytest.approx(quintile("192607", small) / quintile("192607", big))
     ratio = drawn.data["small_over_big_book_to_market"]
-    assert facts["percentile"] == pytest.approx((ratio <= ratio.iloc[-1]).mean())
+    assert facts["percentile"].value == pytest.approx((ratio <= ratio.iloc[-1]).mean())
     if last == "202412":  # above the 80th percentile of its history: the rule says "cheaper"
         assert facts["percentile"] > 0.8 and facts["word"] == "cheaper than usual"
 

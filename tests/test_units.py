@@ -140,8 +140,7 @@ def test_mixing_units_is_an_error_not_a_number():
 
 # Pages whose providers still hand out plain floats (issue 16, item 4: convert, then drop the
 # page from this set; strict xfail fails the day a page is done and still listed).
-NOT_YET_IN_UNITS = {"century_of_size", "inside",
-                    "strategies", "year_in_review"}
+NOT_YET_IN_UNITS: set[str] = set()
 
 
 def _topics() -> list[str]:

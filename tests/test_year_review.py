@@ -95,7 +95,7 @@ def test_review_facts_from_raw_closes(store, raw_dir: Path) -> None:
     assert fall["trough"] == rut.loc["2025"].idxmin().date() == pd.Timestamp("2025-04-08").date()
     dgs10 = raw_fred(raw_dir, "DGS10")
     change = dgs10.loc[:"2025-12-31"].iloc[-1] - dgs10.loc[:"2024-12-31"].iloc[-1]
-    assert facts["review"]["rates"]["DGS10"]["change"] == pytest.approx(change)
+    assert facts["review"]["rates"]["DGS10"]["change"].value == pytest.approx(change)
 
 
 def test_path_and_rates_csv(built_site: Settings, raw_dir: Path) -> None:

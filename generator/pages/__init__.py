@@ -68,6 +68,17 @@ def environment(content_dir: Path) -> jinja2.Environment:
     return env
 
 
+def _template_line(exc: BaseException, source: Path) -> int | None:
+    """The line of page source `source` that raised `exc` (Jinja maps its frames to the
+    template's lines), e.g. the placeholder that did arithmetic on a quantity."""
+    line, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == str(source):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 def page_sources(content_dir: Path) -> Iterable[Path]:
     """Every page source under `content_dir` (Markdown files, partials in `_*/` excluded)."""
     for path in sorted(content_dir.rglob("*.md")):
@@ -98,8 +109,8 @@ def render_pages(content_dir: Path, docs_dir: Path, facts: dict[str, Any],
                 **facts, figure=embed.figure, table=table, facts=facts,
                 takeaway=lambda figure_id: figures[figure_id].takeaway,
                 glossary=lambda: Markup(glossary_markdown(terms)))
-        except jinja2.TemplateError as exc:
-            line = getattr(exc, "lineno", None)
+        except (jinja2.TemplateError, units.UnitError) as exc:
+            line = getattr(exc, "lineno", None) or _template_line(exc, content_dir / rel)
             where = f"content/{rel.as_posix()}" + (f":{line}" if line else "")
             raise BuildError(f"{where}: {exc}") from None
         as_of = page_as_of(rel.as_posix(), figures.values(), facts.get("data_dates", {}))

@@ -24,6 +24,7 @@ from generator.catalog import (
 from generator.sources.french import grid_columns
 from generator.store import Store, load_values
 from generator.topics import provides
+from generator.units import Count, Dollars, Fraction, Level, Multiple, Points
 
 DECILES = ("Lo 10", "Dec 2", "Dec 3", "Dec 4", "Dec 5", "Dec 6", "Dec 7", "Dec 8", "Dec 9",
            "Hi 10")
@@ -163,9 +164,10 @@ def century_facts(store: Store) -> dict[str, Any]:
     rolling = {}
     for years in WINDOWS:
         gap = sz.rolling_annualised_gap(vw["Lo 20"], vw["Hi 20"], years).dropna()
-        rolling[f"y{years}"] = {"share_small_won": float((gap > 0).mean()),
-                                "windows": len(gap), "last": float(gap.iloc[-1]),
-                                "min": float(gap.min()), "max": float(gap.max()),
+        # gaps: small minus big, each annualised (a difference of two returns, in points)
+        rolling[f"y{years}"] = {"share_small_won": Fraction((gap > 0).mean()),
+                                "windows": Count(len(gap)), "last": Points.of(gap.iloc[-1]),
+                                "min": Points.of(gap.min()), "max": Points.of(gap.max()),
                                 "min_end": gap.idxmin().date(), "max_end": gap.idxmax().date()}
     era = index_era(store, sz.rolling_annualised_gap(vw["Lo 20"], vw["Hi 20"], 10).dropna())
     before, after = sz.premium_split(factor, PUBLICATION_SPLIT)
@@ -177,35 +179,52 @@ def century_facts(store: Store) -> dict[str, Any]:
     first_real = real["real Lo 10"].dropna()
     small_ann, big_ann = float(ladder["Lo 10"]), float(ladder["Hi 10"])
     return {"century": {
-        "first": vw.index[0].date(), "last": vw.index[-1].date(), "months": len(vw),
-        "years": len(vw) / 12,
-        "small_ann": small_ann, "big_ann": big_ann, "gap_ann": small_ann - big_ann,
-        "small_growth": float(growth["Lo 10"]), "big_growth": float(growth["Hi 10"]),
+        "first": vw.index[0].date(), "last": vw.index[-1].date(), "months": Count(len(vw)),
+        "years": Level(len(vw) / 12),
+        "small_ann": Fraction(small_ann), "big_ann": Fraction(big_ann),
+        "gap_ann": Points.between(small_ann, big_ann),
+        "small_growth": Multiple(growth["Lo 10"]), "big_growth": Multiple(growth["Hi 10"]),
         "small_won": small_ann > big_ann,
         "verdict": _word(small_ann - big_ann, "earned more", "earned less"),
         "ladder": ladder.rename(index=DECILE_NAMES).to_frame("annualised"),
         "ladder_best": DECILE_NAMES[str(ladder.idxmax())],
-        "quintile_gap": float(sz.annualised(vw["Lo 20"]) - sz.annualised(vw["Hi 20"])),
+        "quintile_gap": Points.between(sz.annualised(vw["Lo 20"]), sz.annualised(vw["Hi 20"])),
         "rolling": rolling,
-        "smb": {"all": sz.premium(factor), "before": before, "after": after,
-                "january": january, "other": other, "split": PUBLICATION_SPLIT,
+        "smb": {"all": Fraction(sz.premium(factor)), "before": Fraction(before),
+                "after": Fraction(after), "january": Fraction(january),
+                "other": Fraction(other), "split": PUBLICATION_SPLIT,
                 # January's share of a year's premium (one month) against the other eleven.
                 "january_dominates": january / 12 > other * 11 / 12,
                 "shrank": after < before,
                 "after_word": _word(after, "positive", "negative"),
-                "decades_positive": int((full["premium"] > 0).sum()),
-                "decades_full": len(full),
+                "decades_positive": Count((full["premium"] > 0).sum()),
+                "decades_full": Count(len(full)),
                 "best_decade": int(full["premium"].idxmax()),
                 "worst_decade": int(full["premium"].idxmin()),
-                "best": float(full["premium"].max()), "worst": float(full["premium"].min())},
-        "place": place,
-        "era": era,
+                "best": Fraction(full["premium"].max()),
+                "worst": Fraction(full["premium"].min())},
+        "place": _in_units(place, PLACE_UNITS),
+        "era": _in_units(era, {"share_small_won": Fraction, "windows": Count}),
         "real_first_year": int(first_real.index[0]),
-        "real_lo10_first": float(first_real.iloc[0]) * 1e6,
-        "real_lo10_last": float(first_real.iloc[-1]) * 1e6,
-        "real_hi10_first": float(real["real Hi 10"].dropna().iloc[0]) * 1e6,
-        "real_hi10_last": float(real["real Hi 10"].dropna().iloc[-1]) * 1e6,
+        "real_lo10_first": Dollars(float(first_real.iloc[0]) * 1e6),
+        "real_lo10_last": Dollars(float(first_real.iloc[-1]) * 1e6),
+        "real_hi10_first": Dollars(float(real["real Hi 10"].dropna().iloc[0]) * 1e6),
+        "real_hi10_last": Dollars(float(real["real Hi 10"].dropna().iloc[-1]) * 1e6),
+        # the share of 10-year windows in which big companies did at least as well
+        "rolling_big_won": Fraction(1.0 - rolling["y10"]["share_small_won"].value)
+        if "y10" in rolling else None,
     }}
+
+
+# The unit of each number `russell_place` hands out (names and dates stay as they are).
+PLACE_UNITS = {"members": Count, "first_rank": Count, "last_rank": Count, "firms_total": Count,
+               "smallest_size": Dollars, "largest_size": Dollars, "lo10_size": Dollars,
+               "hi10_size": Dollars}
+
+
+def _in_units(facts: dict[str, Any], units: dict[str, Any]) -> dict[str, Any]:
+    """`facts` with each number named in `units` wrapped in its unit."""
+    return {key: units[key](value) if key in units else value for key, value in facts.items()}
 
 
 @provides
@@ -232,35 +251,39 @@ def size_valuation_facts(store: Store) -> dict[str, Any]:
     small_prof, big_prof = op["ME1 OP3"], op["ME5 OP3"]
     years = len(ratio) / 12
     return {"size_valuation": {
-        "last": float(ratio.iloc[-1]), "date": ratio.index[-1].date(),
-        "first": ratio.index[0].date(), "percentile": percentile,
-        "median": float(ratio.median()), "min": float(ratio.min()), "max": float(ratio.max()),
+        # the ratio is a plain number (small's book-to-market over big's)
+        "last": Level(ratio.iloc[-1]), "date": ratio.index[-1].date(),
+        "first": ratio.index[0].date(), "percentile": Fraction(percentile),
+        "median": Level(ratio.median()), "min": Level(ratio.min()), "max": Level(ratio.max()),
         "min_date": ratio.idxmin().date(), "max_date": ratio.idxmax().date(),
         "small_cheaper": float(ratio.iloc[-1]) > 1.0,
         "word": valuation_word(percentile), "quintile_now": now,
         "followed": followed,
-        "now_next5": float(followed.loc[now, "next_5y_mean"]),
-        "now_next10": float(followed.loc[now, "next_10y_mean"]),
-        "now_next10_size": abs(float(followed.loc[now, "next_10y_mean"])),
+        # mean annualised small-minus-big returns that followed: gaps, in points
+        "now_next5": Points.of(followed.loc[now, "next_5y_mean"]),
+        "now_next10": Points.of(followed.loc[now, "next_10y_mean"]),
+        "now_next10_size": abs(Points.of(followed.loc[now, "next_10y_mean"])),
         "now_small_ahead": float(followed.loc[now, "next_10y_mean"]) > 0,
-        "top_next10": float(followed.loc[5, "next_10y_mean"]),
-        "bottom_next10": float(followed.loc[1, "next_10y_mean"]),
-        "independent5": int(years // 5), "independent10": int(years // 10),
-        "years": years,
+        "top_next10": Points.of(followed.loc[5, "next_10y_mean"]),
+        "bottom_next10": Points.of(followed.loc[1, "next_10y_mean"]),
+        "independent5": Count(years // 5), "independent10": Count(years // 10),
+        "years": Level(years),
     }, "size_styles": {
-        **{k: float(ann[c]) for k, c in corners.items()},
+        **{k: Fraction(ann[c]) for k, c in corners.items()},
         "first": vw.index[0].date(), "last": vw.index[-1].date(),
-        "small_growth_rank": int((ann > ann["SMALL LoBM"]).sum()) + 1,
-        "portfolios": len(ann),
+        "small_growth_rank": Count((ann > ann["SMALL LoBM"]).sum() + 1),
+        "portfolios": Count(len(ann)),
         "small_growth_last": bool(ann.idxmin() == "SMALL LoBM"),
-        "value_gap": float(ann["SMALL HiBM"] - ann["SMALL LoBM"]),
+        "value_gap": Points.between(ann["SMALL HiBM"], ann["SMALL LoBM"]),
     }, "size_quality": {
-        **quality,
-        "small_gap": quality["small_high"] - quality["small_low"],
-        "big_gap": quality["big_high"] - quality["big_low"],
+        **{k: Fraction(v) for k, v in quality.items()},
+        "small_gap": Points.between(quality["small_high"], quality["small_low"]),
+        "big_gap": Points.between(quality["big_high"], quality["big_low"]),
         "first": op_vw.index[0].date(), "last": op_vw.index[-1].date(),
-        "small_prof": float(small_prof.iloc[-1]), "big_prof": float(big_prof.iloc[-1]),
-        "small_prof_first": float(small_prof.iloc[0]), "big_prof_first": float(big_prof.iloc[0]),
+        # operating profitability: operating profits over book equity, a plain ratio
+        "small_prof": Level(small_prof.iloc[-1]), "big_prof": Level(big_prof.iloc[-1]),
+        "small_prof_first": Level(small_prof.iloc[0]),
+        "big_prof_first": Level(big_prof.iloc[0]),
         "matters_more_small": (quality["small_high"] - quality["small_low"])
         > (quality["big_high"] - quality["big_low"]),
     }}

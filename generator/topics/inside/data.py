@@ -34,7 +34,7 @@ from generator.analytics.members import (
 from generator.catalog import EXCLUSIONS_TABLE, HOLDINGS_TABLE, MEMBERS_TABLE
 from generator.store import Store, load_values
 from generator.topics import provides
-from generator.units import Points
+from generator.units import Count, Dollars, Fraction, Level, Points
 from generator.validate import MemberRules, excluded_between
 
 UNLISTED_TICKER = "-"
@@ -343,14 +343,15 @@ def _breadth_facts(panel: MembersPanel) -> dict[str, Any]:
     low, high = daily["share"].idxmin(), daily["share"].idxmax()
     ad = table["ad_line"].dropna()
     return {
-        "date": daily.index[-1].date(), "share": float(last["share"]),
-        "eligible": int(last["eligible"]), "low": float(daily.loc[low, "share"]),
-        "low_date": low.date(), "high": float(daily.loc[high, "share"]), "high_date": high.date(),
-        "ad_start": ad.index[0].date(), "ad_last": int(ad.iloc[-1]),
+        "date": daily.index[-1].date(), "share": Fraction(last["share"]),
+        "eligible": Count(last["eligible"]), "low": Fraction(daily.loc[low, "share"]),
+        "low_date": low.date(), "high": Fraction(daily.loc[high, "share"]),
+        "high_date": high.date(),
+        "ad_start": ad.index[0].date(), "ad_last": Count(ad.iloc[-1]),
         "ad_high_date": ad.idxmax().date(), "ad_low_date": ad.idxmin().date(),
-        "rut_change": float(table["russell_2000"].dropna().iloc[-1]
-                            / table["russell_2000"].loc[ad.index[0]:].dropna().iloc[0] - 1.0),
-        "excluded_count": int(excluded["ticker"].nunique()),
+        "rut_change": Fraction(table["russell_2000"].dropna().iloc[-1]
+                               / table["russell_2000"].loc[ad.index[0]:].dropna().iloc[0] - 1.0),
+        "excluded_count": Count(excluded["ticker"].nunique()),
     }
 
 
@@ -359,14 +360,51 @@ _GAP_KEYS = ("gap_equal", "gap_cap", "survivorship", "weighting", "look_ahead")
 
 def _typed_gaps(surv: dict[str, Any]) -> dict[str, Any]:
     """The survivorship facts for pages: each gap (a difference of two annual rates) in
-    percentage points, also inside the parts and the screen sensitivity."""
+    percentage points, also inside the parts and the screen sensitivity; annual rates as
+    fractions, growth of $1 as a plain number, counts as counts."""
     def typed(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: Points.of(v) if k in _GAP_KEYS else v for k, v in d.items()}
+        return {k: Points.of(v) if k in _GAP_KEYS else Count(v) if k == "members" else v
+                for k, v in d.items()}
 
     out = typed(surv)
     out["parts"] = typed(surv["parts"])
     out["sensitivity"] = {k: typed(v) for k, v in surv["sensitivity"].items()}
+    out["cagr"] = {k: Fraction(v) for k, v in surv["cagr"].items()}
+    # equal weight minus today's weights: what weighting alone won or cost
+    out["equal_minus_cap"] = Points.between(surv["cagr"]["equal_weight_members"],
+                                            surv["cagr"]["cap_weight_members"])
+    out["growth"] = {k: Level(v) for k, v in surv["growth"].items()}
+    out["used"], out["first_close_count"] = Count(surv["used"]), Count(surv["first_close_count"])
+    out["weight_used"] = Fraction(surv["weight_used"])
     return out
+
+
+# The unit of each number `holdings_summary` hands out (tables and dates stay as they are).
+_HOLDINGS_UNITS = {
+    "equity_lines": Count, "listed": Count, "unlisted": Count, "no_market": Count,
+    "with_closes": Count, "other_lines": Count, "other_weight": Fraction,
+    "equity_weight_of_fund": Fraction, "equity_value": Dollars,
+    "effective_number": Level, "half_weight_count": Count, "sector_count": Count,
+    "weight_in_data": Fraction,
+}
+
+
+def _holdings_facts(summary: dict[str, Any]) -> dict[str, Any]:
+    """`holdings_summary` for pages: each number in its unit, the top-N weights as fractions
+    and the sectors, largest first, as (name, count, weight) items."""
+    out = {k: _HOLDINGS_UNITS[k](v) if k in _HOLDINGS_UNITS else v
+           for k, v in summary.items() if k != "curve"}
+    out["top"] = {n: Fraction(w) for n, w in summary["top"].items()}
+    out["sector_list"] = [{"name": name, "count": Count(row["count"]),
+                           "weight": Fraction(row["weight"])}
+                          for name, row in summary["sectors"].iterrows()]
+    return out
+
+
+def _window_facts(window: dict[str, Any]) -> dict[str, Any]:
+    """One dispersion window for pages: returns and shares as fractions, the count a count."""
+    return {k: v if k == "start" else Count(v) if k == "count" else Fraction(v)
+            for k, v in window.items() if k not in ("returns", "histogram")}
 
 
 @provides
@@ -376,22 +414,22 @@ def inside_facts(store: Store) -> dict[str, Any]:
     summary = holdings_summary(panel)
     disp = dispersion(panel)
     surv = survivorship(panel)
-    windows = {k: {kk: vv for kk, vv in v.items() if kk not in ("returns", "histogram")}
-               for k, v in disp["windows"].items()}
+    windows = {k: _window_facts(v) for k, v in disp["windows"].items()}
+    holdings = _holdings_facts(summary)
     return {
-        "composition": {k: v for k, v in summary.items() if k != "curve"},
+        "composition": holdings,
         "inside": {
-            "holdings": {k: v for k, v in summary.items() if k != "curve"},
-            "members": {"tickers": panel.closes.shape[1], "as_of": panel.closes_as_of,
+            "holdings": holdings,
+            "members": {"tickers": Count(panel.closes.shape[1]), "as_of": panel.closes_as_of,
                         "first": pd.Timestamp(panel.closes.index[0]).date(),
-                        "flagged": int(panel.exclusions["ticker"].nunique()),
+                        "flagged": Count(panel.exclusions["ticker"].nunique()),
                         "rules": panel.rules.describe(),
-                        "large_move": panel.rules.large_up - 1.0,
-                        "started_later": int(panel.closes.iloc[0].isna().sum())},
+                        "large_move": Fraction(panel.rules.large_up - 1.0),
+                        "started_later": Count(panel.closes.iloc[0].isna().sum())},
             "breadth": _breadth_facts(panel),
             "dispersion": {"end": disp["end"], "windows": windows,
-                           "share_down_50_from_high": disp["share_down_50_from_high"],
-                           "from_high_count": disp["from_high_count"]},
+                           "share_down_50_from_high": Fraction(disp["share_down_50_from_high"]),
+                           "from_high_count": Count(disp["from_high_count"])},
             "gap": _typed_gaps({k: v for k, v in surv.items() if k not in ("table", "excluded")}),
         },
     }

@@ -18,7 +18,7 @@ from generator.analytics.returns import cagr, calendar_year_returns, growth_of, 
 from generator.analytics.risk import rolling_volatility
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
-from generator.units import Points
+from generator.units import Count, Dollars, Fraction, Level, Points
 
 CORE, SATELLITE = "SPY", "IWM"
 SHARES = (0.0, 0.05, 0.10, 0.15, 0.20, 0.25, 0.30)
@@ -63,34 +63,46 @@ def strategy_facts(store: Store) -> dict[str, Any]:
         "grid": grid.set_index("small_cap_share"),
         "start": prices.index[0].date(), "end": prices.index[-1].date(),
         "first_rebalance": resets[0].date() if len(resets) else None,
-        "rebalances": len(resets),
-        "zero": zero.to_dict(), "top": top.to_dict(),
+        "rebalances": Count(len(resets)),
+        "years": Count(prices.index[-1].year - prices.index[0].year),
+        "zero": _mix(zero), "top": _mix(top),
         "worst_years": sorted({int(y) for y in grid["worst_year"]}),
         "cagr_range": Points.between(top["cagr"], zero["cagr"], digits=2),
         "vol_range": Points.between(top["volatility"], zero["volatility"], digits=2),
         "mdd_range": Points.between(top["max_drawdown"], zero["max_drawdown"], digits=2),
-        "spy_cagr": cagr(prices[CORE]), "iwm_cagr": cagr(prices[SATELLITE]),
+        "spy_cagr": Fraction(cagr(prices[CORE])), "iwm_cagr": Fraction(cagr(prices[SATELLITE])),
         "value_growth": vg,
         "vg_start": vg_prices.index[0].date(), "vg_end": vg_prices.index[-1].date(),
-        "vg_growth": {c: float(growth[c].iloc[-1]) for c in growth.columns},
-        "vg_cagr": {c: cagr(vg_prices[c]) for c in vg_prices.columns},
-        "value_wins": int((vg["value_minus_growth"] > 0).sum()), "vg_years": len(vg),
+        # growth_of starts at $10,000
+        "vg_growth": {c: Dollars(growth[c].iloc[-1]) for c in growth.columns},
+        "vg_cagr": {c: Fraction(cagr(vg_prices[c])) for c in vg_prices.columns},
+        "value_wins": Count((vg["value_minus_growth"] > 0).sum()), "vg_years": Count(len(vg)),
         "vg_first_year": int(vg.index[0]), "vg_last_year": int(vg.index[-1]),
         "vg_best_value": {"year": int(vg["value_minus_growth"].idxmax()),
                           "gap": Points.of(vg["value_minus_growth"].max())},
         "vg_best_growth": {"year": int(vg["value_minus_growth"].idxmin()),
                            "gap": Points.of(vg["value_minus_growth"].min())},
         "dca": {
-            "months": DCA_MONTHS, "windows": len(dca),
-            "lump_wins": int(dca["lump_sum_wins"].sum()),
-            "lump_share": float(dca["lump_sum_wins"].mean()),
-            "median_lead": float(lead.median()),
+            "months": Count(DCA_MONTHS), "windows": Count(len(dca)),
+            "lump_wins": Count(dca["lump_sum_wins"].sum()),
+            "lump_share": Fraction(dca["lump_sum_wins"].mean()),
+            # lump sum minus instalments, each the value of $1: a difference of two returns
+            "median_lead": Points.of(lead.median()),
             "first_start": dca["start"].iloc[0].date(), "last_end": dca["end"].iloc[-1].date(),
             "worst_lump": {"start": dca.loc[lead.idxmin(), "start"].date(),
-                           "lump_sum": float(dca.loc[lead.idxmin(), "lump_sum"]),
-                           "dca": float(dca.loc[lead.idxmin(), "dca"])},
+                           "lump_sum": Dollars(dca.loc[lead.idxmin(), "lump_sum"], digits=2),
+                           "dca": Dollars(dca.loc[lead.idxmin(), "dca"], digits=2)},
         },
     }}
+
+
+def _mix(row: pd.Series) -> dict[str, Any]:
+    """One row of the core-satellite grid in its units."""
+    return {"small_cap_share": Fraction(row["small_cap_share"]),
+            "cagr": Fraction(row["cagr"]), "volatility": Fraction(row["volatility"]),
+            "max_drawdown": Fraction(row["max_drawdown"]), "worst_year": int(row["worst_year"]),
+            "worst_year_return": Fraction(row["worst_year_return"]),
+            "final_value": Dollars(row["final_value"])}
 
 
 # --- Hedging with options: payoffs from definitions, a rolling put on index levels -----------
@@ -123,21 +135,27 @@ def hedging_facts(store: Store) -> dict[str, Any]:
     paid = puts[puts["payoff"] > 0]
     best = puts.loc[puts["payoff"].idxmax()]
     return {"hedging": {
-        "put_moneyness": PUT_MONEYNESS, "call_moneyness": CALL_MONEYNESS,
-        "otm": round(1.0 - PUT_MONEYNESS, 4), "call_otm": round(CALL_MONEYNESS - 1.0, 4),
-        "quarters": len(puts), "paid": len(paid), "paid_share": len(paid) / len(puts),
+        # strikes as a share of the index level when bought (0.9: 10 % below)
+        "put_moneyness": Fraction(PUT_MONEYNESS), "call_moneyness": Fraction(CALL_MONEYNESS),
+        "otm": Fraction(round(1.0 - PUT_MONEYNESS, 4)),
+        "call_otm": Fraction(round(CALL_MONEYNESS - 1.0, 4)),
+        "quarters": Count(len(puts)), "paid": Count(len(paid)),
+        "paid_share": Fraction(len(paid) / len(puts)),
         "first_start": puts["start"].iloc[0].date(), "last_end": puts["end"].iloc[-1].date(),
-        "mean_payoff": float(puts["payoff"].mean()),
-        "mean_payoff_when_paid": float(paid["payoff"].mean()) if len(paid) else float("nan"),
+        # payoffs as a share of the index level when the put was bought
+        "mean_payoff": Fraction(puts["payoff"].mean()),
+        "mean_payoff_when_paid": Fraction(paid["payoff"].mean() if len(paid) else float("nan")),
         "best": {"start": best["start"].date(), "end": best["end"].date(),
-                 "payoff": float(best["payoff"]), "index_return": float(best["index_return"])},
+                 "payoff": Fraction(best["payoff"]),
+                 "index_return": Fraction(best["index_return"])},
         "falls": falls,
-        "vol_window": VOL_WINDOW,
-        "realised_latest": float(realised.iloc[-1]), "realised_date": realised.index[-1].date(),
-        "realised_median": float(realised.median()),
+        "vol_window": Count(VOL_WINDOW),
+        "realised_latest": Fraction(realised.iloc[-1]),
+        "realised_date": realised.index[-1].date(),
+        "realised_median": Fraction(realised.median()),
         "realised_start": realised.index[0].date(),
-        "realised_max": float(realised.max()), "realised_max_date": realised.idxmax().date(),
-        "vix_latest": float(vix.iloc[-1]), "vix_date": vix.index[-1].date(),
-        "vix_median": float(vix.median()), "vix_start": vix.index[0].date(),
-        "vix_share_below": float((vix < vix.iloc[-1]).mean()),
+        "realised_max": Fraction(realised.max()), "realised_max_date": realised.idxmax().date(),
+        "vix_latest": Level(vix.iloc[-1]), "vix_date": vix.index[-1].date(),
+        "vix_median": Level(vix.median()), "vix_start": vix.index[0].date(),
+        "vix_share_below": Fraction((vix < vix.iloc[-1]).mean()),
     }}

@@ -19,7 +19,7 @@ from generator.analytics.review import (
 from generator.catalog import get
 from generator.store import Store, load_values
 from generator.topics import provides
-from generator.units import Points
+from generator.units import Count, Fraction, Level, Percent, Points
 
 INDEXES = ("^RUT", "^GSPC")
 FUNDS = ("IWM", "SPY")
@@ -80,7 +80,7 @@ def period_facts(store: Store, year: int) -> dict[str, Any]:
         window = period_window(prices, year)
         key = {"^RUT": "rut", "^GSPC": "spx", "IWM": "iwm", "SPY": "spy"}[sid]
         item: dict[str, Any] = {
-            "return": float(window.iloc[-1] / window.iloc[0] - 1.0),
+            "return": Fraction(window.iloc[-1] / window.iloc[0] - 1.0),
             "start": window.index[0].date(), "end": window.index[-1].date(),
         }
         if sid in INDEXES:
@@ -91,11 +91,28 @@ def period_facts(store: Store, year: int) -> dict[str, Any]:
             fall["from_record"] = fall["trough_level"] / record_then - 1.0
             fall["first_half"] = fall["trough"].month <= 6
             fall["first_quarter"] = fall["trough"].month <= 3
-            item.update({"fall": fall, "records": records})
+            item.update({"fall": _in_units(fall, FALL_UNITS),
+                         "records": _in_units(records, RECORD_UNITS)})
         out[key] = item
-    out["relative"] = Points.between(out["rut"]["return"], out["spx"]["return"])
-    out["rates"] = {sid: rate_move(load_values(store, sid), year) for sid in RATES}
+    out["relative"] = Points.between(out["rut"]["return"].value, out["spx"]["return"].value)
+    out["rates"] = {sid: _in_units(rate_move(load_values(store, sid), year), RATE_UNITS)
+                    for sid in RATES}
     return out
+
+
+# The unit of each number in the analytics' dictionaries (dates and flags stay as they are).
+FALL_UNITS = {"peak_level": Level, "trough_level": Level, "depth": Fraction,
+              "rebound": Fraction, "from_record": Fraction}
+RECORD_UNITS = {"prior_high": Level, "count": Count, "first_level": Level, "high": Level,
+                "high_vs_prior": Fraction}
+# Rates are levels in percent; their change is in percentage points, shown with two decimals.
+RATE_UNITS = {"start": Percent, "end": Percent, "high": Percent, "low": Percent,
+              "change": lambda value: Points(value, digits=2)}
+
+
+def _in_units(facts: dict[str, Any], units: dict[str, Any]) -> dict[str, Any]:
+    """`facts` with each number named in `units` wrapped in its unit."""
+    return {key: units[key](value) if key in units else value for key, value in facts.items()}
 
 
 def rates_summary(done: dict[str, Any], ytd: dict[str, Any]) -> pd.DataFrame:
@@ -104,9 +121,10 @@ def rates_summary(done: dict[str, Any], ytd: dict[str, Any]) -> pd.DataFrame:
     rows = []
     for sid in RATES:
         a, b = done["rates"][sid], ytd["rates"][sid]
-        rows.append({"series": get(sid).title, "year_start": a["start"], "year_end": a["end"],
-                     "year_change": a["change"], "latest": b["end"], "latest_date": b["end_date"],
-                     "ytd_change": b["change"]})
+        rows.append({"series": get(sid).title, "year_start": a["start"].value,
+                     "year_end": a["end"].value, "year_change": a["change"].value,
+                     "latest": b["end"].value, "latest_date": b["end_date"],
+                     "ytd_change": b["change"].value})
     return pd.DataFrame(rows).set_index("series")
 
 
@@ -117,7 +135,7 @@ def year_review_facts(store: Store) -> dict[str, Any]:
     quarters = quarter_table(store)
     done, ytd = period_facts(store, review), period_facts(store, current)
     return {"year_review": {
-        "year": review, "current": current,
+        "year": review, "current": current, "before": review - 1,
         "review": done, "ytd": ytd,
         "rates_table": rates_summary(done, ytd),
         "quarters": quarters,
