@@ -164,3 +164,41 @@ def test_facts_command_prints_no_bare_floats(filled_store, capsys, page):
     assert all(len(row) == 3 for row in rows)  # a page may provide none (composition)
     bare = [f"{key} = {value}" for key, value, unit in rows if unit.startswith("bare number")]
     assert not bare, f"{page}: {len(bare)} facts without a unit, e.g. {bare[:3]}"
+
+
+ARITHMETIC = (jinja2.nodes.Add, jinja2.nodes.Sub, jinja2.nodes.Mul, jinja2.nodes.Div,
+              jinja2.nodes.FloorDiv, jinja2.nodes.Mod, jinja2.nodes.Pow, jinja2.nodes.Neg,
+              jinja2.nodes.Pos)
+
+
+def template_arithmetic(source: str) -> list[str]:
+    """Every arithmetic expression in a page source, as ``line N: expression``."""
+    env = jinja2.Environment()
+    found = []
+    for node in env.parse(source).find_all(ARITHMETIC):
+        if isinstance(node, jinja2.nodes.UnaryExpr) and isinstance(node.node, jinja2.nodes.Const):
+            continue  # a negative literal (-1) is a number, not a computation
+        found.append(f"line {node.lineno}: {type(node).__name__.lower()}")
+    return found
+
+
+def test_the_arithmetic_finder_finds_arithmetic():
+    assert template_arithmetic("{{ (a - b) | abs }}") == ["line 1: sub"]
+    assert template_arithmetic("x\n{% if 1 / (1 + d) > 2 %}{% endif %}") == [
+        "line 2: div", "line 2: add"]
+    assert template_arithmetic("{{ (-x) | abs }} {{ y * 100 }}") == ["line 1: neg", "line 1: mul"]
+    assert template_arithmetic('{{ a | abs }} {{ "End of " ~ y }} {% if a < -1 %}{% endif %}'
+                               ) == []  # a filter, a join and a negative literal are not
+
+
+def test_no_page_source_does_arithmetic():
+    """Pages never compute: a difference, a ratio or a sign flip is the provider's to hand
+    over in its unit (issue 16), so no page source or generated-page template holds any."""
+    from generator.settings import Settings
+
+    content = Settings.from_env().root / "content"
+    sources = sorted(content.rglob("*.md")) + sorted(content.rglob("*.html"))
+    assert len(sources) > 15
+    found = [f"{path.relative_to(content)} {where}" for path in sources
+             for where in template_arithmetic(path.read_text())]
+    assert not found, f"template arithmetic: {found}"

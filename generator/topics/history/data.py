@@ -95,7 +95,18 @@ def history_facts(store: Store) -> dict[str, Any]:
         "calendar_years": Count(len(calendar)),
         "trailing": trailing_table(store),
         "worst_drawdowns": episodes,
+        "worst_drawdown": deepest_fall(episodes),
     }
+
+
+def deepest_fall(episodes: pd.DataFrame) -> dict[str, Any]:
+    """The deepest drawdown episode for the pages: its depth (a fraction ≤ 0), dates, trading
+    days to recover, and the gain a loss that deep needs to get back to even."""
+    worst = episodes.iloc[0]
+    return {"depth": Fraction(worst["depth"]), "peak": worst["peak"].date(),
+            "trough": worst["trough"].date(),
+            "days_to_recover": Count(worst["days_to_recover"]),
+            "gain_to_recover": Fraction(1.0 / (1.0 + worst["depth"]) - 1.0)}
 
 
 # Part two: decades, best and worst years, rolling 10-year windows.
