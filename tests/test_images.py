@@ -98,6 +98,43 @@ def test_without_a_browser_charts_have_no_images(tmp_path: Path) -> None:
 
 # ---- the built site -----------------------------------------------------------------------
 
+def test_plotly_random_ids_become_the_cache_keys() -> None:
+    svg = (b'<svg><defs id="defs-0a1b2c"><clipPath id="clip0a1b2cxyplot"/></defs>'
+           b'<g clip-path="url(#clip0a1b2cxyplot)"><g class="trace scatter trace7cc166"/>'
+           b'<g class="trace bars trace0a0a0a"/><path d="M0a1b2c"/></g></svg>')
+    stable = images.stable_ids(svg, "ffee99" + "0" * 58)
+    assert stable == (b'<svg><defs id="defs-ffee00"><clipPath id="clipffee00xyplot"/></defs>'
+                      b'<g clip-path="url(#clipffee00xyplot)">'
+                      b'<g class="trace scatter traceffee01"/>'
+                      b'<g class="trace bars traceffee02"/><path d="M0a1b2c"/></g></svg>')
+    assert images.stable_ids(b"<svg/>", "ab" * 32) == b"<svg/>"
+
+
+def test_a_reused_tab_draws_what_a_fresh_one_draws() -> None:
+    """Kaleido reloads a tab after each image; ours reuses it: the same charts, twice in one
+    session, come out byte-identical to a fresh session's (ids made stable)."""
+    browser = images.find_browser()
+    if browser is None:
+        pytest.skip("no Chrome/Chromium here")
+    line = {"data": [{"type": "scatter", "x": [1, 2, 3], "y": [3, 1, 2]}],
+            "layout": {"title": {"text": "a"}}}
+    bars = {"data": [{"type": "bar", "x": ["a", "b"], "y": [2, 5]}], "layout": {}}
+    jobs = [(line, "svg", (300, 200)), (bars, "svg", (300, 200))]
+    reused = images.Renderer(browser, tabs=1)
+    fresh = images.Renderer(browser, tabs=1)
+    try:
+        first = reused.render(jobs)
+        again = reused.render(jobs)
+        alone = fresh.render(jobs[1:])
+    finally:
+        reused.close()
+        fresh.close()
+    key = "c0ffee" + "0" * 58
+    same = [images.stable_ids(svg, key) for svg in (*first, *again, *alone)]
+    assert same[0] == same[2] and same[1] == same[3] == same[4]
+    assert same[0] != same[1] and b"<path" in same[1]
+
+
 def _png_size(path: Path) -> tuple[int, int]:
     head = path.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"

@@ -40,13 +40,14 @@ from generator.figures import templates as tpl
 from generator.figures.spec import FigureResult, ImageSet
 from generator.store import atomic_write_bytes
 
-FORMAT = 1  # bump when the files or their drawing change in a way the sources below do not show
+FORMAT = 2  # bump when the files or their drawing change in a way the sources below do not show
 WIDE = (760, 440)  # px; the chart box is 440 px high on a desktop (primer.css)
 NARROW = (360, 380)  # px; and 380 px on a phone
 CARD = (1200, 630)  # px; the size link previews expect
 PHONE_MEDIA = "(max-width: 640px)"  # where a page shows the narrow image
 CARDS_DIR = "assets/cards"
 SITE_NAME = "Small-Cap Primer"
+RENDERS_PER_RELOAD = 40  # Kaleido reloads plotly.js in a tab after every image; we every 40
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome",
                       "google-chrome-stable", "chrome")
 
@@ -225,15 +226,14 @@ class Renderer:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
     def _start(self) -> None:
-        import kaleido
-
         self._loop = asyncio.new_event_loop()
         threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True).start()
+        session_class = _reusing_kaleido()
 
         async def open_session() -> Any:
-            session = kaleido.Kaleido(n=self.tabs, timeout=self.timeout,
-                                      plotlyjs=str(plotly_bundle()), mathjax=False,
-                                      path=self.browser)
+            session = session_class(n=self.tabs, timeout=self.timeout,
+                                    plotlyjs=str(plotly_bundle()), mathjax=False,
+                                    path=self.browser)
             await session.__aenter__()
             return session
 
@@ -262,6 +262,47 @@ class Renderer:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._loop = None
+
+
+def _reusing_kaleido() -> type:
+    """Kaleido's session class, reloading a tab only every `RENDERS_PER_RELOAD` images.
+
+    Stock Kaleido reloads the tab (and so parses plotly.js again) after every image: about
+    three quarters of our image time. Each render already draws into a fresh element and purges
+    it (`kaleido_scopes.js`), and the images come out the same either way (tested). The hook is
+    Kaleido's own tab-return step; if a Kaleido release renames it, the stock class is used.
+    """
+    import kaleido
+
+    stock = kaleido.Kaleido
+    if not hasattr(stock, "_return_kaleido_tab"):
+        return stock
+
+    class ReusingKaleido(stock):  # type: ignore[misc, valid-type]
+        _renders: dict[int, int]
+
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            counts = self.__dict__.setdefault("_renders", {})
+            counts[id(tab)] = counts.get(id(tab), 0) + 1
+            if counts[id(tab)] % RENDERS_PER_RELOAD == 0 or not hasattr(self, "tabs_ready"):
+                await super()._return_kaleido_tab(tab)
+            else:
+                await self.tabs_ready.put(tab)
+
+    return ReusingKaleido
+
+
+_PLOTLY_UIDS = re.compile(rb'(?:id="defs-|class="[^"]*\btrace)([0-9a-f]{6})\b')
+
+
+def stable_ids(svg: bytes, key: str) -> bytes:
+    """plotly names an SVG's clip paths and traces with random ids: number them from the
+    image's cache key instead, so the same chart gives the same bytes on every build."""
+    uids = list(dict.fromkeys(found.group(1) for found in _PLOTLY_UIDS.finditer(svg)))
+    for n, uid in enumerate(uids):
+        stable = f"{key[:4]}{n:02x}".encode("ascii")
+        svg = re.sub(rb"(defs-|clip|trace)" + uid, rb"\g<1>" + stable, svg)
+    return svg
 
 
 class RenderError(Exception):
@@ -315,7 +356,7 @@ def chart_images(figure_ids: Sequence[str], docs_dir: Path, cache: ImageCache,
         except Exception as exc:  # a browser failure costs the images, not the build
             raise RenderError(f"{type(exc).__name__}: {exc}") from exc
         for i, (figure_id, key, _) in enumerate(todo):
-            wide, narrow = rendered[2 * i], rendered[2 * i + 1]
+            wide, narrow = (stable_ids(svg, key) for svg in rendered[2 * i: 2 * i + 2])
             cache.put(key, dict(zip(names, (wide, narrow), strict=True)))
             _place(docs_dir, figure_id, wide, narrow)
             done[figure_id] = ImageSet.for_figure(figure_id)
