@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+import jinja2
 import pandas as pd
 
 MINUS = "−"
@@ -498,3 +499,14 @@ def apply(kind: str, value: Any) -> str:
     name, _, arg = kind.partition(":")
     out = FILTERS[name](value, int(arg)) if arg else FILTERS[name](value)
     return out if isinstance(out, str) else text(out)
+
+
+def environment(**options: Any) -> jinja2.Environment:
+    """The one Jinja environment for reader text, pages and figure takeaways alike: strict (a
+    name the values do not hold fails the build) with this module's filters. `options` go to
+    `jinja2.Environment`: the pages add their loader and HTML/Markdown escaping
+    (`generator.pages.environment`); a takeaway is plain text, escaped where it is placed."""
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             **options)
+    env.filters.update(FILTERS)
+    return env

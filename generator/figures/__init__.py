@@ -46,6 +46,7 @@ def build_one(spec: FigureSpec, store: Store, out_dir: Path) -> FigureResult:
     """Build one figure and write its JSON and CSV(s)."""
     try:
         drawn = spec.build(store)
+        takeaway = spec.say(drawn.values)
         alternative = data_table(drawn.data, drawn.figure, drawn.units)
     except DataError:
         raise
@@ -61,7 +62,7 @@ def build_one(spec: FigureSpec, store: Store, out_dir: Path) -> FigureResult:
     for name, table in drawn.extra_csv.items():
         atomic_write_bytes(figures / f"{name}.csv", csv_bytes(table))
         extra.append(f"{FIGURES_DIR}/{name}.csv")
-    return FigureResult(spec=spec, as_of=drawn.as_of, takeaway=drawn.takeaway, notes=drawn.notes,
+    return FigureResult(spec=spec, as_of=drawn.as_of, takeaway=takeaway, notes=drawn.notes,
                         json_path=f"{FIGURES_DIR}/{spec.id}.json",
                         csv_path=f"{FIGURES_DIR}/{spec.id}.csv", extra_csv_paths=tuple(extra),
                         table=alternative)

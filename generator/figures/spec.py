@@ -6,15 +6,17 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import yaml
 
+from generator import units
 from generator.figures.data_table import DataTable
 from generator.sources.csvfeed import is_number
 from generator.store import Store
@@ -25,7 +27,8 @@ class Drawn:
     """What a figure builder returns.
 
     `data` is the table behind the chart at full precision (written as the CSV); `as_of` is the
-    last data date used; `takeaway` is the one-line message computed from the data; `notes`
+    last data date used; `values` are what the figure's takeaway template (`takeaway:` in the
+    topic's figures.yml) reads, each carrying its unit (`generator.units`); `notes`
     adds data-dependent details to the method (e.g. counts used or excluded); `units` names
     the `units` filter of a data-table column (or of the index, by its name) where the column's
     name and the chart's axes cannot tell it (``{"final_value": "money"}``).
@@ -34,7 +37,7 @@ class Drawn:
     figure: go.Figure
     data: pd.DataFrame
     as_of: dt.date
-    takeaway: str
+    values: Mapping[str, Any] | str  # TODO(takeaways): a str is a finished takeaway (old)
     notes: str = ""
     extra_csv: dict[str, pd.DataFrame] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
@@ -54,6 +57,14 @@ class FigureSpec:
     method: str
     build: Builder
     source_note: str = ""  # extra source text, e.g. for a reference file
+    takeaway: str = ""  # Jinja template of the one-line message, filled from `Drawn.values`
+
+    def say(self, values: Mapping[str, Any] | str) -> str:
+        """The takeaway: the template rendered with the figure's `values` by the pages' own
+        environment (`units.environment`: same filters, an unknown name is an error)."""
+        if isinstance(values, str):
+            return values
+        return _template(self.takeaway).render(values)
 
 
 @dataclass(frozen=True)
@@ -108,18 +119,39 @@ def _words(folder: Path) -> dict[str, dict[str, str]]:
 
 
 def _declared(build: Builder, id: str, key: str, given: str | None) -> str:
-    """`key` (title, method, source_note) of figure `id`: as given to `figure`, else from the
-    `figures.yml` beside the builder's module, its ``{NAME}`` fields filled from the module's
-    constants (as an f-string would)."""
+    """`key` (title, method, source_note, takeaway) of figure `id`: as given to `figure`, else
+    from the `figures.yml` beside the builder's module, its ``{NAME}`` fields filled from the
+    module's constants (as an f-string would); a takeaway is a Jinja template, kept as written."""
     if given is not None:
         return given
     module = sys.modules[build.__module__]
     words = _words(Path(module.__file__ or "").parent).get(id, {})
     if key not in words:
-        if key == "source_note":
+        if key in ("source_note", "takeaway"):  # TODO(takeaways): a takeaway is required
             return ""
         raise ValueError(f"figure {id!r} has no {key} in {WORDS_FILE} beside {module.__name__}")
+    if key == "takeaway":
+        return str(words[key])
     return str(words[key]).format_map(vars(module))
+
+
+def _no_bare_number(value: Any) -> Any:
+    """A takeaway prints quantities, dates, counts as ints and words; a float has no unit."""
+    if isinstance(value, float):
+        raise units.UnitError(f"a bare number ({value!r}) in a takeaway: give it its unit "
+                              "(generator.units) in the figure's values")
+    return value
+
+
+@cache
+def _template(source: str) -> Any:
+    """A takeaway template, compiled once (plain text: escaped where a page places it)."""
+    return _takeaways().from_string(source)
+
+
+@cache
+def _takeaways() -> Any:
+    return units.environment(finalize=_no_bare_number)
 
 
 def _topic_page(build: Builder) -> str:
@@ -133,12 +165,14 @@ def _topic_page(build: Builder) -> str:
 
 def figure(id: str, *, sources: tuple[str, ...], title: str | None = None,
            page: str | None = None, method: str | None = None,
-           source_note: str | None = None) -> Callable[[Builder], Builder]:
+           source_note: str | None = None,
+           takeaway: str | None = None) -> Callable[[Builder], Builder]:
     """Register a builder as figure `id` (ids are stable: pages, CSV URLs and tests use them).
 
     What the builder reads (`sources`) is declared in code; the reader's words (`title`,
-    `method`, `source_note`) come from the topic's `figures.yml` unless given here, and the page
-    is the topic's own unless `page` names another.
+    `method`, `source_note`, and `takeaway`, a template the builder's `Drawn.values` fill) come
+    from the topic's `figures.yml` unless given here, and the page is the topic's own unless
+    `page` names another.
     """
 
     def register(build: Builder) -> Builder:
@@ -148,7 +182,8 @@ def figure(id: str, *, sources: tuple[str, ...], title: str | None = None,
             id=id, title=_declared(build, id, "title", title),
             page=page or _topic_page(build), sources=sources,
             method=_declared(build, id, "method", method), build=build,
-            source_note=_declared(build, id, "source_note", source_note))
+            source_note=_declared(build, id, "source_note", source_note),
+            takeaway=_declared(build, id, "takeaway", takeaway))
         return build
 
     return register

@@ -56,11 +56,8 @@ def environment(content_dir: Path) -> jinja2.Environment:
     (`generator.pages.escape`), unless our own code returned `Markup` (figures, tables, the desk
     note, the glossary).
     """
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(content_dir), undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True, autoescape=True, finalize=escape.finalize,
-    )
-    env.filters.update(units.FILTERS)
+    env = units.environment(loader=jinja2.FileSystemLoader(content_dir), autoescape=True,
+                            finalize=escape.finalize)
     from generator.pages import narrative
 
     env.globals.update(desk_note=narrative.desk_note,

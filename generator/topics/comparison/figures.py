@@ -14,7 +14,7 @@ from generator.topics.comparison.data import (
     relative_strength_table,
     rolling_difference_table,
 )
-from generator.units import Fraction, pct_gap
+from generator.units import Day, Fraction, Level, Percent, Points
 
 LINES = (  # column, colour key, legend label, dash
     ("russell_2000_vs_sp_500_price", "relative", "Russell 2000 ÷ S&P 500 (price)", "solid"),
@@ -34,12 +34,10 @@ def relative_strength(store: Store) -> Drawn:
     guide(fig, 100)
     recession_bands(fig, store, table.index[0])
     ratio = extremes(table["russell_2000_vs_sp_500_price"])
-    latest = ratio["latest"]
-    takeaway = (f"Relative to the S&P 500 the Russell 2000 stands at {latest:.0f} (start = 100, "
-                f"{ratio['first_date']:%B %Y}); its relative high was {ratio['max']:.0f} in "
-                f"{ratio['max_date']:%B %Y}, so small caps have lagged by "
-                f"{Fraction(1 - latest / ratio['max']):.0} since then (price return).")
-    return Drawn(fig, table, table.index[-1].date(), takeaway)
+    says = {"latest": Level(ratio["latest"], 0), "start": Day.of(ratio["first_date"]),
+            "high": Level(ratio["max"], 0), "high_date": Day.of(ratio["max_date"]),
+            "lag": Fraction(1 - ratio["latest"] / ratio["max"], 0)}
+    return Drawn(fig, table, table.index[-1].date(), says)
 
 
 @figure("r2k-rolling-3y-difference", sources=("^RUT", "^GSPC", "IWM", "SPY", "IWB"))
@@ -57,12 +55,10 @@ def rolling_3y_difference(store: Store) -> Drawn:
         line(fig, part, key, digits=4, width=1.5, dash=dash, name=name)
     guide(fig, 0, dash=None)
     diff = extremes(table["russell_2000_minus_sp_500_price"])
-    takeaway = (f"Over the latest three years the Russell 2000 returned "
-                f"{pct_gap(diff['latest'])} a year relative to the S&P 500 (price); "
-                f"since {diff['first_date']:%Y} it was ahead over three years on "
-                f"{Fraction(diff['share_positive']):.0} of days, with gaps from "
-                f"{pct_gap(diff['min'], 0)} to {pct_gap(diff['max'], 0)} a year.")
-    return Drawn(fig, table, table.index[-1].date(), takeaway)
+    says = {"latest": Points.of(diff["latest"]), "since": diff["first_date"].year,
+            "ahead": Fraction(diff["share_positive"], 0), "low": Points.of(diff["min"], 0),
+            "high": Points.of(diff["max"], 0)}
+    return Drawn(fig, table, table.index[-1].date(), says)
 
 
 @figure("r2k-rolling-correlation-beta", sources=("^RUT", "^GSPC", "IWM", "IWB"))
@@ -79,7 +75,6 @@ def rolling_correlation_beta(store: Store) -> Drawn:
     guide(fig, 1, row=2, col=1)
     corr = extremes(table["russell_2000_sp_500_correlation"])
     beta = extremes(table["russell_2000_sp_500_beta"])
-    takeaway = (f"Over the latest three years of weekly returns the Russell 2000's correlation "
-                f"with the S&P 500 was {corr['latest']:.2f} and its beta {beta['latest']:.2f}: "
-                f"it moved about {beta['latest']:.1f}% for each 1% move of large caps.")
-    return Drawn(fig, table, table.index[-1].date(), takeaway)
+    says = {"correlation": Level(corr["latest"], 2), "beta": Level(beta["latest"], 2),
+            "move": Percent(beta["latest"], 1)}  # the small-cap move per 1% of large caps
+    return Drawn(fig, table, table.index[-1].date(), says)

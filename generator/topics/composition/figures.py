@@ -7,7 +7,7 @@ from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, new_figure
 from generator.store import Store
 from generator.topics.inside.data import holdings_summary, members_panel
-from generator.units import Fraction
+from generator.units import Count, Fraction
 
 LARGEST = 15
 
@@ -29,11 +29,10 @@ def largest_holdings(store: Store) -> Drawn:
                       yaxis={"automargin": True, "type": "category"}, showlegend=False,
                       hovermode="closest")
     first = top.iloc[0]
-    takeaway = (f"The largest holding, {first['name'].title()}, is "
-                f"{Fraction(first['weight']):.1} of the "
-                f"fund's equities; the {LARGEST} largest together weigh "
-                f"{Fraction(top['weight'].sum()):.1} of {summary['equity_lines']:,} equity lines.")
+    says = {"name": first["name"].title(), "weight": Fraction(first["weight"]),
+            "largest": Count(LARGEST), "together": Fraction(top["weight"].sum()),
+            "lines": Count(summary["equity_lines"])}
     data = top.set_index("ticker")[["name", "sector", "market_value", "weight_pct", "weight"]]
     data = data.rename(columns={"market_value": "market_value_usd",
                                 "weight_pct": "weight_of_fund_pct", "weight": "weight_share"})
-    return Drawn(fig, data, summary["as_of"], takeaway)
+    return Drawn(fig, data, summary["as_of"], says)

@@ -6,7 +6,7 @@ import calendar
 
 import pandas as pd
 
-from generator.analytics.seasonality import MonthEffect, month_effect
+from generator.analytics.seasonality import month_effect
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import GUIDE, color, new_figure
 from generator.store import Store, load_values
@@ -15,19 +15,9 @@ from generator.topics.construction.data import (
     month_profiles,
     recon_monthly_returns,
 )
-from generator.units import pct, pct_gap
+from generator.units import Count, Fraction, Level, Points
 
 Z95 = 1.96  # ±1.96 standard errors: an approximate 95 % interval for each month's mean
-
-
-def _verdict(absolute: MonthEffect, relative: MonthEffect) -> str:
-    """Plain-English verdict: a gap counts only if chance alone would rarely produce it."""
-    reliable = [name for name, effect in (("absolute", absolute), ("relative", relative))
-                if effect.reliable]
-    if not reliable:
-        return "no reliable difference"
-    return (f"the {' and '.join(reliable)} gap is one chance alone would rarely produce, but "
-            f"with only {absolute.n_in} Junes treat it with care")
 
 
 @figure("r2k-recon-month-returns", sources=("^RUT", "^GSPC"))
@@ -48,16 +38,17 @@ def recon_month_returns(store: Store) -> Drawn:
     fig.update_layout(barmode="group", hovermode="x unified")
     absolute = month_effect(returns["russell_2000"], RECON_MONTH)
     relative = month_effect(returns["relative"], RECON_MONTH)
-    takeaway = (f"Across {absolute.n_in} Junes since 1989 the Russell 2000 averaged "
-                f"{pct(absolute.mean_in, 2, signed=True)} against "
-                f"{pct(absolute.mean_out, 2, signed=True)} in the other {absolute.n_out} months "
-                f"(permutation p = {absolute.p_value:.2f}); against the S&P 500 it averaged "
-                f"{pct_gap(relative.mean_in, 2)} in June vs "
-                f"{pct_gap(relative.mean_out, 2)} otherwise "
-                f"(p = {relative.p_value:.2f}): {_verdict(absolute, relative)}.")
+    # A gap counts only if chance alone would rarely produce it (`reliable`).
+    says = {"junes": Count(absolute.n_in), "others": Count(absolute.n_out),
+            "june": Fraction(absolute.mean_in, 2, signed=True),
+            "other": Fraction(absolute.mean_out, 2, signed=True),
+            "p": Level(absolute.p_value, 2), "absolute_reliable": absolute.reliable,
+            "june_gap": Points.of(relative.mean_in, 2),
+            "other_gap": Points.of(relative.mean_out, 2),
+            "p_gap": Level(relative.p_value, 2), "relative_reliable": relative.reliable}
     profile.index = pd.Index(names, name="month")
     last = returns.index[-1].to_timestamp(how="end")
     as_of = load_values(store, "^RUT").loc[:last].index[-1].date()
     notes = (f"Sample: {len(returns)} complete months, {returns.index[0]:%B %Y} to "
              f"{returns.index[-1]:%B %Y}.")
-    return Drawn(fig, profile, as_of, takeaway, notes=notes)
+    return Drawn(fig, profile, as_of, says, notes=notes)

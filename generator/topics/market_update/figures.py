@@ -11,7 +11,7 @@ from generator.figures.theme import guide, line, new_figure
 from generator.store import Store
 from generator.topics import aligned
 from generator.topics.market_update.data import day_update, load_inputs
-from generator.units import pct
+from generator.units import Day, Fraction
 
 
 @figure("market-update-year", sources=("^RUT", "^GSPC"))
@@ -26,9 +26,7 @@ def past_year(store: Store) -> Drawn:
     for sid in rebased.columns:
         line(fig, rebased[sid], sid, width=1.8, name=get(sid).title)
     guide(fig, 100)
-    small, large = update["r2k"]["change"]["y1"], update["spx"]["change"]["y1"]
-    lead = "ahead of" if small > large else "behind"
-    takeaway = (f"Over the year to {last:%-d %B %Y} the Russell 2000 moved "
-                f"{pct(small, signed=True)}, {lead} the S&P 500's {pct(large, signed=True)}.")
+    says = {"day": Day.of(last), "small": Fraction(update["r2k"]["change"]["y1"], signed=True),
+            "large": Fraction(update["spx"]["change"]["y1"], signed=True)}
     data = rebased.rename(columns={"^RUT": "russell_2000_rebased", "^GSPC": "sp_500_rebased"})
-    return Drawn(fig, data, last.date(), takeaway)
+    return Drawn(fig, data, last.date(), says)
