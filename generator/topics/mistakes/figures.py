@@ -6,7 +6,7 @@ from generator.figures.spec import Drawn, figure
 from generator.figures.theme import GUIDE, color, guide, new_figure
 from generator.store import Store, load_values
 from generator.topics.mistakes.data import BEST_SHARE, after_best_years
-from generator.units import pct
+from generator.units import Count, Fraction
 
 BEST_QUANTILE = 1 - BEST_SHARE  # named in figures.yml
 
@@ -28,13 +28,12 @@ def after_best(store: Store) -> Drawn:
     fig.update_layout(hovermode="closest", xaxis={
         "title": {"text": "Return in the year"}, "tickformat": "+.0%", "automargin": True})
     best = table[table["best"]]
-    takeaway = (f"After the Russell 2000's {len(best)} best calendar years (each up "
-                f"{pct(table.attrs['threshold'], 0, signed=False)} or more), the next year's "
-                f"median return was {pct(best['next_year'].median(), 1, signed=True)}, against "
-                f"{pct(table['next_year'].median(), 1, signed=True)} after all years; "
-                f"{int((best['next_year'] < 0).sum())} of them were followed by a loss.")
+    says = {"years": Count(len(best)), "threshold": Fraction(table.attrs["threshold"], 0),
+            "after_best": Fraction(best["next_year"].median(), signed=True),
+            "after_all": Fraction(table["next_year"].median(), signed=True),
+            "losses": Count((best["next_year"] < 0).sum())}
     data = table.rename(columns={"return": "return_in_year", "next_year": "return_next_year",
                                  "best": "among_best_quarter"})
     rut = load_values(store, "^RUT")
     last_complete_year = rut[rut.index.year < rut.index[-1].year]  # the last year-end used
-    return Drawn(fig, data, last_complete_year.index[-1].date(), takeaway)
+    return Drawn(fig, data, last_complete_year.index[-1].date(), says)

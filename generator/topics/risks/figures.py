@@ -9,7 +9,7 @@ from generator.figures.spec import Drawn, figure
 from generator.figures.theme import color, new_figure
 from generator.store import Store
 from generator.topics.risks.data import BIG_LOSS, twelve_month_returns
-from generator.units import Fraction, pct
+from generator.units import Count, Fraction
 
 BIN_WIDTH = 0.05  # 5-percentage-point buckets of 12-month return
 
@@ -33,14 +33,14 @@ def twelve_month_outcomes(store: Store) -> Drawn:
     fig.update_layout(barmode="group", bargap=0.1, hovermode="x unified",
                       xaxis={"title": {"text": "12-month price return"}, "tickformat": "+.0%"})
     r2k, spx = windows["russell_2000"], windows["sp_500"]
-    takeaway = (f"In {len(windows)} overlapping 12-month windows the Russell 2000 lost money "
-                f"{Fraction((r2k < 0).mean()):.0} of the time (S&P 500: "
-                f"{Fraction((spx < 0).mean()):.0}) and lost "
-                f"more than {Fraction(-BIG_LOSS):.0} in {Fraction((r2k < BIG_LOSS).mean()):.0} "
-                f"(S&P 500: {Fraction((spx < BIG_LOSS).mean()):.0}); its range ran from "
-                f"{pct(r2k.min(), 0, signed=True)} to {pct(r2k.max(), 0, signed=True)}.")
+    says = {"windows": Count(len(windows)), "small_lost": Fraction((r2k < 0).mean(), 0),
+            "large_lost": Fraction((spx < 0).mean(), 0), "big_loss": Fraction(-BIG_LOSS, 0),
+            "small_big": Fraction((r2k < BIG_LOSS).mean(), 0),
+            "large_big": Fraction((spx < BIG_LOSS).mean(), 0),
+            "worst": Fraction(r2k.min(), 0, signed=True),
+            "best": Fraction(r2k.max(), 0, signed=True)}
     last = windows.index[-1].to_timestamp(how="end").date()
     data = windows.copy()
     data.index = data.index.to_timestamp(how="end").normalize()
     data.index.name = "window_end"
-    return Drawn(fig, data, last, takeaway, extra_csv={"r2k-risk-12m-buckets": counts})
+    return Drawn(fig, data, last, says, extra_csv={"r2k-risk-12m-buckets": counts})

@@ -17,7 +17,7 @@ from generator.figures.theme import (
 )
 from generator.store import Store, load_values
 from generator.topics.valuation.data import relative_price, standing
-from generator.units import Fraction
+from generator.units import Day, Fraction, Level, Points
 
 # Three grey guides told apart by their dashes: short for the 90th, long for the 10th percentile.
 DASHES = {"p90": "dash", "median": "dot", "p10": "longdash"}
@@ -35,16 +35,6 @@ def _percentile_lines(fig: go.Figure, facts: dict[str, float], fmt: str,
                         line={"dash": DASHES[key], "width": 1, "color": GUIDE})
 
 
-def _day(when: pd.Timestamp) -> str:
-    return f"{when.day} {when:%B %Y}"
-
-
-def _ordinal(share: float) -> str:
-    n = round(share * 100)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 @figure("r2k-valuation-hy-spread", sources=("BAMLH0A0HYM2", "USREC"))
 def hy_spread(store: Store) -> Drawn:
     spread = load_values(store, "BAMLH0A0HYM2").dropna()
@@ -55,17 +45,12 @@ def hy_spread(store: Store) -> Drawn:
     _percentile_lines(fig, facts, ".2f", shown)
     recession_bands(fig, store, spread.index[0])
     range_buttons(fig)
-    takeaway = (f"On {_day(spread.index[-1])} the high-yield spread was {facts['last']:.2f} "
-                f"percentage points, lower than on {Fraction(1 - facts['percentile']):.0} of "
-                f"days since "
-                f"{spread.index[0]:%Y} (the {_ordinal(facts['percentile'])} percentile; median "
-                f"{facts['median']:.2f}): lenders are asking for little extra to lend to "
-                f"riskier companies." if facts["percentile"] < 0.25 else
-                f"On {_day(spread.index[-1])} the high-yield spread was {facts['last']:.2f} "
-                f"percentage points, the {_ordinal(facts['percentile'])} percentile of all days "
-                f"since {spread.index[0]:%Y} (median {facts['median']:.2f}).")
+    says = {"day": Day.of(spread.index[-1]), "spread": Points(facts["last"], 2, signed=False),
+            "percentile": Fraction(facts["percentile"]),
+            "lower_than": Fraction(1 - facts["percentile"], 0), "since": spread.index[0].year,
+            "median": Points(facts["median"], 2, signed=False)}
     data = spread.rename("high_yield_oas_pct").to_frame()
-    return Drawn(fig, data, spread.index[-1].date(), takeaway)
+    return Drawn(fig, data, spread.index[-1].date(), says)
 
 
 @figure("r2k-valuation-relative-price", sources=("^RUT", "^GSPC", "USREC"))
@@ -78,12 +63,9 @@ def relative_price_ratio(store: Store) -> Drawn:
     _percentile_lines(fig, facts, ".2f", shown)
     recession_bands(fig, store, ratio.index[0])
     range_buttons(fig)
-    peak = pd.Timestamp(facts["max_date"])
-    takeaway = (f"The ratio stands at {facts['last']:.3f}, the {_ordinal(facts['percentile'])} "
-                f"percentile of its history since {ratio.index[0]:%Y} and "
-                f"{Fraction(1 - facts['last'] / facts['max']):.0} below its {peak:%Y} peak: "
-                f"small caps "
-                f"are priced low relative to their own past performance against large caps — "
-                f"which is not the same as cheap.")
+    says = {"last": Level(facts["last"], 3), "percentile": Fraction(facts["percentile"]),
+            "since": ratio.index[0].year,
+            "below_peak": Fraction(1 - facts["last"] / facts["max"], 0),
+            "peak_year": pd.Timestamp(facts["max_date"]).year}
     data = ratio.rename("russell_2000_over_sp_500").to_frame()
-    return Drawn(fig, data, ratio.index[-1].date(), takeaway)
+    return Drawn(fig, data, ratio.index[-1].date(), says)

@@ -28,7 +28,7 @@ from generator.topics.volatility.data import (
     worst_days,
     worst_months,
 )
-from generator.units import Fraction
+from generator.units import Count, Day, Fraction, Level
 
 HISTOGRAM_POINTS = HISTOGRAM_WIDTH * 100  # named in figures.yml
 
@@ -46,13 +46,10 @@ def rolling_vol(store: Store) -> Drawn:
     guide(fig, 1, row=2, col=1)
     recession_bands(fig, store, table.index[0])
     s = summary_of_rolling(table)
-    takeaway = (f"Over the past year the Russell 2000's volatility was "
-                f"{Fraction(s['latest_small']):.0} "
-                f"against {Fraction(s['latest_large']):.0} for the S&P 500, a ratio of "
-                f"{s['latest_ratio']:.2f}; since {s['first_date']:%Y} the ratio averaged "
-                f"{s['mean_ratio']:.2f} and was above 1 on {Fraction(s['share_above_one']):.0} "
-                f"of days.")
-    return Drawn(fig, table, table.index[-1].date(), takeaway)
+    says = {"small": Fraction(s["latest_small"], 0), "large": Fraction(s["latest_large"], 0),
+            "ratio": Level(s["latest_ratio"], 2), "since": s["first_date"].year,
+            "mean_ratio": Level(s["mean_ratio"], 2), "above_one": Fraction(s["share_above_one"], 0)}
+    return Drawn(fig, table, table.index[-1].date(), says)
 
 
 @figure("r2k-monthly-return-distribution", sources=("^RUT", "^GSPC"))
@@ -72,15 +69,15 @@ def monthly_distribution(store: Store) -> Drawn:
                       xaxis={"title": {"text": "Monthly price return"}, "tickformat": "+.0%"})
     small, large = monthly["russell_2000"], monthly["sp_500"]
     first = monthly.index[0].to_timestamp()
-    takeaway = (f"Since {first:%B %Y} the Russell 2000 lost {Fraction(BIG_MONTH):.0} or more in "
-                f"{int((small <= -BIG_MONTH).sum())} of {len(monthly)} months, the S&P 500 in "
-                f"{int((large <= -BIG_MONTH).sum())}; the typical monthly swing (standard "
-                f"deviation) was {Fraction(small.std()):.1} against {Fraction(large.std()):.1}.")
+    says = {"since": Day.of(first), "big": Fraction(BIG_MONTH, 0),
+            "small_big": Count((small <= -BIG_MONTH).sum()), "months": Count(len(monthly)),
+            "large_big": Count((large <= -BIG_MONTH).sum()), "small_sd": Fraction(small.std()),
+            "large_sd": Fraction(large.std())}
     months = worst_months(monthly)
     days = worst_days(store)
     as_of = monthly.index[-1].to_timestamp(how="end").date()
     last_close = load_values(store, "^RUT").loc[:pd.Timestamp(as_of)].index[-1].date()
-    return Drawn(fig, table, last_close, takeaway,
+    return Drawn(fig, table, last_close, says,
                  extra_csv={"r2k-worst-months": months, "r2k-worst-days": days})
 
 
@@ -93,8 +90,7 @@ def vix_vs_realised(store: Store) -> Drawn:
     line(fig, shown["russell_2000_realised"], "^RUT", width=1.4,
          name=f"Russell 2000, realised ({REALISED_WINDOW} days)")
     above = float((table["russell_2000_realised"] > table["vix"]).mean())
-    takeaway = (f"Since {table.index[0]:%Y} the VIX averaged {table['vix'].mean():.1f} while the "
-                f"Russell 2000's realised volatility averaged "
-                f"{table['russell_2000_realised'].mean():.1f}; realised small-cap volatility "
-                f"ran above the VIX on {Fraction(above):.0} of days.")
-    return Drawn(fig, table, table.index[-1].date(), takeaway)
+    says = {"since": table.index[0].year, "vix": Level(table["vix"].mean(), 1),
+            "realised": Level(table["russell_2000_realised"].mean(), 1),
+            "above": Fraction(above, 0)}
+    return Drawn(fig, table, table.index[-1].date(), says)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from generator.analytics.returns import cagr
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import (
@@ -14,11 +12,7 @@ from generator.figures.theme import (
     weekly,
 )
 from generator.store import Store, load_values
-from generator.units import Fraction
-
-
-def _day(when: pd.Timestamp) -> str:
-    return f"{when.day} {when:%B %Y}"
+from generator.units import Day, Fraction, Level, Multiple
 
 
 @figure("r2k-index-level", sources=("^RUT", "USREC"))
@@ -31,9 +25,8 @@ def index_level(store: Store) -> Drawn:
     range_buttons(fig)
     # The site-wide "Log scale" toggle (charts.js) switches scales; plotly buttons of its own
     # would sit under it.
-    multiple = rut.iloc[-1] / rut.iloc[0]
-    takeaway = (f"From {rut.iloc[0]:,.2f} on {_day(rut.index[0])} to {rut.iloc[-1]:,.2f} on "
-                f"{_day(rut.index[-1])}, the index rose {multiple:.1f}-fold on price alone, "
-                f"about {Fraction(cagr(rut)):.1} a year.")
+    says = {"first": Level(rut.iloc[0]), "first_day": Day.of(rut.index[0]),
+            "last": Level(rut.iloc[-1]), "last_day": Day.of(rut.index[-1]),
+            "multiple": Multiple(rut.iloc[-1] / rut.iloc[0]), "cagr": Fraction(cagr(rut))}
     data = rut.rename("russell_2000_close").to_frame()
-    return Drawn(fig, data, rut.index[-1].date(), takeaway)
+    return Drawn(fig, data, rut.index[-1].date(), says)
