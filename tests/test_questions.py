@@ -169,6 +169,7 @@ def test_small_business_credit_once_the_update_has_fetched_it(built_site: Settin
     from generator.sources.fred import parse_fred_csv
     from generator.store import Store
     from generator.topics.drivers.data import small_firm_credit_facts
+    from generator.figures.spec import REGISTRY
     from generator.topics.drivers.figures import small_business_credit
 
     store_dir = tmp_path / "store"
@@ -184,7 +185,8 @@ def test_small_business_credit_once_the_update_has_fetched_it(built_site: Settin
     by_hand = ratio.loc["2008-12-31"] / ratio.loc["2008-09-30"] - 1
     assert drawn.data.loc["2008-10-01", "relative_change_in_quarter"] == pytest.approx(
         by_hand, rel=1e-9)
-    assert "peaked at 74.5% in October 2008" in drawn.takeaway
+    takeaway = REGISTRY["r2k-small-business-credit"].say(drawn.values)
+    assert "peaked at 74.5% in October 2008" in takeaway
     facts = small_firm_credit_facts(store)["small_credit"]
     assert facts["in_store"] and facts["quarters"] == 124 and facts["peak"] == 74.5
 

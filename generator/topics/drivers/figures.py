@@ -26,7 +26,7 @@ from generator.topics.drivers.data import (
     QUIET_MONTHS,  # noqa: F401 (named in figures.yml)
     SMALL_FIRM_CREDIT,
     credit_table,
-    event_summary,
+    event_facts,
     first_cut_events,
     inflation_months,
     inflation_months_long,
@@ -37,7 +37,7 @@ from generator.topics.drivers.data import (
     recession_events,
     small_firm_credit_table,
 )
-from generator.units import num, pct, pct_gap
+from generator.units import Count, Day, Fraction, Level, Percent, Points
 
 HORIZON_COLORS = {3: "#56B4E9", 6: "#0072B2", 12: "#D55E00"}
 
@@ -55,11 +55,10 @@ def relative_vs_rates(store: Store) -> Drawn:
         line(fig, shown[col], sid, digits=3, width=1.3, name=name, row=2, col=1)
     recession_bands(fig, store, table.index[0])
     rel = table["relative_line"]
-    takeaway = (f"The relative line moved from 100 to {rel.iloc[-1]:.0f} between "
-                f"{rel.index[0]:%B %Y} and {rel.index[-1]:%B %Y}, while the 10-year yield went "
-                f"from {table['treasury_10y'].iloc[0]:.1f}% to "
-                f"{table['treasury_10y'].iloc[-1]:.1f}%; the two do not move in lockstep.")
-    return Drawn(fig, table, table.index[-1].date(), takeaway)
+    says = {"relative": Level(rel.iloc[-1], 0), "start": Day.of(rel.index[0]),
+            "end": Day.of(rel.index[-1]), "yield_then": Percent(table["treasury_10y"].iloc[0], 1),
+            "yield_now": Percent(table["treasury_10y"].iloc[-1], 1)}
+    return Drawn(fig, table, table.index[-1].date(), says)
 
 
 @figure("r2k-credit-spread", sources=("BAMLH0A0HYM2", "^RUT", "^GSPC", "USREC"))
@@ -77,13 +76,11 @@ def credit_spread(store: Store) -> Drawn:
     recession_bands(fig, store, table.index[0])
     corr = table["high_yield_spread"].corr(table["russell_2000_drawdown"])
     peak = table["high_yield_spread"].idxmax()
-    takeaway = (f"The spread peaked at {table.loc[peak, 'high_yield_spread']:.1f} points on "
-                f"{peak:%-d %B %Y}, when the Russell 2000 stood "
-                f"{pct(-table.loc[peak, 'russell_2000_drawdown'], 0, signed=False)} below its "
-                f"high; across all "
-                f"days the spread's level and the drawdown's depth had a correlation of "
-                f"{num(corr)} (wider spread, deeper drawdown).")
-    return Drawn(fig, table, table.index[-1].date(), takeaway)
+    says = {"peak": Points(table.loc[peak, "high_yield_spread"], 1, signed=False),
+            "day": Day.of(peak),
+            "below_high": Fraction(-table.loc[peak, "russell_2000_drawdown"], 0),
+            "correlation": Level(corr)}
+    return Drawn(fig, table, table.index[-1].date(), says)
 
 
 def event_chart(table: pd.DataFrame, label_col: str) -> go.Figure:
@@ -98,13 +95,10 @@ def event_chart(table: pd.DataFrame, label_col: str) -> go.Figure:
     return fig
 
 
-def event_takeaway(table: pd.DataFrame, what: str) -> str:
-    summary = event_summary(table)
-    twelve = summary["12m"]
-    return (f"In the {summary['events']} {what} since the Russell 2000 data begins, small caps "
-            f"beat large caps over the next 12 months {twelve['wins']} times out of "
-            f"{twelve['known']} (median gap {pct_gap(twelve['median_gap'])}, price "
-            "return). Too few events to call it a rule.")
+def event_says(table: pd.DataFrame) -> dict:
+    """What an event study's takeaway reads: how many events, and the 12-month outcome."""
+    facts = event_facts(table)
+    return {"events": facts["events"], "twelve": facts["12m"]}
 
 
 def event_csv(table: pd.DataFrame) -> pd.DataFrame:
@@ -121,8 +115,7 @@ def event_study_recessions(store: Store) -> Drawn:
     # Every event up to the last close was looked for, so the study is as of that close.
     last = load_values(store, "^RUT").index[-1].date()
     notes = f"{len(table)} events."
-    return Drawn(fig, event_csv(table), last, event_takeaway(table, "recession troughs"),
-                 notes=notes)
+    return Drawn(fig, event_csv(table), last, event_says(table), notes=notes)
 
 
 @figure("r2k-event-study-first-cuts",
@@ -134,8 +127,8 @@ def event_study_first_cuts(store: Store) -> Drawn:
     # Every event up to the last close was looked for, so the study is as of that close.
     last = load_values(store, "^RUT").index[-1].date()
     notes = f"{len(table)} events; the CSV gives each decision's source."
-    return Drawn(fig, event_csv(table.drop(columns="label")), last,
-                 event_takeaway(table, "first cuts"), notes=notes)
+    return Drawn(fig, event_csv(table.drop(columns="label")), last, event_says(table),
+                 notes=notes)
 
 
 INFLATION_NAMES = {"russell_2000": ("Russell 2000", "^RUT"), "sp_500": ("S&P 500", "^GSPC")}
@@ -169,18 +162,16 @@ def _by_month(months: pd.DataFrame) -> pd.DataFrame:
     return months.set_axis(months.index.astype(str))
 
 
-def inflation_takeaway(table: pd.DataFrame, verdict: dict, start: pd.Period) -> str:
-    """One sentence, worded by the verdict's rules."""
+def inflation_says(table: pd.DataFrame, verdict: dict, small: str, large: str) -> dict:
+    """What an inflation takeaway reads: the verdict's answer and bands, the highest band's
+    months and real returns (`small`, `large` columns), the lowest band's small-cap return."""
     high = table.loc[verdict["high_band"]]
     low = table.loc[verdict["low_band"]]
-    lead = {"no": "Not in this history", "partly": "Only partly",
-            "yes": "In this history, yes"}[verdict["answer"]]
-    return (f"{lead}: in the {int(high['months'])} months since {start:%B %Y} when inflation "
-            f"over the past year was {verdict['high_band']}, the Russell 2000's "
-            f"real return was {pct(high['russell_2000'], 1, signed=True)} a year "
-            f"(S&P 500 {pct(high['sp_500'], 1, signed=True)}), against "
-            f"{pct(low['russell_2000'], 1, signed=True)} when inflation was "
-            f"{verdict['low_band']} (price return, after inflation).")
+    return {"answer": verdict["answer"], "high_band": verdict["high_band"],
+            "low_band": verdict["low_band"], "months": Count(high["months"]),
+            "small_high": Fraction(high[small], signed=True),
+            "large_high": Fraction(high[large], signed=True),
+            "small_low": Fraction(low[small], signed=True)}
 
 
 @figure("r2k-inflation-regimes", sources=("^RUT", "^GSPC", "CPIAUCSL"))
@@ -195,8 +186,9 @@ def inflation_regimes(store: Store) -> Drawn:
         "gap": "russell_2000_minus_sp_500"})
     notes = (f"{len(months)} months, {start:%Y-%m} to {months.index[-1]:%Y-%m}; every month with "
              "its returns, CPI and regime in r2k-inflation-months.csv.")
-    return Drawn(fig, data, months.index[-1].to_timestamp(how="end").date(),
-                 inflation_takeaway(table, verdict, start), notes=notes,
+    says = {**inflation_says(table, verdict, "russell_2000", "sp_500"),
+            "start": Day.of(start.to_timestamp())}
+    return Drawn(fig, data, months.index[-1].to_timestamp(how="end").date(), says, notes=notes,
                  extra_csv={"r2k-inflation-months": _by_month(months)})
 
 
@@ -210,12 +202,9 @@ def small_business_credit(store: Store) -> Drawn:
         fig = new_figure(y_title="Russell 2000 ÷ S&P 500", y_format=".0f")
         line(fig, rel, "relative", digits=3, name="Russell 2000 ÷ S&P 500")
         add_recessions(fig, recessions, rel.index[0])
-        takeaway = ("Banks' lending standards for small firms are not in our data yet: the chart "
-                    "shows only the small-cap relative line until the next data update adds "
-                    "the survey.")
         data = rel.rename("relative_line").to_frame()
         data.index.name = "date"
-        return Drawn(fig, data, prices.index[-1].date(), takeaway,
+        return Drawn(fig, data, prices.index[-1].date(), {"in_store": False},
                      notes="The survey series is not in the store yet, so only the relative "
                            "line is drawn.")
     survey = table["net_share_tightening"]
@@ -231,12 +220,11 @@ def small_business_credit(store: Store) -> Drawn:
     both = table.dropna()
     corr = both["net_share_tightening"].corr(both["relative_change_in_quarter"])
     peak = survey.idxmax()
-    takeaway = (f"The net share of banks tightening for small firms peaked at {survey.max():.1f}% "
-                f"in {peak:%B %Y} and was {survey.iloc[-1]:.1f}% in the latest survey "
-                f"({survey.index[-1]:%B %Y}); across {len(both)} quarters its correlation with "
-                f"small caps' relative move over the same quarter was {num(corr)}.")
+    says = {"in_store": True, "peak": Percent(survey.max(), 1), "peak_day": Day.of(peak),
+            "latest": Percent(survey.iloc[-1], 1), "latest_day": Day.of(survey.index[-1]),
+            "quarters": Count(len(both)), "correlation": Level(corr)}
     as_of = max(survey.index[-1], prices.index[-1]).date()
-    return Drawn(fig, table, as_of, takeaway)
+    return Drawn(fig, table, as_of, says)
 
 
 LONG_NAMES = {"small_stocks": ("Smallest 30% of US stocks", "^RUT"),
@@ -250,17 +238,12 @@ def inflation_regimes_long(store: Store) -> Drawn:
     verdict = inflation_verdict(table.rename(columns={"small_stocks": "russell_2000",
                                                       "large_stocks": "sp_500"}))
     fig = regime_chart(table, LONG_NAMES)
-    high, low = table.loc[verdict["high_band"]], table.loc[verdict["low_band"]]
-    takeaway = (f"From {months.index[0]:%B %Y} to {months.index[-1]:%B %Y}, in the "
-                f"{int(high['months'])} months when inflation over the past year was "
-                f"{verdict['high_band']}, the smallest US stocks returned "
-                f"{pct(high['small_stocks'], 1, signed=True)} a year after inflation (largest: "
-                f"{pct(high['large_stocks'], 1, signed=True)}), against "
-                f"{pct(low['small_stocks'], 1, signed=True)} when it was "
-                f"{verdict['low_band']} (total return).")
+    says = {**inflation_says(table, verdict, "small_stocks", "large_stocks"),
+            "start": Day.of(months.index[0].to_timestamp()),
+            "end": Day.of(months.index[-1].to_timestamp())}
     data = table.drop(columns=["kind"]).rename(columns={
         "small_stocks": "small_stocks_real_annualised",
         "large_stocks": "large_stocks_real_annualised", "gap": "small_minus_large"})
-    return Drawn(fig, data, months.index[-1].to_timestamp(how="end").date(), takeaway,
+    return Drawn(fig, data, months.index[-1].to_timestamp(how="end").date(), says,
                  notes=f"{len(months)} months; every month in r2k-inflation-months-long.csv.",
                  extra_csv={"r2k-inflation-months-long": _by_month(months)})
