@@ -34,8 +34,10 @@ from generator.topics.etfs.data import (
     same_index_comparison,
     same_index_pairs,
 )
+from generator.units import Count, Day, Dollars, Fraction, Percent, Points
 
 REFERENCE = "data/reference/expense_ratios.csv"
+RECENT_DAYS = 252  # the dollar-volume takeaway's window: about a year of trading days
 
 
 def _as_of(frame: pd.DataFrame | pd.Series) -> pd.Timestamp:
@@ -59,13 +61,12 @@ def etf_growth(store: Store) -> Drawn:
     last = growth.ffill().iloc[-1]
     best = last.idxmax()
     start = growth.index[0]
-    takeaway = (f"$10,000 put in each fund on {start:%-d %B %Y} grew to ${last['IWM']:,.0f} in "
-                f"IWM with dividends; the largest end value here is {best}'s "
-                f"${last[best]:,.0f}.")
+    says = {"start": Day.of(start), "iwm": Dollars(last["IWM"]), "best": best,
+            "best_value": Dollars(last[best])}
     notes = ("" if "VTWO" in growth.columns
              else "Vanguard's VTWO is not drawn: our data does not have its prices yet.")
     data = growth.rename(columns=lambda t: f"{t.lower()}_usd")
-    return Drawn(fig, data, _as_of(growth).date(), takeaway, notes=notes)
+    return Drawn(fig, data, _as_of(growth).date(), says, notes=notes)
 
 
 @figure("r2k-etf-costs", sources=(REFERENCE,))
@@ -85,13 +86,13 @@ def etf_costs(store: Store) -> Drawn:
                       yaxis={"title": {"text": ""}, "type": "category"})
     r2k = ratios[ratios["index_tracked"] == "Russell 2000 Index"]["expense_ratio_pct"]
     cheap, dear = r2k.idxmin(), r2k.idxmax()
-    takeaway = (f"Among Russell 2000 trackers, {cheap} charges {r2k[cheap]:.2f}% a year and "
-                f"{dear} {r2k[dear]:.2f}%: ${(r2k[dear] - r2k[cheap]) * 100:,.0f} a year more "
-                "on every $10,000.")
+    says = {"cheap": cheap, "cheap_fee": Percent(r2k[cheap], 2), "dear": dear,
+            "dear_fee": Percent(r2k[dear], 2),
+            "more": Dollars((r2k[dear] - r2k[cheap]) * 100)}  # a year on $10,000
     data = ratios[["fund", "index_tracked", "expense_ratio_pct", "as_of", "source_url"]].copy()
     data["cost_per_10000_usd"] = data["expense_ratio_pct"] * 100
     as_ofs = pd.to_datetime(ratios["as_of"], format="mixed")
-    return Drawn(fig, data, as_ofs.max().date(), takeaway,
+    return Drawn(fig, data, as_ofs.max().date(), says,
                  notes=f"As-of dates range from {ratios['as_of'].min()} to "
                        f"{ratios['as_of'].max()}.")
 
@@ -109,19 +110,17 @@ def dividend_gap(store: Store) -> Drawn:
           annotation_text=f"average {units.pct(mean, 2, signed=True)}",
           annotation_position="top left")
     fig.update_layout(hovermode="closest", xaxis={"dtick": 2}, showlegend=False)
-    takeaway = (f"In {table.index[0]}–{table.index[-1]} IWM's total return beat the index's price "
-                f"return by {mean * 100:.2f} percentage points a year on average (between "
-                f"{table['difference'].min() * 100:.2f} and "
-                f"{table['difference'].max() * 100:.2f}): "
-                "dividends minus costs, not tracking error.")
-    return Drawn(fig, table, _year_end(store, "IWM", int(table.index[-1])), takeaway)
+    says = {"first": int(table.index[0]), "last": int(table.index[-1]),
+            "mean": Points.of(mean, 2), "low": Points.of(table["difference"].min(), 2),
+            "high": Points.of(table["difference"].max(), 2)}
+    return Drawn(fig, table, _year_end(store, "IWM", int(table.index[-1])), says)
 
 
 @figure("r2k-etf-same-index", sources=("SPSM", "IJR"))
 def same_index(store: Store) -> Drawn:
     fig = new_figure(y_title="Ahead (+) or behind (−) the other fund", y_format="+.1%")
     frames = {}
-    lines = []
+    pairs = []
     for fund, other, since in same_index_pairs(store):
         result = same_index_comparison(store, fund, other, since)
         growth = result["growth"]
@@ -130,14 +129,12 @@ def same_index(store: Store) -> Drawn:
         frames[f"{other.lower()}_usd"] = growth[other]
         frames[f"{fund.lower()}_vs_{other.lower()}"] = relative
         line(fig, relative, fund, digits=5, name=f"{fund} vs {other}")
-        gap = f"{abs(result['cagr_gap']) * 100:.2f} percentage points"
-        lines.append(f"{fund} {'led' if result['cagr_gap'] >= 0 else 'trailed'} {other} by "
-                     f"{gap} a year since {result['start']:%B %Y}")
+        pairs.append({"fund": fund, "other": other, "start": Day.of(result["start"]),
+                      "gap": Points.of(result["cagr_gap"], 2)})
     guide(fig, 0, dash=None)
     data = pd.DataFrame(frames)
-    takeaway = "; ".join(lines) + " — on the same index, fund costs and trading decide the gap."
     history = ", ".join(f"{name} from {start}" for start, name in SPSM_BENCHMARKS)
-    return Drawn(fig, data, _as_of(data).date(), takeaway,
+    return Drawn(fig, data, _as_of(data).date(), {"pairs": pairs},
                  notes=f"SPSM's benchmark history: {history}.")
 
 
@@ -150,13 +147,11 @@ def s600_vs_r2k(store: Store) -> Drawn:
                               for d in table["difference"]],
                 hovertemplate="%{x}: %{y:+.1%}<extra></extra>", showlegend=False)
     fig.update_layout(hovermode="closest", xaxis={"dtick": 2})
-    wins = int((table["difference"] > 0).sum())
     last = table.index[-1]
-    takeaway = (f"The S&P 600 fund beat the Russell 2000 fund in {wins} of {len(table)} years "
-                f"({table.index[0]}–{last}); in {last} it was "
-                f"{'ahead' if table['difference'].iloc[-1] > 0 else 'behind'} by "
-                f"{abs(table['difference'].iloc[-1]) * 100:.1f} percentage points.")
-    return Drawn(fig, table, _year_end(store, "IJR", int(last)), takeaway)
+    says = {"wins": Count((table["difference"] > 0).sum()), "years": Count(len(table)),
+            "first": int(table.index[0]), "last": int(last),
+            "gap": Points.of(table["difference"].iloc[-1])}
+    return Drawn(fig, table, _year_end(store, "IJR", int(last)), says)
 
 
 @figure("r2k-etf-dollar-volume", sources=WITH_VOLUME)
@@ -171,11 +166,11 @@ def etf_dollar_volume(store: Store) -> Drawn:
                         hovertemplate=ticker + ": $%{customdata}<extra></extra>",
                         customdata=[f"{v / 1e9:,.1f} billion" for v in monthly[ticker]])
     range_buttons(fig)
-    recent = daily.iloc[-252:].mean()
-    takeaway = (f"Over the last 252 trading days IWM traded ${recent['IWM'] / 1e9:,.1f} billion "
-                f"a day and SPY ${recent['SPY'] / 1e9:,.1f} billion.")
+    recent = daily.iloc[-RECENT_DAYS:].mean()
+    says = {"days": Count(RECENT_DAYS), "iwm": Dollars(recent["IWM"]),
+            "spy": Dollars(recent["SPY"])}
     data = daily.rename(columns=lambda t: f"{t.lower()}_dollar_volume_usd")
-    return Drawn(fig, data, _as_of(daily).date(), takeaway)
+    return Drawn(fig, data, _as_of(daily).date(), says)
 
 
 @figure("r2k-leverage-decay", sources=(LEVERAGED, "IWM"))
@@ -194,10 +189,9 @@ def leverage_decay(store: Store) -> Drawn:
                         line={"color": line_color, "dash": dash, "width": width})
     range_buttons(fig)
     last = paths.iloc[-1]
-    takeaway = (f"From {paths.index[0]:%B %Y}, $10,000 in TNA became ${last['tna']:,.0f}; three "
-                "times IWM each day with no costs would have made "
-                f"${last['daily_3x_iwm_no_costs']:,.0f} and IWM alone ${last['iwm']:,.0f}.")
-    return Drawn(fig, paths.rename(columns=lambda c: f"{c}_usd"), _as_of(paths).date(), takeaway)
+    says = {"start": Day.of(paths.index[0]), "tna": Dollars(last["tna"]),
+            "daily_3x": Dollars(last["daily_3x_iwm_no_costs"]), "iwm": Dollars(last["iwm"])}
+    return Drawn(fig, paths.rename(columns=lambda c: f"{c}_usd"), _as_of(paths).date(), says)
 
 
 @figure("r2k-leverage-years", sources=(LEVERAGED, "IWM"))
@@ -210,10 +204,9 @@ def leverage_years_figure(store: Store) -> Drawn:
                 name="TNA's year", marker_color=color(LEVERAGED))
     fig.update_layout(barmode="group", hovermode="x unified", xaxis={"dtick": 2})
     worst = table["tna_minus_three_times"].idxmin()
-    behind = int((table["tna_minus_three_times"] < 0).sum())
-    takeaway = (f"TNA returned less than 3 × IWM in {behind} of {len(table)} calendar years; the "
-                f"widest gap was {worst}, when IWM returned "
-                f"{units.pct(table.loc[worst, 'iwm'], 0, signed=True)}, three times that is "
-                f"{units.pct(table.loc[worst, 'three_times_iwm'], 0, signed=True)}, and TNA "
-                f"returned {units.pct(table.loc[worst, 'tna'], 0, signed=True)}.")
-    return Drawn(fig, table, _year_end(store, LEVERAGED, int(table.index[-1])), takeaway)
+    says = {"behind": Count((table["tna_minus_three_times"] < 0).sum()),
+            "years": Count(len(table)), "worst": int(worst),
+            "iwm": Fraction(table.loc[worst, "iwm"], 0, signed=True),
+            "three_times": Fraction(table.loc[worst, "three_times_iwm"], 0, signed=True),
+            "tna": Fraction(table.loc[worst, "tna"], 0, signed=True)}
+    return Drawn(fig, table, _year_end(store, LEVERAGED, int(table.index[-1])), says)
