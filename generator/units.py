@@ -411,7 +411,8 @@ def ordinal(value: Any) -> str:
 
 
 def date(value: Any, style: str = "long") -> str:
-    """A date: 'long' -> "21 August 2026", 'iso' -> "2026-08-21", 'month' -> "August 2026"."""
+    """A date: 'long' -> "21 August 2026", 'iso' -> "2026-08-21", 'month' -> "August 2026",
+    'mon' -> "Aug 2026"."""
     if is_missing(value):
         return MISSING
     if isinstance(value, Quantity):
@@ -421,6 +422,8 @@ def date(value: Any, style: str = "long") -> str:
         return dt.date.isoformat(day)
     if style == "month":
         return f"{dt.date.strftime(day, '%B')} {day.year}"
+    if style == "mon":
+        return f"{dt.date.strftime(day, '%b')} {day.year}"
     return f"{day.day} {dt.date.strftime(day, '%B')} {day.year}"
 
 
@@ -484,6 +487,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "rate": rate, "pct_gap": pct_gap, "ordinal": ordinal,
     "date_iso": lambda value: date(value, "iso"),
     "month": lambda value: date(value, "month"),
+    "month_short": lambda value: date(value, "mon"),
     "recovery": lambda value: "not yet recovered" if is_missing(value) else date(value, "iso"),
     "days": lambda value: MISSING if is_missing(value) else f"{int(value):,}",
     "signed": signed, "plain": plain, "digits": digits, "short": short, "text": text,

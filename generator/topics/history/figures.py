@@ -28,9 +28,10 @@ from generator.topics.history.data import (
     wins_summary,
     worst_drawdowns,
 )
-from generator.units import Fraction
+from generator.units import Count, Day, Dollars, Fraction, Points
 
 ROLLING_MONTHS = ROLLING_YEARS * 12  # named in figures.yml
+TAKEAWAY_YEARS = 10  # the trailing period the takeaway compares
 
 
 def _last_date(frame: pd.DataFrame | pd.Series) -> pd.Timestamp:
@@ -48,13 +49,11 @@ def growth_price(store: Store) -> Drawn:
     recession_bands(fig, store, growth.index[0])
     range_buttons(fig)
     rut, spx = growth["^RUT"].iloc[-1], growth["^GSPC"].iloc[-1]
-    start = growth.index[0].strftime("%B %Y").lstrip("0")
-    takeaway = (f"$10,000 in the Russell 2000 in {start} grew to ${rut:,.0f} by price alone, "
-                f"against ${spx:,.0f} in the S&P 500 "
-                f"({Fraction(cagr(prices['^RUT'])):.1} vs {Fraction(cagr(prices['^GSPC'])):.1} a "
-                f"year).")
+    says = {"start": Day.of(growth.index[0]), "small": Dollars(rut), "large": Dollars(spx),
+            "small_cagr": Fraction(cagr(prices["^RUT"])),
+            "large_cagr": Fraction(cagr(prices["^GSPC"]))}
     data = growth.rename(columns={"^RUT": "russell_2000_usd", "^GSPC": "sp_500_usd"})
-    return Drawn(fig, data, _last_date(growth).date(), takeaway)
+    return Drawn(fig, data, _last_date(growth).date(), says)
 
 
 @figure("r2k-growth-total-return", sources=("IWM", "SPY", "^RUT", "^GSPC", "USREC"))
@@ -70,14 +69,13 @@ def growth_total_return(store: Store) -> Drawn:
         line(fig, shown[sid], sid, dash=dash, name=label)
     recession_bands(fig, store, growth.index[0])
     range_buttons(fig)
-    gap = cagr(prices["IWM"]) - cagr(prices["^RUT"])
-    takeaway = (f"Since {growth.index[0]:%B %Y}, dividends (net of fund costs) added about "
-                f"{gap * 100:.1f} percentage points a year to the Russell 2000 fund's return: "
-                f"${growth['IWM'].iloc[-1]:,.0f} with dividends vs "
-                f"${growth['^RUT'].iloc[-1]:,.0f} from price alone.")
+    says = {"start": Day.of(growth.index[0]),
+            "dividends": Points.between(cagr(prices["IWM"]), cagr(prices["^RUT"])),
+            "with_dividends": Dollars(growth["IWM"].iloc[-1]),
+            "price_alone": Dollars(growth["^RUT"].iloc[-1])}
     data = growth.rename(columns={"IWM": "iwm_total_return_usd", "SPY": "spy_total_return_usd",
                                   "^RUT": "russell_2000_price_usd", "^GSPC": "sp_500_price_usd"})
-    return Drawn(fig, data, _last_date(growth).date(), takeaway)
+    return Drawn(fig, data, _last_date(growth).date(), says)
 
 
 @figure("r2k-calendar-year-returns", sources=("^RUT", "^GSPC"))
@@ -88,12 +86,11 @@ def calendar_year(store: Store) -> Drawn:
         fig.add_bar(x=table.index.to_list(), y=(table[col] / 100).round(4).to_numpy(),
                     name=get(sid).title, marker_color=color(sid))
     fig.update_layout(barmode="group", hovermode="x unified", xaxis={"dtick": 5})
-    wins = int((table["russell_2000_pct"] > table["sp_500_pct"]).sum())
     first, last = table.index[0], table.index[-1]
-    takeaway = (f"The Russell 2000 beat the S&P 500 in {wins} of the {len(table)} calendar years "
-                f"{first}–{last} (price return).")
+    says = {"wins": Count((table["russell_2000_pct"] > table["sp_500_pct"]).sum()),
+            "years": Count(len(table)), "first": int(first), "last": int(last)}
     as_of = load_values(store, "^RUT").loc[:f"{last}-12-31"].index[-1].date()
-    return Drawn(fig, table.round(2), as_of, takeaway)
+    return Drawn(fig, table.round(2), as_of, says)
 
 
 @figure("r2k-trailing-returns", sources=("^RUT", "^GSPC"))
@@ -107,15 +104,14 @@ def trailing(store: Store) -> Drawn:
                     marker_color=color(sid))
     fig.update_layout(barmode="group", hovermode="x unified")
     ten = table.set_index(["series", "years"])
-    r10 = ten.loc[(get("^RUT").title, 10)]
-    s10 = ten.loc[(get("^GSPC").title, 10)]
-    takeaway = (f"Over the last 10 years the Russell 2000 returned "
-                f"{Fraction(r10.annualised_return):.1} a "
-                f"year with {Fraction(r10.annualised_volatility):.0} volatility, against "
-                f"{Fraction(s10.annualised_return):.1} and "
-                f"{Fraction(s10.annualised_volatility):.0} for the S&P 500.")
+    r10 = ten.loc[(get("^RUT").title, TAKEAWAY_YEARS)]
+    s10 = ten.loc[(get("^GSPC").title, TAKEAWAY_YEARS)]
+    says = {"years": TAKEAWAY_YEARS, "small": Fraction(r10.annualised_return),
+            "small_volatility": Fraction(r10.annualised_volatility, 0),
+            "large": Fraction(s10.annualised_return),
+            "large_volatility": Fraction(s10.annualised_volatility, 0)}
     as_of = load_values(store, "^RUT").index[-1].date()
-    return Drawn(fig, table.set_index("series"), as_of, takeaway)
+    return Drawn(fig, table.set_index("series"), as_of, says)
 
 
 @figure("r2k-drawdown", sources=("^RUT", "^GSPC", "USREC"))
@@ -132,17 +128,16 @@ def underwater(store: Store) -> Drawn:
     range_buttons(fig)
     episodes = worst_drawdowns(store)
     worst = episodes.iloc[0]
-    recovered = (f"took {int(worst.days_to_recover)} trading days to recover"
-                 if pd.notna(worst.recovery) else "has not yet recovered")
-    takeaway = (f"The Russell 2000's deepest fall was {Fraction(worst.depth):.0} "
-                f"({worst.peak:%b %Y} to {worst.trough:%b %Y}) and {recovered}; it is "
-                f"{Fraction(dd['^RUT'].iloc[-1]):.0} below its high today.")
+    says = {"depth": Fraction(worst.depth, 0), "peak": Day.of(worst.peak),
+            "trough": Day.of(worst.trough), "recovered": bool(pd.notna(worst.recovery)),
+            "days": Count(worst.days_to_recover),
+            "below_high": Fraction(-dd["^RUT"].iloc[-1], 0)}
     data = dd.rename(columns={"^RUT": "russell_2000_drawdown", "^GSPC": "sp_500_drawdown"})
     table = episodes.copy()
     for col in ("peak", "trough", "recovery"):
         table[col] = table[col].dt.strftime("%Y-%m-%d")
     table.index = pd.RangeIndex(1, len(table) + 1, name="rank")
-    return Drawn(fig, data, _last_date(dd).date(), takeaway,
+    return Drawn(fig, data, _last_date(dd).date(), says,
                  extra_csv={"r2k-worst-drawdowns": table})
 
 
@@ -164,17 +159,17 @@ def returns_by_decade(store: Store) -> Drawn:
                     marker_color=color(sid))
     fig.update_layout(barmode="group", hovermode="x unified")
     complete = table[table["complete"]]
-    wins = int((complete["russell_2000_annualised"] > complete["sp_500_annualised"]).sum())
     best = complete["russell_2000_annualised"].idxmax()
-    takeaway = (f"The Russell 2000 beat the S&P 500 in {wins} of the {len(complete)} complete "
-                f"decades (price return); its best was the {best} at "
-                f"{Fraction(complete.loc[best, 'russell_2000_annualised']):.1} a year.")
+    says = {"wins": Count((complete["russell_2000_annualised"] > complete["sp_500_annualised"])
+                          .sum()),
+            "decades": Count(len(complete)), "best": best,
+            "best_return": Fraction(complete.loc[best, "russell_2000_annualised"])}
     data = table.copy()
     for col in ("start", "end"):
         data[col] = pd.to_datetime(data[col]).dt.strftime("%Y-%m-%d")
     data.index.name = "decade"
     as_of = pd.Timestamp(table["end"].max()).date()
-    return Drawn(fig, data, as_of, takeaway)
+    return Drawn(fig, data, as_of, says)
 
 
 @figure("r2k-rolling-10y-wins", sources=("^RUT", "^GSPC", "IWM", "SPY"))
@@ -188,14 +183,13 @@ def rolling_10y_wins(store: Store) -> Drawn:
     guide(fig, 0, dash=None)
     price = wins_summary(table["price_difference"])
     total = wins_summary(table["total_return_difference"])
-    takeaway = (f"Small caps beat large caps in {price['wins']} of {price['windows']} rolling "
-                f"{ROLLING_YEARS}-year windows ({Fraction(price['share']):.0}, price return, "
-                f"windows "
-                f"ending {price['first_end']:%b %Y}–{price['last_end']:%b %Y}); with dividends, "
-                f"IWM beat SPY in {total['wins']} of {total['windows']} "
-                f"({Fraction(total['share']):.0}).")
+    says = {"years": ROLLING_YEARS, "wins": Count(price["wins"]),
+            "windows": Count(price["windows"]), "share": Fraction(price["share"], 0),
+            "first_end": Day.of(price["first_end"]), "last_end": Day.of(price["last_end"]),
+            "fund_wins": Count(total["wins"]), "fund_windows": Count(total["windows"]),
+            "fund_share": Fraction(total["share"], 0)}
     span_years = (table.index[-1] - table.index[0]).days / 365.25 + ROLLING_YEARS
     notes = (f"{price['windows']} price-return windows and {total['windows']} total-return "
              "windows. Overlapping windows are far from independent: the data holds only "
              f"{int(span_years // ROLLING_YEARS)} non-overlapping {ROLLING_YEARS}-year periods.")
-    return Drawn(fig, table, table.index[-1].date(), takeaway, notes=notes)
+    return Drawn(fig, table, table.index[-1].date(), says, notes=notes)
