@@ -16,7 +16,7 @@ from generator.topics.scenarios.data import (
     rotation_pairs,
     spread_spike_table,
 )
-from generator.units import Fraction, num, pct, pct_gap
+from generator.units import Count, Day, Fraction, Level, Points, pct
 
 SPIKE_PERCENTILE = SPIKE_QUANTILE * 100  # named in figures.yml
 WEAK_CORRELATION = 0.2  # below this (in absolute value) a link is called "close to nothing"
@@ -53,20 +53,17 @@ def regimes(store: Store) -> Drawn:
     credit = table[table["signal"] == "credit"].set_index("regime")
     fed = table[table["signal"] == "fed"].set_index("regime")
     on, off = credit.iloc[0], credit.iloc[1]
-    credit_gap = on["relative"] - off["relative"]
-    fed_gap = fed["relative"].iloc[0] - fed["relative"].iloc[1]
-    lead = ("The month's credit move mattered most" if abs(credit_gap) > abs(fed_gap)
-            else "Credit moves mattered less than the Fed's direction")
-    takeaway = (f"{lead}: when the high-yield spread narrowed, the Russell 2000 averaged "
-                f"{pct(on['russell_2000'], 1, signed=True)} a month and beat the S&P 500 by "
-                f"{pct_gap(on['relative'], 2)}; when it widened, "
-                f"{pct(off['russell_2000'], 1, signed=True)} and "
-                f"{pct_gap(off['relative'], 2)}. With the fed funds rate below vs above "
-                f"its level six months earlier the gap was "
-                f"{pct_gap(fed['relative'].iloc[0], 2)} vs "
-                f"{pct_gap(fed['relative'].iloc[1], 2)} a month.")
+    # Which signal mattered more: the larger spread between its two regimes' relative returns.
+    says = {"credit_gap": Points.between(on["relative"], off["relative"]),
+            "fed_gap": Points.between(fed["relative"].iloc[0], fed["relative"].iloc[1]),
+            "narrowed": Fraction(on["russell_2000"], signed=True),
+            "narrowed_gap": Points.of(on["relative"], 2),
+            "widened": Fraction(off["russell_2000"], signed=True),
+            "widened_gap": Points.of(off["relative"], 2),
+            "fed_below": Points.of(fed["relative"].iloc[0], 2),
+            "fed_above": Points.of(fed["relative"].iloc[1], 2)}
     months = monthly_returns(store).index
-    return Drawn(fig, table, _month_end_as_of(store, months[-1]).date(), takeaway)
+    return Drawn(fig, table, _month_end_as_of(store, months[-1]).date(), says)
 
 
 @figure("r2k-scenario-spread-spikes", sources=("BAMLH0A0HYM2", "^RUT", "^GSPC"))
@@ -81,20 +78,14 @@ def spread_spikes(store: Store) -> Drawn:
                     marker={"color": color(key)})
     fig.update_layout(barmode="group", hovermode="x unified")
     done = table.dropna(subset=["r2k_m12"])
-    beat = int((done["rel_m12"] > 0).sum())
-    lost = int((done["r2k_m12"] < 0).sum())
     worst = done["r2k_m12"].idxmin()
-    first = load_values(store, "BAMLH0A0HYM2").dropna().index[0]
-    worst_return = float(done.loc[worst, "r2k_m12"])
-    tail = (f"after the {worst:%B %Y} spike it still fell {Fraction(-worst_return):.0}, so a "
-            f"spike alone "
-            f"did not mark the bottom" if worst_return < 0 else
-            f"even the weakest case ({worst:%B %Y}) gained {Fraction(worst_return):.0}")
-    takeaway = (f"{len(table)} spikes since {first:%Y}: 12 months later the Russell 2000 was "
-                f"down in {lost} of {len(done)} and ahead of the S&P 500 in {beat} of "
-                f"{len(done)}; {tail}.")
+    says = {"spikes": Count(len(table)),
+            "since": load_values(store, "BAMLH0A0HYM2").dropna().index[0].year,
+            "lost": Count((done["r2k_m12"] < 0).sum()), "known": Count(len(done)),
+            "beat": Count((done["rel_m12"] > 0).sum()), "worst": Day.of(worst),
+            "worst_return": Fraction(done.loc[worst, "r2k_m12"], 0)}
     last = load_values(store, "^RUT").index[-1].date()
-    return Drawn(fig, table, last, takeaway)
+    return Drawn(fig, table, last, says)
 
 
 @figure("r2k-scenario-rotation", sources=("^RUT", "^GSPC"))
@@ -117,16 +108,9 @@ def rotation(store: Store) -> Drawn:
                       xaxis={"title": {"text": f"Previous {ROTATION_LOOKBACK} months, relative"},
                              "tickformat": "+.0%", "zeroline": True})
     corr = float(done["trailing_36m"].corr(done["next_12m"]))
-    shown = num(corr, 2) if corr < 0 else f"+{num(corr, 2)}"
-    if abs(corr) < WEAK_CORRELATION:
-        verdict = (f"is close to nothing (correlation {shown}): a long lag has not, by itself, "
-                   f"predicted a catch-up")
-    else:
-        verdict = (f"has a correlation of {shown} — and with overlapping windows the evidence is "
-                   f"weaker than the dots suggest")
-    takeaway = (f"Over {len(done)} month ends the link between a past {ROTATION_LOOKBACK}-month "
-                f"relative return and the next {ROTATION_AHEAD} months {verdict}.")
+    says = {"months": Count(len(done)), "lookback": ROTATION_LOOKBACK, "ahead": ROTATION_AHEAD,
+            "correlation": Level(corr, 2, signed=True), "weak": Level(WEAK_CORRELATION)}
     data = pairs.copy()
     data.index = data.index.to_timestamp(how="end").normalize()
     data.index.name = "month_end"
-    return Drawn(fig, data, _month_end_as_of(store, pairs.index[-1]).date(), takeaway)
+    return Drawn(fig, data, _month_end_as_of(store, pairs.index[-1]).date(), says)
