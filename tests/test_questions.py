@@ -166,10 +166,10 @@ def test_small_business_credit_once_the_update_has_fetched_it(built_site: Settin
                                                               tmp_path: Path, raw_dir):
     """Simulated with FRED's own DRTSCIS CSV (the recording the update tests replay)."""
     from generator.catalog import get
+    from generator.figures.spec import REGISTRY
     from generator.sources.fred import parse_fred_csv
     from generator.store import Store
     from generator.topics.drivers.data import small_firm_credit_facts
-    from generator.figures.spec import REGISTRY
     from generator.topics.drivers.figures import small_business_credit
 
     store_dir = tmp_path / "store"
