@@ -14,17 +14,17 @@ A data provider wraps each number it hands to the pages in its unit::
 
 ``{{ etfs.iwm_cagr }}`` then formats itself. Filters change presentation, never the unit:
 ``| signed``, ``| plain`` (no sign), ``| digits(2)``, ``| short`` ("pp", "$9.1 billion"),
-``| bare`` (the number alone, where the sentence or the column names the unit). The
-older unit filters (`pct`, `pp`, `rate`, `money`, …) accept a matching unit, or a bare number
-as before; given the wrong unit (`pp` on a Fraction) they raise `UnitError`, and so does any
-arithmetic on a quantity (``x * 100`` in a template): compute in the provider instead.
+``| bare`` (the number alone, where the sentence or the column names the unit). Arithmetic
+on a quantity (``x * 100`` in a template) raises `UnitError`: compute in the provider instead.
+A table column names its unit (``table(frame, {"r": ("Return", "fraction:+")})``, see
+`apply`), so a frame shared with a chart and its CSV keeps plain numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -94,7 +94,8 @@ class Quantity:
 
     def __format__(self, spec: str) -> str:
         """f-string presentation: ``f"{q}"``, ``f"{q:+}"`` (signed), ``f"{q:.2}"``,
-        ``f"{q:+.0}"``, ``f"{q:short}"``, ``f"{q:-}"`` (unsigned)."""
+        ``f"{q:+.0}"``, ``f"{q:short}"``, ``f"{q:-}"`` (unsigned), ``f"{q:.-1}"`` (a fee's
+        digits, cents only where there are any)."""
         q, short = self, False
         if spec.endswith("short"):
             short, spec = True, spec.removesuffix("short")
@@ -102,7 +103,7 @@ class Quantity:
             q, spec = q.with_sign(True), spec[1:]
         elif spec.startswith("-"):
             q, spec = q.with_sign(False), spec[1:]
-        if spec.startswith(".") and spec[1:].isdigit():
+        if spec.startswith(".") and spec[1:].removeprefix("-").isdigit():
             q, spec = q.with_digits(int(spec[1:])), ""
         if spec:
             raise UnitError(f"format spec {spec!r} for a {self.unit}: use +, -, .N or short")
@@ -298,6 +299,29 @@ class Day(dt.date):
         return str(self) if not spec else super().__format__(spec)
 
 
+def in_units(values: Mapping[str, Any], units: Mapping[str, Callable[[Any], Any]]
+             ) -> dict[str, Any]:
+    """`values` with each entry named in `units` made a quantity of its unit (``{"depth":
+    Fraction}``; `Points.of` for a difference of two fractions); the rest as they are."""
+    return {key: units[key](value) if key in units else value for key, value in values.items()}
+
+
+def records(frame: pd.DataFrame, units: Mapping[str, Callable[[Any], Any]],
+            key: str = "name") -> list[dict[str, Any]]:
+    """A table's rows for a page, in order, each a dict of its columns in their units (see
+    `in_units`) with the index label under `key`: a page reads ``rows[0].depth`` instead of a
+    bare number out of a data frame."""
+    return [{key: label, **in_units(row.to_dict(), units)} for label, row in frame.iterrows()]
+
+
+def rows(frame: pd.DataFrame, units: Mapping[str, Callable[[Any], Any]],
+         key: str = "name") -> dict[Any, dict[str, Any]]:
+    """`records` by index label (unique): ``rows["10-year yield rising"].periods``."""
+    if not frame.index.is_unique:
+        raise ValueError(f"rows by label need a unique index: {list(frame.index)}")
+    return {row[key]: row for row in records(frame, units, key)}
+
+
 # -- the filters --------------------------------------------------------------------------------
 
 def _expect(value: Any, filter_name: str, *units: type[Quantity]) -> Quantity | None:
@@ -480,28 +504,47 @@ def text(value: Any) -> str:
     return str(value)
 
 
+# Jinja filters: presentation of a value that carries its unit (a quantity formats itself:
+# ``{{ x }}``), and dates. No filter gives a bare number a unit: that is the provider's to do.
 FILTERS: dict[str, Callable[..., Any]] = {
-    "pct": pct, "pct_plain": pct_plain, "num": num, "money": money,
-    "date": date, "int": integer, "pct_trim": pct_trim, "pp": pp, "usd_short": usd_short,
+    "signed": signed, "plain": plain, "digits": digits, "short": short, "bare": bare,
+    "text": text, "ordinal": ordinal, "date": date,
     "year": lambda value: MISSING if is_missing(value) else str(int(value)),
-    "rate": rate, "pct_gap": pct_gap, "ordinal": ordinal,
     "date_iso": lambda value: date(value, "iso"),
     "month": lambda value: date(value, "month"),
     "month_short": lambda value: date(value, "mon"),
     "recovery": lambda value: "not yet recovered" if is_missing(value) else date(value, "iso"),
-    "days": lambda value: MISSING if is_missing(value) else f"{int(value):,}",
-    "signed": signed, "plain": plain, "digits": digits, "short": short, "text": text,
-    "bare": bare,
+}
+
+# Units by name, for a table column whose cells are bare numbers (a data frame shared with a
+# chart and its CSV): each cell is made a quantity of the column's unit, then printed.
+UNITS: dict[str, Callable[[Any], Quantity]] = {
+    "fraction": Fraction, "percent": Percent, "points": Points, "dollars": Dollars,
+    "level": Level, "multiple": Multiple, "count": Count,
+    "gap": Points.of,  # a difference of two fractions (0.012), shown in points (+1.2 pp)
 }
 
 
 def apply(kind: str, value: Any) -> str:
-    """Format `value` with filter `kind`; ``"name:N"`` passes N as the digits (``"pct:2"``),
-    ``"text"`` prints the value as it is."""
-    if kind == "text":
-        return text(value)
-    name, _, arg = kind.partition(":")
-    out = FILTERS[name](value, int(arg)) if arg else FILTERS[name](value)
+    """Format a table cell: `kind` is a unit with an optional presentation after a colon
+    (``"fraction"``, ``"fraction:+.0"``, ``"points:.2short"``, ``"dollars:.-1"``; the spec of
+    `Quantity.__format__`), or a filter of `FILTERS` (``"date_iso"``, ``"text"`` — the value
+    as it reads). A bare number becomes a quantity of the unit; a quantity of another unit is
+    a `UnitError`."""
+    name, _, spec = kind.partition(":")
+    if name in UNITS:
+        if is_missing(value):
+            return MISSING
+        unit = UNITS[name]
+        made = unit(1.0)
+        if isinstance(value, Quantity):
+            if type(value) is not type(made):
+                raise UnitError(f"a {made.unit} column holds a {value.unit} ({value!r})")
+            return format(value, spec)
+        return format(unit(value), spec)
+    if spec:
+        raise UnitError(f"table kind {kind!r}: only a unit takes a presentation after ':'")
+    out = FILTERS[name](value)
     return out if isinstance(out, str) else text(out)
 
 

@@ -60,7 +60,7 @@ def test_text_renders_as_the_same_characters_and_nothing_else(value: str) -> Non
 def test_any_text_in_a_table_cell_stays_one_cell(value: str) -> None:
     value = " ".join(value.split())  # a cell is one line
     frame = pd.DataFrame({"name": [value], "n": [1.5]}, index=["r1"])
-    source = table(frame, {"name": ("Name", "text"), "n": ("N", "num")}, index=("Id", "text"))
+    source = table(frame, {"name": ("Name", "text"), "n": ("N", "level")}, index=("Id", "text"))
     soup = render_markdown(source)
     cells = [td.get_text() for td in soup.find_all("td")]
     assert cells == ["r1", value.strip() or "", "1.50"]

@@ -63,7 +63,7 @@ def test_data_table_index_years_and_named_units() -> None:
                          "lead": [0.032, -0.022]},
                         index=pd.Index([0.0, 0.05], name="small_cap_share"))
     fig = new_figure(y_format=".2%", x_is_date=False)
-    table = data_table(data, fig, {"final_value": "money", "lead": "pct_gap"})
+    table = data_table(data, fig, {"final_value": "dollars", "lead": "gap:short"})
     assert table.rows == (("0.0%", "2008", "$88,099", "+3.2 pp"),
                           ("5.0%", "2008", "$88,604", "−2.2 pp"))
     assert data_table(data, fig).rows[0][2] == "88,099"  # unnamed: a plain number

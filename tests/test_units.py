@@ -102,7 +102,7 @@ def test_table_cells_format_quantities():
 
     frame = pd.DataFrame({"r": [Fraction(0.1), Fraction(-0.05)], "x": [1.5, 2.0]},
                          index=[2024, 2025])
-    text = table(frame, {"r": ("Return", "text"), "x": ("X", "num:1")}, index=("Year", "text"))
+    text = table(frame, {"r": ("Return", "text"), "x": ("X", "level:.1")}, index=("Year", "text"))
     assert "| 2024 | 10.0% | 1.5 |" in text and "| 2025 | −5.0% | 2.0 |" in text
 
 

@@ -65,7 +65,7 @@ _POINTS = {"DGS10", "DGS2", "DGS3MO", "TB3MS", "T10Y2Y", "FEDFUNDS", "DFF", "DFE
 
 
 def column_kind(name: object, values: pd.Series, percent_axis: bool) -> str:
-    """How a column is shown: as the chart shows it (`units` filter name, or "auto")."""
+    """How a column is shown: as the chart shows it (a `units.apply` kind, or "auto")."""
     text = str(name)
     tokens = text.lower().replace("-", "_").split("_")
     if tokens[-1] == "year" and pd.api.types.is_numeric_dtype(values):
@@ -75,15 +75,15 @@ def column_kind(name: object, values: pd.Series, percent_axis: bool) -> str:
     if not pd.api.types.is_float_dtype(values):
         return "auto"
     if tokens[-1] == "usd":
-        return "money:2" if values.abs().max() < 100 else "money"
+        return "dollars:.2" if values.abs().max() < 100 else "dollars"
     if tokens[-1] == "pct" or text in _POINTS:
-        return "rate"
+        return "percent"
     if percent_axis and not any(t in tokens for t in _NOT_FRACTION) \
             and values.abs().max() <= 20:
-        return "pct_plain"
+        return "fraction"
     size = values.abs().max()
     # One precision per column: the digits its largest value needs.
-    return "num:0" if size >= 1000 else "num:3" if size < 0.1 else "num:2"
+    return "level:.0" if size >= 1000 else "level:.3" if size < 0.1 else "level:.2"
 
 
 def percent_axis(fig: go.Figure | None) -> bool:
@@ -107,10 +107,10 @@ def cell(value: object, kind: str = "auto") -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return units.apply("int", value)
+        return units.apply("count", value)
     if isinstance(value, float):
         size = abs(value)
-        return units.num(value, 0 if size >= 1000 else 2 if size >= 1 else 3)
+        return units.apply(f"level:.{0 if size >= 1000 else 2 if size >= 1 else 3}", value)
     if isinstance(value, str) and value in _POINTS | {"USREC", "CPIAUCSL", "INDPRO"}:
         return BY_ID[value].title if value in BY_ID else value
     return str(value)

@@ -20,18 +20,21 @@ from generator.analytics.market_update import flatten
 from generator.analytics.narrative import Fact, Sentence
 from generator.pages.escape import text as escaped
 
+# How a sentence shows each kind of fact: a `units.apply` kind (the fact's unit and its
+# presentation), or a function where the sentence itself says the direction.
 KINDS: dict[str, Callable[[Any], str]] = {
-    "num": fmt.num,
+    "num": lambda value: fmt.apply("level", value),
     "date": fmt.date,
-    "pct": fmt.pct,
-    "pct_abs": lambda value: fmt.pct_plain(abs(value)),
-    "rate": fmt.rate,
-    "points": fmt.pp,
-    "points_abs": lambda value: f"{abs(value):.2f}",
-    "gap_abs": lambda value: f"{abs(value) * 100:.1f}",
-    "share": lambda value: fmt.pct_plain(value, 0),
+    "pct": lambda value: fmt.apply("fraction:+", value),
+    "pct_abs": lambda value: fmt.apply("fraction:-", abs(value)),
+    "rate": lambda value: fmt.apply("percent", value),
+    "points": lambda value: fmt.apply("points:.2short", value),
+    # "fell by 0.25 percentage points": the number alone, the sentence names the unit
+    "points_abs": lambda value: fmt.bare(abs(fmt.Points(value, digits=2))),
+    "gap_abs": lambda value: fmt.bare(abs(fmt.Points.of(value))),
+    "share": lambda value: fmt.apply("fraction:-.0", value),
     "ordinal": fmt.ordinal,
-    "count": lambda value: f"{int(value):,}",
+    "count": lambda value: fmt.apply("count", value),
     "text": str,  # a name from the data (a sector, a ticker): escaped like every fact
 }
 
@@ -112,13 +115,15 @@ def _value_text(key: str, value: Any) -> str:
     if isinstance(value, float):
         last = key.rsplit(".", 1)[-1]
         if key.startswith(("dgs", "hy", "dff", "fed_target")):
-            return {"value": fmt.rate, "change_m1": fmt.pp,
-                    "percentile": fmt.ordinal}.get(last, fmt.num)(value)
+            if last == "percentile":
+                return fmt.ordinal(value)
+            return fmt.apply({"value": "percent", "change_m1": "points:.2short"}.get(
+                last, "level"), value)
         if key.startswith("gap."):
-            return fmt.pct_gap(value)
+            return fmt.apply("gap:short", value)
         if last in ("close", "ath", "prior_ath", "low_52w", "high_52w"):
-            return fmt.num(value)
-        return fmt.pct(value) if abs(value) < 5 else fmt.num(value)
+            return fmt.apply("level", value)
+        return fmt.apply("fraction:+" if abs(value) < 5 else "level", value)
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)

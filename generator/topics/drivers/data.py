@@ -19,7 +19,8 @@ from generator.catalog import FF_SIZE_TABLE, get
 from generator.sources.reference import read_fomc_first_cuts
 from generator.store import Store, load_values
 from generator.topics import aligned, provides
-from generator.units import Count, Fraction, Level, Percent, Points
+from generator.units import Count, Fraction, Level, Percent, Points, records
+from generator.units import rows as rows_by_label
 
 HORIZONS = (3, 6, 12)  # months after each event
 QUIET_MONTHS = 12  # a first cut follows at least a year with no cut
@@ -223,9 +224,14 @@ def drivers_facts(store: Store) -> dict[str, Any]:
     peak_day = credit["high_yield_spread"].idxmax()
     return {"drivers": {
         "regimes": regime_summary(store),
+        "regime_rows": rows_by_label(regime_summary(store), {"annualised_mean": Fraction,
+                                                    "periods": Count}),
         "regime_threshold": Points(REGIME_THRESHOLD, signed=False),
         "correlations": {k: Level(v) for k, v in monthly_change_correlations(store).items()},
         "spread_bands": spread_bands(credit),
+        "spread_band_list": records(spread_bands(credit), {
+            "share_of_days": Fraction, "mean_drawdown": Fraction,
+            "worst_drawdown": Fraction}, key="band"),
         "spread_first_date": credit.index[0].date(),
         "spread_latest": Percent(credit["high_yield_spread"].iloc[-1]),
         "spread_latest_date": credit.index[-1].date(),
@@ -313,6 +319,8 @@ def inflation_facts(store: Store) -> dict[str, Any]:
     yoy = months["cpi_inflation_yoy"]
     return {"inflation": {
         "table": table, "verdict": inflation_verdict(table),
+        "rows": rows_by_label(table, {"months": Count, "russell_2000": Fraction, "sp_500": Fraction,
+                             "gap": Points.of}),
         "start": months.index[0].to_timestamp().date(),
         "end": months.index[-1].to_timestamp().date(), "months": Count(len(months)),
         "cpi_last_date": cpi.index[-1].date(), "cpi_last_yoy": Fraction(yoy.iloc[-1]),
@@ -421,6 +429,8 @@ def inflation_long_facts(store: Store) -> dict[str, Any]:
                                                       "large_stocks": "sp_500"}))
     return {"inflation_long": {
         "table": table, "verdict": verdict, "months": Count(len(months)),
+        "rows": rows_by_label(table, {"months": Count, "small_stocks": Fraction,
+                             "large_stocks": Fraction, "gap": Points.of}),
         "start": months.index[0].to_timestamp().date(),
         "end": months.index[-1].to_timestamp().date(),
         "library_start": store.read_table(FF_SIZE_TABLE.id).index[0].date(),

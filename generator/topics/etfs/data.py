@@ -265,6 +265,11 @@ def etf_facts(store: Store) -> dict[str, Any]:
     costs["expense_ratio"] = costs["expense_ratio_pct"] / 100
     costs["cost_per_10000"] = costs["expense_ratio"] * 10_000
     costs = costs.sort_values("expense_ratio")
+    fund_costs = {t: {"ticker": t, "fund": row["fund"], "index_tracked": row["index_tracked"],
+                      "expense_ratio": Fraction(row["expense_ratio"], digits=-1),
+                      "cost_per_10000": Dollars(row["cost_per_10000"]), "as_of": row["as_of"]}
+                  for t, row in costs.iterrows()}
+    unlevered = {t: item for t, item in fund_costs.items() if t != "TNA"}
     r2k_trackers = ratios[ratios["index_tracked"] == "Russell 2000 Index"]
     return {"etfs": {
         "funds": funds,
@@ -273,6 +278,10 @@ def etf_facts(store: Store) -> dict[str, Any]:
         "vtwo_ratio": Fraction(ratios.loc["VTWO", "expense_ratio_pct"] / 100, digits=-1)
         if "VTWO" in ratios.index else None,
         "costs": costs,
+        # each fund's costs, cheapest first; the cheapest and dearest without leverage (TNA)
+        "fund_costs": fund_costs,
+        "cheapest_fund": next(iter(unlevered.values())),
+        "dearest_fund": list(unlevered.values())[-1],
         "cheapest_r2k": r2k_trackers["expense_ratio_pct"].idxmin(),
         # The fee gap in dollars a year on $10,000 (percent × 100).
         "cost_gap_iwm_vtwo": Dollars((ratios.loc["IWM", "expense_ratio_pct"]

@@ -58,7 +58,7 @@ def core_satellite(store: Store) -> Drawn:
                 f"{Fraction(zero['volatility']):.1} to {Fraction(top['volatility']):.1}.")
     data = grid.set_index("small_cap_share")
     return Drawn(fig, data, prices.index[-1].date(), takeaway,
-                 units={"small_cap_share": "pct_plain:0", "final_value": "money"},
+                 units={"small_cap_share": "fraction:.0", "final_value": "dollars"},
                  notes=f"Period {prices.index[0]:%Y-%m-%d} to {prices.index[-1]:%Y-%m-%d}.")
 
 
@@ -100,7 +100,7 @@ def dca_vs_lump(store: Store) -> Drawn:
                 f"{len(table)} start months ({Fraction(share):.0}): {why}.")
     data = table.assign(lump_sum_minus_dca=lead).set_index("start")
     return Drawn(fig, data, table["end"].iloc[-1].date(), takeaway,
-                 units={"lump_sum_minus_dca": "pct_gap"})
+                 units={"lump_sum_minus_dca": "gap:short"})
 
 
 @figure("r2k-hedge-payoffs", sources=("^RUT",))
@@ -140,7 +140,7 @@ def hedge_payoffs(store: Store) -> Drawn:
     quarters = puts.assign(start=puts["start"].dt.strftime("%Y-%m-%d"),
                            end=puts["end"].dt.strftime("%Y-%m-%d")).set_index("end")
     return Drawn(fig, data, puts["end"].iloc[-1].date(), takeaway,
-                 extra_csv={"r2k-hedge-quarters": quarters}, units={"index_move": "pct:0"})
+                 extra_csv={"r2k-hedge-quarters": quarters}, units={"index_move": "fraction:+.0"})
 
 
 @figure("r2k-hedge-rolling-put", sources=("^RUT",))
@@ -161,4 +161,4 @@ def hedge_rolling_put(store: Store) -> Drawn:
     data = puts.assign(start=puts["start"].dt.strftime("%Y-%m-%d")).set_index("end")
     data.index.name = "expiry"
     return Drawn(fig, data, puts["end"].iloc[-1].date(), takeaway,
-                 units={"index_return": "pct", "payoff": "pct_plain"})
+                 units={"index_return": "fraction:+", "payoff": "fraction"})

@@ -11,7 +11,7 @@ from generator.analytics.returns import TRADING_DAYS, calendar_month_returns
 from generator.analytics.risk import annualised_volatility, drawdown, rolling_volatility
 from generator.store import Store
 from generator.topics import aligned, provides
-from generator.units import Count, Fraction, Level
+from generator.units import Count, Fraction, Level, records
 
 ROLLING_WINDOW = TRADING_DAYS  # one year of trading days
 REALISED_WINDOW = 21  # one month of trading days, the horizon the VIX quotes
@@ -186,4 +186,12 @@ def volatility_facts(store: Store) -> dict[str, Any]:
         "realised_small_latest": Level(vix["russell_2000_realised"].iloc[-1], 1),
         "vix_max": Level(vix["vix"].max()), "vix_max_date": vix["vix"].idxmax().date(),
         "time_below_high": time_below_high(store),
+        # the same tables' rows for sentences: the worst first; the thresholds in order
+        "worst_month": records(worst_months(monthly), {
+            "russell_2000": Fraction, "sp_500": Fraction}, key="month")[0],
+        "worst_day": records(worst_days(store), {
+            "russell_2000": Fraction, "sp_500": Fraction}, key="day")[0],
+        "below_high": records(time_below_high(store), {
+            "level": Fraction, "russell_2000": Fraction, "sp_500": Fraction},
+            key="label"),
     }}

@@ -10,7 +10,7 @@ from generator.analytics.cycle import recession_periods
 from generator.analytics.returns import cagr
 from generator.store import Store, load_values
 from generator.topics import provides
-from generator.units import Count, Fraction, Level, Multiple
+from generator.units import Count, Fraction, Level, Multiple, records
 
 
 def recessions_in_index_history(prices: pd.Series, usrec: pd.Series) -> pd.DataFrame:
@@ -45,6 +45,7 @@ def what_it_is_facts(store: Store) -> dict[str, Any]:
         "multiple": Multiple(rut.iloc[-1] / rut.iloc[0]), "cagr": Fraction(cagr(rut)),
         "high": Level(rut.max()), "high_date": rut.idxmax().date(),
         "recessions": recessions, "recession_count": Count(len(recessions)),
+        "recession_rows": records(recessions, {"change": Fraction, "worst": Fraction}),
         "recessions_up": Count((recessions["change"] > 0).sum()),
         # The recession the index fell furthest in, and how far below its level before it.
         "worst_recession": None if worst is None else {
