@@ -52,18 +52,20 @@ def test_f_string_specs_in_takeaways():
 
 def test_no_negative_zero_and_no_sign_on_zero():
     assert str(Fraction(-0.00001, signed=True)) == "0.0%"
-    assert units.pp(-0.0001) == "0.00 pp"
+    assert units.apply("points:.2short", -0.0001) == "0.00 pp"
 
 
 def test_unit_slips_are_errors():
-    with pytest.raises(UnitError, match="'pp' takes a percentage points, not a fraction"):
-        units.pp(Fraction(0.1))
+    with pytest.raises(UnitError, match="a percentage points column holds a fraction"):
+        units.apply("points:short", Fraction(0.1))
     with pytest.raises(UnitError):
-        units.pct(Percent(4.2))  # a yield is not a fraction: pct would print 420%
+        units.apply("fraction", Percent(4.2))  # a yield is not a fraction: it would print 420%
     with pytest.raises(UnitError):
-        units.rate(Fraction(0.042))
+        units.apply("percent", Fraction(0.042))
     with pytest.raises(UnitError):
-        units.money(Fraction(0.1))
+        units.apply("dollars", Fraction(0.1))
+    with pytest.raises(UnitError, match="only a unit takes a presentation"):
+        units.apply("date_iso:+", dt.date(2026, 8, 21))
     with pytest.raises(UnitError, match="arithmetic"):
         Fraction(0.1) * 100
     with pytest.raises(UnitError):
@@ -72,23 +74,52 @@ def test_unit_slips_are_errors():
         Fraction(Points(1.0))
 
 
-def test_filters_keep_working_on_bare_numbers():
-    assert units.pct(0.0523) == "+5.2%"
-    assert units.pct_plain(-0.0523) == "−5.2%"
-    assert units.pct_trim(0.000945) == "0.0945%"
-    assert units.rate(4.254) == "4.25%"
-    assert units.pct_gap(0.0123) == "+1.2 pp"
-    assert units.usd_short(9.1e9) == "$9.1 billion"
-    assert units.ordinal(0.634) == "63rd"
+def test_table_kinds_give_bare_numbers_their_unit():
+    """A data frame shared with a chart keeps plain numbers; its table column names the unit."""
+    assert units.apply("fraction:+", 0.0523) == "+5.2%"
+    assert units.apply("fraction", -0.0523) == "−5.2%"
+    assert units.apply("fraction:.-1", 0.000945) == "0.0945%"
+    assert units.apply("percent", 4.254) == "4.25%"
+    assert units.apply("gap:short", 0.0123) == "+1.2 pp"  # a difference of two fractions
+    assert units.apply("points:.2short", -0.4) == "−0.40 pp"  # already in points
+    assert units.apply("dollars:short", 9.1e9) == "$9.1 billion"
+    assert units.apply("dollars:.-1", 9.45) == "$9.45" and units.apply("dollars", 9.45) == "$9"
+    assert units.apply("level:.0", 2134.5) == "2,134" and units.apply("count", 1921) == "1,921"
+    assert units.apply("fraction:+.0", float("nan")) == "—"
+    assert units.apply("fraction", Fraction(0.1)) == "10.0%"  # a quantity of the unit
+    assert units.apply("ordinal", 0.634) == "63rd"
+    assert units.apply("date_iso", dt.date(2026, 8, 21)) == "2026-08-21"
     assert units.date(dt.date(2026, 8, 21)) == "21 August 2026"
+
+
+def test_the_old_unit_filters_are_gone():
+    """One formatter: a page prints a quantity (``{{ x }}``, ``| signed``, ``| digits(0)``);
+    no filter turns a bare number into a percentage any more."""
+    for name in ("pct", "pct_plain", "pct_gap", "pct_trim", "pp", "rate", "num", "money",
+                 "int", "usd_short", "days"):
+        assert name not in units.FILTERS
+
+
+def test_rows_hand_table_rows_in_their_units():
+    import pandas as pd
+
+    frame = pd.DataFrame({"depth": [-0.5, -0.2], "months": [3, 7]}, index=["a", "b"])
+    listed = units.records(frame, {"depth": Fraction, "months": Count})
+    assert [str(r["depth"]) for r in listed] == ["−50.0%", "−20.0%"]
+    assert listed[1]["name"] == "b" and str(listed[1]["months"]) == "7"
+    assert units.rows(frame, {"depth": Points.of})["a"]["depth"] == Points(-50.0)
+    with pytest.raises(UnitError, match="columns without a unit: depth"):
+        units.records(frame, {"months": Count})
+    with pytest.raises(ValueError, match="unique"):
+        units.rows(pd.DataFrame({"x": [1, 2]}, index=["a", "a"]), {})
 
 
 def test_templates_print_quantities_and_reject_arithmetic(tmp_path):
     (tmp_path / "ok.md").write_text(
         "{{ g }} / {{ g | signed }} / {{ g | digits(2) }} / {{ p | abs }} / {{ p | short }} / "
-        "{{ g | pct(0) }} / {% if g > 0 %}up{% endif %}")
+        "{{ g | signed | digits(0) }} / {% if g > 0 %}up{% endif %}")
     (tmp_path / "slip.md").write_text("{{ (g * 100) | num(1) }}")
-    (tmp_path / "wrong.md").write_text("{{ g | pp }}")
+    (tmp_path / "wrong.md").write_text("{{ g | bare | short }}")
     env = environment(tmp_path)
     out = env.get_template("ok.md").render(g=Fraction(0.0912), p=Points(-1.37))
     assert out == "9.1% / +9.1% / 9.12% / 1.4 percentage points / −1.4 pp / +9% / up"
@@ -132,10 +163,10 @@ def test_mixing_units_is_an_error_not_a_number():
         Fraction(0.05) + Percent(4.2)  # a return plus a yield: no sum means anything
     with pytest.raises(UnitError, match="arithmetic"):
         1 - Fraction(0.3)  # "share above" is the provider's to compute, not the template's
-    with pytest.raises(UnitError, match="'pct' takes a fraction, not a percentage points"):
-        units.pct(Points(9.7))  # a gap in points printed as a percent: the slip this catches
-    with pytest.raises(UnitError, match="'rate' takes a percent, not a fraction"):
-        units.rate(Fraction(0.0425))
+    with pytest.raises(UnitError, match="a fraction column holds a percentage points"):
+        units.apply("fraction", Points(9.7))  # a gap in points printed as a percent
+    with pytest.raises(UnitError, match="a percent column holds a fraction"):
+        units.apply("percent", Fraction(0.0425))
 
 
 # Pages whose providers still hand out plain floats (issue 16, item 4: convert, then drop the

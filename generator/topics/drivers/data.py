@@ -224,8 +224,9 @@ def drivers_facts(store: Store) -> dict[str, Any]:
     peak_day = credit["high_yield_spread"].idxmax()
     return {"drivers": {
         "regimes": regime_summary(store),
-        "regime_rows": rows_by_label(regime_summary(store), {"annualised_mean": Fraction,
-                                                    "periods": Count}),
+        "regime_rows": rows_by_label(regime_summary(store), {
+            "annualised_mean": Fraction, "mean": Fraction, "share_small_won": Fraction,
+            "periods": Count}),
         "regime_threshold": Points(REGIME_THRESHOLD, signed=False),
         "correlations": {k: Level(v) for k, v in monthly_change_correlations(store).items()},
         "spread_bands": spread_bands(credit),
