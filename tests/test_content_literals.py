@@ -146,8 +146,8 @@ def test_a_planted_literal_is_caught(tmp_path, planted, literal):
 
 
 @pytest.mark.parametrize("text", [
-    "It closed at {{ r2k.close | num }} ({{ r2k.ytd | pct }}).",
-    "The rate went from {{ faq.dff.then | num(2) }}% to {{ faq.dff.now | num(2) }}%.",
+    "It closed at {{ r2k.close }} ({{ r2k.ytd | signed }}).",
+    "The rate went from {{ faq.dff.then | digits(2) }} to {{ faq.dff.now }}.",
     "{% if x > 0.05 %}up{% endif %} and {# 12.5% in a comment #}",
     "The Russell 2000 and the S&P 500, the 10-year yield, the 90th percentile.",
     "[source](https://example.com/2,000-12.5%25) from 1984 to 1989",

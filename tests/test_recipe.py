@@ -22,12 +22,13 @@ from typing import Any
 
 from generator.store import Store, load_values
 from generator.topics import provides
+from generator.units import Level
 
 
 @provides
 def trial_facts(store: Store) -> dict[str, Any]:
     closes = load_values(store, "^RUT")
-    return {"trial": {"last_close": float(closes.iloc[-1]), "last_date": closes.index[-1]}}
+    return {"trial": {"last_close": Level(closes.iloc[-1]), "last_date": closes.index[-1]}}
 '''
 FIGURES = '''"""The trial page's one chart."""
 
@@ -54,7 +55,7 @@ WORDS = '''trial-last-month:
 '''
 PAGE = '''# Trial page
 
-The Russell 2000 closed at {{ trial.last_close | num }} on {{ trial.last_date | date }}.
+The Russell 2000 closed at {{ trial.last_close }} on {{ trial.last_date | date }}.
 
 {{ figure("trial-last-month") }}
 '''

@@ -1,6 +1,6 @@
 """Stage 6 — pages: fill the page sources in `content/` with finished numbers and figures.
 
-Page sources are Markdown with Jinja placeholders (`{{ r2k.close | num }}`,
+Page sources are Markdown with Jinja placeholders (`{{ r2k.close }}`, `{{ r2k.ytd | signed }}`,
 `{{ figure("r2k-drawdown") }}`). Pages only format and place what earlier stages computed;
 they never compute. Output goes to the docs folder that `mkdocs build` renders.
 """
