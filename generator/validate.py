@@ -18,6 +18,7 @@ from generator.errors import ValidationError
 from generator.sources.french import Dataset as FrenchDataset
 from generator.sources.french import FrenchFile
 from generator.sources.french import Section as FrenchSection
+from generator.units import Fraction
 
 
 def _dates(index: pd.Index) -> list[str]:
@@ -352,14 +353,17 @@ class MemberRules:
     split_tolerance: float = 0.005
 
     def describe(self) -> str:
+        """The rules in reader words (percentages through the site's one formatter)."""
+        revert, split = Fraction(self.revert_tolerance), Fraction(self.split_tolerance)
+        up, down = Fraction(self.large_up - 1, signed=True), Fraction(self.large_down - 1)
         return (f"a close ≤ 0; a one-day move of ×{self.spike_factor:g} or more (either way) "
                 f"undone within {self.revert_days} sessions by an opposite move of the same "
-                f"size, back within {self.revert_tolerance:.0%} of the earlier close (bad tick "
+                f"size, back within {revert:.0} of the earlier close (bad tick "
                 f"or a split applied late); a one-day move of ×{self.extreme_factor:g} or more "
                 f"either way (most likely an unadjusted split); a one-day move by a split ratio "
-                f"(×2, ×3, ÷2, ÷3 … within {self.split_tolerance:.1%}: a likely unadjusted "
-                f"split); a one-day move of {self.large_up - 1:+.0%} or more or "
-                f"{self.large_down - 1:+.0%} or less that holds (an unadjusted split or a bad "
+                f"(×2, ×3, ÷2, ÷3 … within {split:.1}: a likely unadjusted "
+                f"split); a one-day move of {up:.0} or more or "
+                f"{down:.0} or less that holds (an unadjusted split or a bad "
                 f"print, sometimes real news); the same close on {self.stale_days} or more "
                 f"consecutive sessions (stale quote)")
 

@@ -348,6 +348,7 @@ def test_scaling_prices_changes_no_backtest(steps, scale):
 def test_rules_describe_names_the_thresholds():
     text = MemberRules().describe()
     assert "×1.8" in text and "×10" in text and "15 or more" in text
+    assert "+80% or more or −80% or less" in text  # a true minus, as every page prints it
 
 
 def test_inside_page_payload_is_aggregates_only(built_site):
