@@ -28,9 +28,10 @@ venv: $(STAMP)
 site: $(STAMP)
 	@$(PY) -m generator site
 
-## The whole test suite, including headless Chromium (Debian's /usr/bin/chromium).
+## The whole test suite, including headless Chromium (Debian's /usr/bin/chromium), on every
+## core (pytest-xdist: one worker per core; the built site is shared, see tests/conftest.py).
 test: $(STAMP)
-	@$(PY) -m pytest
+	@$(PY) -m pytest -n auto --dist loadgroup
 
 ## Refresh the store from the live feeds (the only command that uses the network).
 update: $(STAMP)

@@ -14,6 +14,11 @@
   /usr/bin/chromium or CHROME_PATH) driven by Playwright, a fresh page per test.
 - `site_visits`: every page of the built site visited once per width, all per-page browser
   checks run in that visit (tests/site_visits.py); the tests read what was seen.
+
+`make test` runs the suite on every core (pytest-xdist, `-n auto --dist loadgroup`): the filled
+store and the built site are made once, by whichever worker asks first, under a file lock, and
+read by the others (`shared`); the tests that read `site_visits` share one worker
+(`xdist_group("visits")`), so the pages are visited once.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from generator.settings import Settings
 from generator.topics import discover
@@ -89,6 +95,22 @@ def snapshot_excerpt() -> Path:
     return SNAPSHOT_EXCERPT
 
 
+def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
+    """The folder `name`, made once per run by `make(folder)`: under pytest-xdist the first
+    worker to ask makes it while the others wait on a file lock, then all read it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's temp folder, common to its workers
+    folder, done = root / name, root / f"{name}.done"
+    with FileLock(str(root / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def session_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings with every writable folder in a temp dir (the developer's build is untouched)
@@ -97,20 +119,28 @@ def session_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     if isinstance(found, str):
         pytest.skip(found)
     kind, path = found
-    base = tmp_path_factory.mktemp("primer")
+    base = shared(tmp_path_factory, "primer",
+                  lambda folder: _fill(_session_settings(folder, kind, path), kind, path))
+    return _session_settings(base, kind, path)
+
+
+def _session_settings(base: Path, kind: str, path: Path) -> Settings:
     env = Settings.from_env()
     settings = dataclasses.replace(
         env, store_dir=base / "store", docs_dir=base / "docs", site_dir=base / "site",
         cache_dir=base / "cache",
         # Without a snapshot the build must never reach for one (nor for the network).
         snapshot_dir=path if kind == "snapshot" else base / "no-snapshot")
+    return settings
+
+
+def _fill(settings: Settings, kind: str, path: Path) -> None:
     if kind == "store":
         shutil.copytree(path, settings.store_dir, ignore=shutil.ignore_patterns(".git", "*.lock"))
     else:
         from generator.fill import fill_store
 
         fill_store(settings, log=lambda _: None)
-    return settings
 
 
 @pytest.fixture(scope="session")
@@ -127,7 +157,8 @@ def raw_dir(filled_store: Settings) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(session_settings: Settings) -> Settings:
+def built_site(session_settings: Settings,
+               tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The whole site built once from the filled store; or, with `PRIMER_TEST_SITE` (the
     nightly and CI set it), the site already built there from the same store (its Markdown in
     PRIMER_DOCS), so the tests check the very site that is uploaded."""
@@ -142,7 +173,8 @@ def built_site(session_settings: Settings) -> Settings:
                                    cache_dir=env.cache_dir)
     from generator.build import build_site
 
-    build_site(session_settings, log=lambda _: None)
+    shared(tmp_path_factory, "primer-built", lambda _: build_site(session_settings,
+                                                                  log=lambda _: None))
     return session_settings
 
 
@@ -280,3 +312,10 @@ def snapshot_variant(snapshot_dir: Path, target: Path, changes: dict[str, str | 
             (target / rel).parent.mkdir(parents=True, exist_ok=True)
             (target / rel).write_text(text)
     return target
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the tests reading `site_visits` run on one worker (one visit each)."""
+    for item in items:
+        if "site_visits" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("visits"))

@@ -1,11 +1,13 @@
 """One visit per page and width of the built site, every per-page browser check run in it.
 
 Loading a page and drawing its charts is what costs in the browser tests, so the suite does it
-once per page and width (the `site_visits` session fixture, conftest.py) and the tests read
-what was seen: chart states and points, console errors, sideways scroll, overlapping chart
-controls (tests/test_browser.py, tests/test_reader.py), axe-core's findings at desktop width,
-light and dark (tests/test_reader.py), and the phone width in dark mode
-(tests/test_browser_glossary.py). Screenshots: test-artifacts/<page>-<width>-<scheme>.png.
+once per page and width (the `site_visits` session fixture, conftest.py), for every page that
+stands for its template (`representatives`: every page but the market-update archive's days,
+of which the first and the last), and the tests read what was seen: chart states and points,
+console errors, sideways scroll, overlapping chart controls (tests/test_browser.py,
+tests/test_reader.py), axe-core's findings at desktop width, light and dark
+(tests/test_reader.py), and the phone width in dark mode (tests/test_browser_glossary.py).
+Screenshots: test-artifacts/<page>-<width>-<scheme>.png.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ FAMILY = 5  # a folder with this many sibling pages holds pages made from one te
 def representatives(pages: list[str]) -> set[str]:
     """Pages that stand for their template: every page, except that of a family of sibling
     pages (e.g. the market-update archive, one page per day) only the first and the last.
-    Cheap checks run on every page; screenshots in both schemes and dark-mode checks only
-    on these, so the suite stays fast however long the archive grows."""
+    The browser visits these (the days differ only in their numbers, which the page tests
+    check on every day), so the suite stays fast however long the archive grows."""
     parents: dict[str, list[str]] = {}
     for path in pages:
         parent = path.rstrip("/").rpartition("/")[0]
@@ -148,8 +150,8 @@ def _new_page(context, errors: list[str]):
 
 def visit_site(browser, site_url: str, pages: list[str],
                artifacts: Path) -> dict[tuple[str, int], Visit]:
-    """{(page, width): Visit} for every page at every width of `WIDTHS`, each page loaded
-    once per width in one reused browser page."""
+    """{(page, width): Visit} for every representative page (`representatives`) at every
+    width of `WIDTHS`, each page loaded once per width in one reused browser page."""
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import Error as PlaywrightError
 
@@ -161,7 +163,7 @@ def visit_site(browser, site_url: str, pages: list[str],
         errors: list[str] = []
         page = _new_page(context, errors)
         axe = Axe() if width == AXE_WIDTH else None
-        for path in pages:
+        for path in sorted(shown):
             errors.clear()
             visit = visits[(path, width)] = Visit(path, width)
             try:

@@ -7,17 +7,19 @@ import pytest
 
 from tests.conftest import draw_all_charts
 from tests.site_pages import site_pages
-from tests.site_visits import full_shots
+from tests.site_visits import full_shots, representatives
 
 pytestmark = pytest.mark.browser
 
 
 def test_every_page_loads_and_draws_its_charts(site_visits, built_site, artifacts):
-    """Each page (at desktop width, one visit: tests/site_visits.py) loaded, its charts drawn,
+    """Each page that stands for its template (at desktop width, one visit:
+    tests/site_visits.py) loaded, its charts drawn,
     each holding data, its console free of errors. A full-page screenshot of each primer page
     (the archive's days share one template: the newest one)."""
-    pages = site_pages(built_site.site_dir)
-    assert "" in pages and "history/" in pages
+    pages = sorted(representatives(site_pages(built_site.site_dir)))
+    assert "" in pages and "history/" in pages and "market-update/archive/" in pages
+    assert {path for path, _ in site_visits} == set(pages)
     problems = []
     for path in pages:
         visit = site_visits[(path, 1280)]
