@@ -56,6 +56,22 @@ def test_plotly_js_is_shipped_once_and_never_from_a_cdn(built_site):
         assert "cdn.plot.ly" not in text and text.count("plotly") <= 3, html
 
 
+def test_no_script_holds_up_the_first_paint(built_site):
+    """Every external script is deferred, Material's bundle first (ours need its document$),
+    and a page's search finds no archived daily note (one latest update, not 37 copies)."""
+    import re
+
+    for page in ("index.html", "history/index.html", "market-update/index.html"):
+        html = (built_site.site_dir / page).read_text()
+        sources = re.findall(r"<script src=\"([^\"]+)\"([^>]*)>", html)
+        assert sources and "bundle" in sources[0][0], page
+        assert all("defer" in attrs for _, attrs in sources), (page, sources)
+    index = json.loads((built_site.site_dir / "search" / "search_index.json").read_text())
+    locations = {doc["location"] for doc in index["docs"]}
+    assert any(loc.startswith("market-update/") and "archive" not in loc for loc in locations)
+    assert not [loc for loc in locations if loc.startswith("market-update/archive/20")]
+
+
 def test_calendar_year_csv_has_one_row_per_complete_year(built_site, raw_dir):
     csv = pd.read_csv(built_site.site_dir / "figures" / "r2k-calendar-year-returns.csv")
     assert list(csv.columns) == ["year", "russell_2000_pct", "sp_500_pct"]

@@ -36,8 +36,13 @@
       }
     });
   }
-  if (typeof document$ !== "undefined") { document$.subscribe(focusableScrollers); }
-  else { document.addEventListener("DOMContentLoaded", focusableScrollers); }
+  // After the page has painted: measuring before the first frame would force the first
+  // layout inside this script (a long task on a phone, counted against the page's load).
+  function afterPaint() {
+    requestAnimationFrame(function () { setTimeout(focusableScrollers, 0); });
+  }
+  if (typeof document$ !== "undefined") { document$.subscribe(afterPaint); }
+  else { document.addEventListener("DOMContentLoaded", afterPaint); }
   var timer = null;
   window.addEventListener("resize", function () {
     clearTimeout(timer);
