@@ -36,9 +36,16 @@ def test_markdown_outputs():
              Term("P/E ratio", "Price over earnings.", "Text.", ("P/E",))]
     assert glossary_markdown(terms).startswith("## Drawdown {#drawdown}\n\nText **bold**.\n")
     assert "## P/E ratio {#p-e-ratio}" in glossary_markdown(terms)
-    assert abbreviations_markdown(terms) == ("*[drawdown]: The fall from a peak.\n"
-                                             "*[Drawdown]: The fall from a peak.\n"
+    assert abbreviations_markdown(terms) == ("*[drawdown]: The fall from a peak.\n\n"
+                                             "*[Drawdown]: The fall from a peak.\n\n"
                                              "*[P/E]: Price over earnings.\n")
+    # Rendered by Markdown's abbr extension (as mkdocs does): every term a tooltip.
+    import markdown
+
+    html = markdown.markdown("A drawdown and a P/E.\n\n" + abbreviations_markdown(terms),
+                             extensions=["abbr"])
+    assert html == ('<p>A <abbr title="The fall from a peak.">drawdown</abbr> and a '
+                    '<abbr title="Price over earnings.">P/E</abbr>.</p>')
 
 
 @pytest.mark.parametrize("body, message", [

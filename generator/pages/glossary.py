@@ -84,6 +84,9 @@ def tooltip_forms(term: Term) -> list[str]:
 
 
 def abbreviations_markdown(terms: list[Term]) -> str:
-    """Markdown abbreviation definitions (`*[form]: tooltip`) for every term's forms."""
+    """Markdown abbreviation definitions (`*[form]: tooltip`) for every term's forms, each its
+    own paragraph: in one block, Markdown's parser takes one definition per pass and re-tests
+    the rest of the block every time (quadratic: half of mkdocs' time on 59 pages); apart,
+    the same HTML in half the time."""
     lines = [f"*[{form}]: {t.short}" for t in terms for form in tooltip_forms(t)]
-    return "\n".join(lines) + "\n"
+    return "\n\n".join(lines) + "\n"
