@@ -15,6 +15,7 @@ from generator.analytics.narrative import MAX_SENTENCES
 from generator.analytics.periods import rolling_window_returns
 from generator.pages import table
 from generator.topics.checklist.data import checklist_facts
+from generator.units import Count, Fraction
 from tests.snapshot_raw import last_close_day, long_day, raw_close, raw_fred
 
 
@@ -114,9 +115,9 @@ def test_sector_weights_appear_only_when_holdings_facts_exist(built_site, store)
     without = {k: v for k, v in facts.items() if k != "composition"}
     page = env.get_template("checklist.md").render(**without, **kwargs)
     assert "not in this site's data" in page and "Largest sectors" not in page
-    sectors = pd.DataFrame({"count": [300, 250], "weight": [0.181, 0.157]},
-                           index=pd.Index(["Financials", "Health Care"], name="sector"))
-    with_holdings = {**without, "composition": {"sectors": sectors,
+    sectors = [{"name": "Financials", "count": Count(300), "weight": Fraction(0.181)},
+               {"name": "Health Care", "count": Count(250), "weight": Fraction(0.157)}]
+    with_holdings = {**without, "composition": {"sector_list": sectors,
                                                 "as_of": dt.date(2026, 5, 5)}}
     page = env.get_template("checklist.md").render(**with_holdings, **kwargs)
     assert "Financials **18.1%**, Health Care **15.7%**." in page

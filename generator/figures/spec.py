@@ -30,8 +30,8 @@ class Drawn:
     last data date used; `values` are what the figure's takeaway template (`takeaway:` in the
     topic's figures.yml) reads, each carrying its unit (`generator.units`); `notes`
     adds data-dependent details to the method (e.g. counts used or excluded); `units` names
-    the `units` filter of a data-table column (or of the index, by its name) where the column's
-    name and the chart's axes cannot tell it (``{"final_value": "money"}``).
+    the unit of a data-table column, or of the index by its name (a `units.apply` kind), where
+    the column's name and the chart's axes cannot tell it (``{"final_value": "dollars"}``).
     """
 
     figure: go.Figure
