@@ -28,6 +28,11 @@ def fill_store(settings: Settings, log: Log = print, tables: bool = True) -> Imp
         return report
     need_tables = tables and not all(store.has_table(t.id) for t in (HOLDINGS_TABLE,
                                                                       MEMBERS_TABLE))
+    if not need_tables and not any(s.required for s in missing):
+        # Filled: an optional series not stored (VTWO is not in the snapshot) is `make
+        # update`'s to fetch; a build stays offline and writes no update report.
+        report.missing_optional.extend(s.id for s in missing)
+        return report
     log(f"No snapshot at {settings.snapshot_dir}: filling the store from the live feeds "
         "(Yahoo Finance, FRED, iShares) once; later builds are offline.")
     result = run_update(settings, [s.id for s in missing], tables=need_tables)

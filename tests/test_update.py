@@ -318,6 +318,25 @@ def test_without_a_snapshot_the_first_build_fills_the_store_from_the_feeds(
     assert Store(settings.store_dir).read_meta(get("^RUT")).first == "2026-07-01"  # feed's
 
 
+def test_without_a_snapshot_a_filled_store_builds_offline_though_an_optional_series_is_missing(
+        run, tmp_path, monkeypatch):
+    """The nightly's store and a copy of a snapshot-filled one lack VTWO (the snapshot has none):
+    a build from them must not go to the network for it (nor write an update report)."""
+    from generator import fill
+
+    subset = tuple(get(i) for i in ("^RUT", "VTWO"))
+    monkeypatch.setattr(fill, "SERIES", subset)
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the build fetched from the live feeds")
+
+    monkeypatch.setattr(fill, "run_update", no_network)
+    settings = dataclasses.replace(run.settings, snapshot_dir=tmp_path / "no-snapshot")
+    report = fill.fill_store(settings, log=lambda _: None, tables=False)
+    assert report.missing_optional == ["VTWO"] and report.already_stored == ["^RUT"]
+    assert not (settings.store_dir / "_update_report.json").exists()
+
+
 # --- The fault suite -----------------------------------------------------------------------------
 
 def _on(frame: pd.DataFrame, day: str) -> pd.Series:
