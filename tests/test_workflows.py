@@ -105,6 +105,11 @@ def test_tests_and_link_check_run_on_the_very_site_that_is_uploaded(publish, ci)
     # Pull requests: the same on the data branch's store, when there is one (read-only).
     test = next(s for s in steps(ci["jobs"]["test"]) if s.get("run") == "bash .ci/run")
     assert "data/store" in test["env"]["PRIMER_STORE"] and "site" in test["env"]["PRIMER_TEST_SITE"]
+    # Both test with the snapshot out of reach (hidden mode: tests/conftest.py find_data), on a
+    # path the checkout does not hold.
+    for env_ in (env, test["env"]):
+        assert not (ROOT / env_["PRIMER_SNAPSHOT"]).exists()
+        assert env_["PRIMER_SNAPSHOT"] not in ("", "../shared/data")
     [checkout] = [s for s in steps(ci["jobs"]["test"])
                   if s.get("with", {}).get("path") == "data/store"]
     assert checkout["with"]["ref"] == "data" and checkout["with"]["persist-credentials"] is False
