@@ -21,6 +21,7 @@ from generator.figures.images import (
     NO_BROWSER,
     Renderer,
     RenderError,
+    chart_images_for,
     find_browser,
     with_cards,
     with_images,
@@ -146,17 +147,21 @@ def _generate_docs(settings: Settings, timings: Timings,
         discover()  # every topic's providers and figures register themselves
         facts, _ = cached_facts(store, settings.cache_dir, settings.reference_dir)
         facts.update(data_freshness(store, settings.build_date))  # depends on the build day
-    with timings.stage("figures"):
-        figures = build_figures(store, settings.docs_dir, cache_dir=settings.cache_dir)
     browser = find_browser(settings.chrome_path)
     if browser is None:
         log(NO_BROWSER)
     renderer = Renderer(browser) if browser else None  # opens only if something is not cached
     try:
+        # Each chart's images are handed to the browser as soon as its figure is written: it
+        # draws them while the next figures are made ("images" is the wait that is left).
+        images = chart_images_for(settings.docs_dir, settings.cache_dir, renderer, log=quiet)
+        with timings.stage("figures"):
+            figures = build_figures(store, settings.docs_dir, cache_dir=settings.cache_dir,
+                                    on_figure=images.add)
         with timings.stage("images"):
             try:
                 figures = with_images(figures, settings.docs_dir, settings.cache_dir, renderer,
-                                      log=quiet)
+                                      log=quiet, images=images)
             except RenderError as exc:
                 log(f"Chart images could not be rendered ({exc}): building without them.")
                 renderer.close()

@@ -80,11 +80,14 @@ def manifest(results: list[FigureResult]) -> list[dict[str, object]]:
 
 def build_figures(store: Store, out_dir: Path,
                   log: Callable[[str], None] = lambda _: None,
-                  cache_dir: Path | None = None) -> dict[str, FigureResult]:
+                  cache_dir: Path | None = None,
+                  on_figure: Callable[[str], None] = lambda _: None,
+                  ) -> dict[str, FigureResult]:
     """Build every registered figure into `out_dir`; write the manifest last.
 
     With `cache_dir`, a figure whose code and input checksums are unchanged is restored from
-    the cache instead of recomputed (see `generator.figures.cache`).
+    the cache instead of recomputed (see `generator.figures.cache`). `on_figure(id)` is called
+    as each figure's files are written (the build starts drawing its images then).
     """
     cache = FigureCache(cache_dir / "figures") if cache_dir else None
     results = {}
@@ -93,6 +96,7 @@ def build_figures(store: Store, out_dir: Path,
         if hit is not None:
             results[spec.id] = hit
             log(f"figure {spec.id} (cached)")
+            on_figure(spec.id)
             continue
         recording = RecordingStore(store)
         results[spec.id] = build_one(spec, recording, out_dir)
@@ -100,6 +104,7 @@ def build_figures(store: Store, out_dir: Path,
             inputs = input_checksums(store, {*spec.sources, *recording.read})
             cache.save(results[spec.id], inputs, out_dir)
         log(f"figure {spec.id}")
+        on_figure(spec.id)
     atomic_write_text(out_dir / "figures.json",
                       json.dumps(manifest(list(results.values())), indent=1) + "\n")
     return results

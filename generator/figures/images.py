@@ -22,6 +22,7 @@ plotly.js only, as before.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -211,7 +212,8 @@ class Renderer:
     """One Kaleido browser session for the whole build, opened on first use.
 
     Kaleido is asynchronous; the build is not. The session lives on an event loop in a
-    background thread and each `render` call hands it one batch (rendered two tabs at a time).
+    background thread: `submit` hands it a batch and returns at once (the browser draws while
+    the build goes on), `render` waits for the batch. Two tabs draw at a time.
     """
 
     def __init__(self, browser: str, tabs: int = 2, timeout: float = 120) -> None:
@@ -219,11 +221,7 @@ class Renderer:
         self.tabs = tabs
         self.timeout = timeout
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._kaleido: Any = None
-
-    def _run(self, coroutine: Any) -> Any:
-        assert self._loop is not None
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+        self._session: concurrent.futures.Future[Any] | None = None  # the open Kaleido
 
     def _start(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -237,28 +235,40 @@ class Renderer:
             await session.__aenter__()
             return session
 
-        self._kaleido = self._run(open_session())
+        # Not waited for: the browser starts while the build goes on.
+        self._session = asyncio.run_coroutine_threadsafe(open_session(), self._loop)
 
-    def render(self, jobs: Sequence[tuple[dict[str, Any], str, tuple[int, int]]]) -> list[bytes]:
-        """Render `(figure, format, (width, height))` jobs; bytes in the same order."""
-        if not jobs:
-            return []
-        if self._kaleido is None:
+    def submit(self, jobs: Sequence[tuple[dict[str, Any], str, tuple[int, int]]],
+               ) -> concurrent.futures.Future[list[bytes]]:
+        """Start rendering `(figure, format, (width, height))` jobs; the future's result is
+        their bytes in the same order."""
+        if self._session is None:
             self._start()
+        assert self._loop is not None and self._session is not None
+        opened = self._session
 
         async def batch() -> list[bytes]:
+            session = await asyncio.wrap_future(opened)
             return list(await asyncio.gather(*(
-                self._kaleido.calc_fig(fig, opts={"format": fmt, "width": w, "height": h})
+                session.calc_fig(fig, opts={"format": fmt, "width": w, "height": h})
                 for fig, fmt, (w, h) in jobs)))
 
-        return self._run(batch())
+        return asyncio.run_coroutine_threadsafe(batch(), self._loop)
+
+    def render(self, jobs: Sequence[tuple[dict[str, Any], str, tuple[int, int]]]) -> list[bytes]:
+        """Render the jobs (see `submit`) and wait for them."""
+        return self.submit(jobs).result() if jobs else []
 
     def close(self) -> None:
-        if self._kaleido is not None:
+        if self._session is not None and self._loop is not None:
             try:
-                self._run(self._kaleido.__aexit__(None, None, None))
+                session = self._session.result()
+                asyncio.run_coroutine_threadsafe(
+                    session.__aexit__(None, None, None), self._loop).result()
+            except Exception:  # a browser that never opened has nothing to close
+                pass
             finally:
-                self._kaleido = None
+                self._session = None
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._loop = None
@@ -333,35 +343,60 @@ def _write(path: Path, data: bytes) -> None:
         atomic_write_bytes(path, data)
 
 
+class ChartImages:
+    """The four SVGs of each figure, written into `docs_dir` from the cache or the browser.
+
+    `add(figure_id)` as soon as a figure's JSON is written: a cached chart is placed at once,
+    another is handed to the browser, which draws it while the build makes the next figure;
+    `finish()` waits for the drawings, caches and places them, and returns what was made.
+    """
+
+    NAMES = ("light.svg", "narrow.svg")
+
+    def __init__(self, docs_dir: Path, cache: ImageCache, renderer: Renderer | None,
+                 log: Callable[[str], None]) -> None:
+        self.docs_dir, self.cache, self.renderer, self.log = docs_dir, cache, renderer, log
+        self.done: dict[str, ImageSet] = {}
+        self.pending: list[tuple[str, str, concurrent.futures.Future[list[bytes]]]] = []
+
+    def add(self, figure_id: str) -> None:
+        raw = (self.docs_dir / "figures" / f"{figure_id}.json").read_bytes()
+        key = cache_key("chart", raw)
+        hit = self.cache.get(key, self.NAMES)
+        if hit is not None:
+            _place(self.docs_dir, figure_id, hit[0], hit[1])
+            self.done[figure_id] = ImageSet.for_figure(figure_id)
+        elif self.renderer is not None:
+            figure = json.loads(raw)
+            jobs = [(chart_for(figure, size), "svg", size) for size in (WIDE, NARROW)]
+            self.pending.append((figure_id, key, self.renderer.submit(jobs)))
+
+    def finish(self) -> dict[str, ImageSet]:
+        """Wait for what the browser draws; RenderError if it fails (the build goes on
+        without those images)."""
+        pending, self.pending = self.pending, []
+        for figure_id, key, future in pending:
+            try:
+                rendered = future.result()
+            except Exception as exc:  # a browser failure costs the images, not the build
+                for _, _, other in pending:
+                    other.cancel()
+                raise RenderError(f"{type(exc).__name__}: {exc}") from exc
+            wide, narrow = (stable_ids(svg, key) for svg in rendered)
+            self.cache.put(key, dict(zip(self.NAMES, (wide, narrow), strict=True)))
+            _place(self.docs_dir, figure_id, wide, narrow)
+            self.done[figure_id] = ImageSet.for_figure(figure_id)
+            self.log(f"image {figure_id}")
+        return dict(self.done)
+
+
 def chart_images(figure_ids: Sequence[str], docs_dir: Path, cache: ImageCache,
                  renderer: Renderer | None, log: Callable[[str], None]) -> dict[str, ImageSet]:
     """Write the four SVGs of every figure into `docs_dir`, from the cache or the browser."""
-    names = ("light.svg", "narrow.svg")
-    done: dict[str, ImageSet] = {}
-    todo: list[tuple[str, str, dict[str, Any]]] = []
+    images = ChartImages(docs_dir, cache, renderer, log)
     for figure_id in figure_ids:
-        raw = (docs_dir / "figures" / f"{figure_id}.json").read_bytes()
-        key = cache_key("chart", raw)
-        hit = cache.get(key, names)
-        if hit is not None:
-            _place(docs_dir, figure_id, hit[0], hit[1])
-            done[figure_id] = ImageSet.for_figure(figure_id)
-        elif renderer is not None:
-            todo.append((figure_id, key, json.loads(raw)))
-    if todo and renderer is not None:
-        jobs = [(chart_for(fig, size), "svg", size) for _, _, fig in todo
-                for size in (WIDE, NARROW)]
-        try:
-            rendered = renderer.render(jobs)
-        except Exception as exc:  # a browser failure costs the images, not the build
-            raise RenderError(f"{type(exc).__name__}: {exc}") from exc
-        for i, (figure_id, key, _) in enumerate(todo):
-            wide, narrow = (stable_ids(svg, key) for svg in rendered[2 * i: 2 * i + 2])
-            cache.put(key, dict(zip(names, (wide, narrow), strict=True)))
-            _place(docs_dir, figure_id, wide, narrow)
-            done[figure_id] = ImageSet.for_figure(figure_id)
-            log(f"image {figure_id}")
-    return done
+        images.add(figure_id)
+    return images.finish()
 
 
 def _place(docs_dir: Path, figure_id: str, wide: bytes, narrow: bytes) -> None:
@@ -475,15 +510,25 @@ def write_templates(docs_dir: Path) -> None:
     _write(docs_dir / "figures" / "templates.json", text.encode("utf-8"))
 
 
+def chart_images_for(docs_dir: Path, cache_dir: Path, renderer: Renderer | None,
+                     log: Callable[[str], None]) -> ChartImages:
+    """A `ChartImages` for the build's docs folder and image cache (templates written)."""
+    write_templates(docs_dir)
+    return ChartImages(docs_dir, ImageCache(cache_dir / "images"), renderer, log)
+
+
 def with_images(results: dict[str, FigureResult], docs_dir: Path, cache_dir: Path,
-                renderer: Renderer | None,
-                log: Callable[[str], None]) -> dict[str, FigureResult]:
-    """`results` with their `images` set for every figure that has them (cached or rendered)."""
+                renderer: Renderer | None, log: Callable[[str], None],
+                images: ChartImages | None = None) -> dict[str, FigureResult]:
+    """`results` with their `images` set for every figure that has them (cached or rendered);
+    with `images`, the figures already handed to it as they were built are not added again."""
     from dataclasses import replace
 
-    write_templates(docs_dir)
-    made = chart_images(sorted(results), docs_dir, ImageCache(cache_dir / "images"), renderer,
-                        log)
+    if images is None:
+        images = chart_images_for(docs_dir, cache_dir, renderer, log)
+        for figure_id in sorted(results):
+            images.add(figure_id)
+    made = images.finish()
     return {fid: replace(r, images=made.get(fid)) for fid, r in results.items()}
 
 
