@@ -30,11 +30,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from generator.settings import Settings
 
@@ -164,6 +164,30 @@ def chart_in_first_screen(html: bytes) -> bool:
     return len(" ".join(prose.split())) < FIRST_SCREEN_CHARS
 
 
+PHONE_SCREEN = (412, 823)  # px: the viewport of Lighthouse's mobile preset (a Moto G Power)
+
+
+def charts_on_first_screen(url: str, paths: Sequence[str]) -> set[str] | None:
+    """The pages whose first chart starts within a phone's first screen, measured in Chromium
+    at Lighthouse's mobile viewport (None where Playwright is not installed)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    found: set[str] = set()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROME, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": PHONE_SCREEN[0], "height": PHONE_SCREEN[1]})
+        for path in paths:
+            page.goto(url + path, wait_until="load")
+            top = page.evaluate("() => { const chart = document.querySelector('.primer-chart');"
+                                " return chart ? chart.getBoundingClientRect().top : null; }")
+            if top is not None and top < PHONE_SCREEN[1]:
+                found.add(path)
+        browser.close()
+    return found
+
+
 def naive_chart_html(figure_json: str) -> str:
     """The chart as plotly's `write_html(include_plotlyjs=True)` writes it (full page)."""
     import plotly.io as pio
@@ -247,10 +271,17 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that hangs up mid-file (Lighthouse does, between runs) is no error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(site_dir: Path) -> Iterator[str]:
     handler = functools.partial(_GzipHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -446,8 +477,13 @@ def main(settings: Settings, lighthouse: bool = True) -> int:
             else:
                 with serve(site) as url:
                     targets = [("", "home")]
-                    paths = [heaviest.path, *ALWAYS,
-                             *(w.path for w in weights if w.chart_first_screen)]
+                    measured = charts_on_first_screen(url, [w.path for w in weights if w.charts])
+                    first_screen = sorted(measured) if measured is not None else [
+                        w.path for w in weights if w.chart_first_screen]
+                    how = "measured" if measured is not None else "estimated from the HTML"
+                    report.add("lighthouse: pages with a chart in a phone's first screen",
+                               f"{', '.join(first_screen) or 'none'} ({how})")
+                    paths = [heaviest.path, *ALWAYS, *first_screen]
                     known = {w.path for w in weights}
                     for path in paths:
                         if path and path in known and (path, path) not in targets:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import urllib.request
 
 from generator.bench import (
@@ -66,3 +67,25 @@ def test_a_chart_after_a_short_intro_is_in_the_first_screen() -> None:
     assert chart_in_first_screen(f"<article><p>{'word ' * 20}</p>{chart}".encode())
     assert not chart_in_first_screen(f"<article><p>{'word ' * 200}</p>{chart}".encode())
     assert not chart_in_first_screen(b"<article><p>No chart here.</p></article>")
+
+
+def test_first_screen_is_measured_at_lighthouses_phone_viewport(built_site, tmp_path) -> None:
+    """Measured in Chromium at 412 x 823: a page that opens with its chart counts, one whose
+    chart sits below a screenful of prose does not, and a page without charts never does."""
+    from generator.bench import charts_on_first_screen, serve
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site_dir / "assets", site / "assets")
+    history = (built_site.site_dir / "history" / "index.html").read_text()
+    start = history.index("<article")
+    body = history.index(">", start) + 1
+    long_intro = "<p>" + "Small caps are a large part of the market. " * 120 + "</p>"
+    figure = history.index('<figure class="primer-figure"')
+    for name, html in (("top", history[:body] + history[figure:]),
+                       ("below", history[:body] + long_intro + history[body:]),
+                       ("none", "<html><body><article><p>No chart.</p></article></body></html>")):
+        (site / name).mkdir()
+        (site / name / "index.html").write_text(html)
+    with serve(site) as url:
+        found = charts_on_first_screen(url, ["top/", "below/", "none/"])
+    assert found == {"top/"}
