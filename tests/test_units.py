@@ -233,3 +233,14 @@ def test_no_page_source_does_arithmetic():
     found = [f"{path.relative_to(content)} {where}" for path in sources
              for where in template_arithmetic(path.read_text())]
     assert not found, f"template arithmetic: {found}"
+
+
+def test_a_desk_note_fact_without_a_unit_is_an_error():
+    """The footnotes print each fact in its unit; a bare float would leave the unit to a guess."""
+    from generator.pages.narrative import _value_text
+
+    assert _value_text("r2k.change.d1", Fraction(-0.021)) == "−2.1%"
+    assert _value_text("dgs10.change_m1", Points(-0.25, digits=2)) == "−0.25 pp"
+    assert _value_text("r2k.percentile", Fraction(0.634)) == "63rd"
+    with pytest.raises(UnitError, match=r"r2k\.close = 2134\.5 has no unit"):
+        _value_text("r2k.close", 2134.5)

@@ -112,18 +112,9 @@ def _value_text(key: str, value: Any) -> str:
         if isinstance(value, fmt.Fraction):
             return str(value.with_sign(True))
         return format(value, "short") if isinstance(value, fmt.Points) else str(value)
-    if isinstance(value, float):
-        last = key.rsplit(".", 1)[-1]
-        if key.startswith(("dgs", "hy", "dff", "fed_target")):
-            if last == "percentile":
-                return fmt.ordinal(value)
-            return fmt.apply({"value": "percent", "change_m1": "points:.2short"}.get(
-                last, "level"), value)
-        if key.startswith("gap."):
-            return fmt.apply("gap:short", value)
-        if last in ("close", "ath", "prior_ath", "low_52w", "high_52w"):
-            return fmt.apply("level", value)
-        return fmt.apply("fraction:+" if abs(value) < 5 else "level", value)
+    if isinstance(value, float):  # its unit would be a guess from the key or the size
+        raise fmt.UnitError(f"desk-note fact {key} = {value!r} has no unit: the market update's "
+                            "provider hands each number in its unit (generator/units.py)")
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
