@@ -396,7 +396,7 @@ def ordinal(value: Any) -> str:
 
 def date(value: Any, style: str = "long") -> str:
     """A date: 'long' -> "21 August 2026", 'iso' -> "2026-08-21", 'month' -> "August 2026",
-    'mon' -> "Aug 2026"."""
+    'mon' -> "Aug 2026", 'day' -> "21 August"."""
     if is_missing(value):
         return MISSING
     if isinstance(value, Quantity):
@@ -408,6 +408,8 @@ def date(value: Any, style: str = "long") -> str:
         return f"{dt.date.strftime(day, '%B')} {day.year}"
     if style == "mon":
         return f"{dt.date.strftime(day, '%b')} {day.year}"
+    if style == "day":
+        return f"{day.day} {dt.date.strftime(day, '%B')}"
     return f"{day.day} {dt.date.strftime(day, '%B')} {day.year}"
 
 
@@ -473,6 +475,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "date_iso": lambda value: date(value, "iso"),
     "month": lambda value: date(value, "month"),
     "month_short": lambda value: date(value, "mon"),
+    "day_month": lambda value: date(value, "day"),
     "recovery": lambda value: "not yet recovered" if is_missing(value) else date(value, "iso"),
 }
 

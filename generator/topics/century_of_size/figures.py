@@ -29,6 +29,7 @@ from generator.topics.century_of_size.data import (
     valuation_ratio,
     what_followed,
 )
+from generator.units import Count, Day, Dollars, Fraction, Level, Points
 
 VALUATION = "valuation.md"
 SMALL, BIG = "#D55E00", "#0072B2"  # vermillion for small (as the Russell 2000), blue for big
@@ -40,28 +41,8 @@ def pct(value: float, digits: int = 1, signed: bool = False) -> str:
     return units.pct(float(value), digits, signed)
 
 
-def num(value: float, digits: int = 2) -> str:
-    return units.num(float(value), digits)
-
-
 NOT_R2K = ("US stocks (NYSE, AMEX and Nasdaq) sorted by NYSE market-equity breakpoints — not "
            "the Russell 2000.")
-
-
-def _month(when: pd.Timestamp) -> str:
-    return f"{when:%B %Y}"
-
-
-def _money(value: float) -> str:
-    return f"${value:,.0f}"
-
-
-def _usd(value: float) -> str:
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if value >= size:
-            scaled = value / size
-            return f"${scaled:,.{0 if scaled >= 100 else 1}f} {word}"
-    return f"${value:,.0f}"
 
 
 def _growth_lines(fig: go.Figure, growth: pd.DataFrame, styles: dict[str, tuple[str, str, str]]
@@ -89,16 +70,13 @@ def premium_deciles(store: Store) -> Drawn:
         "Lo 10": (f"Smallest tenth ({pct(ann['Lo 10'])} a year)", SMALL, "solid"),
         "Hi 10": (f"Largest tenth ({pct(ann['Hi 10'])} a year)", BIG, "solid")})
     end = vw.index[-1]
-    more = ann["Lo 10"] > ann["Hi 10"]
-    takeaway = (f"$1 put in the smallest tenth of US stocks in {_month(vw.index[0])} grew to "
-                f"{_money(growth['Lo 10'].iloc[-1])} by {_month(end)} ({pct(ann['Lo 10'])} a "
-                f"year), against {_money(growth['Hi 10'].iloc[-1])} ({pct(ann['Hi 10'])} a year) "
-                f"in the largest tenth: small companies earned "
-                f"{'more' if more else 'less'} over the whole century.")
+    says = {"start": Day.of(vw.index[0]), "end": Day.of(end),
+            "small": Dollars(growth["Lo 10"].iloc[-1]), "small_cagr": Fraction(ann["Lo 10"]),
+            "big": Dollars(growth["Hi 10"].iloc[-1]), "big_cagr": Fraction(ann["Hi 10"])}
     ladder = sz.annualised_since_start(vw).rename(columns=DECILE_NAMES)
     monthly = growth.rename(columns=DECILE_NAMES)
     monthly.index.name = "date"
-    return Drawn(fig, ladder, end.date(), takeaway,
+    return Drawn(fig, ladder, end.date(), says,
                  extra_csv={"size-premium-deciles-growth": monthly})
 
 
@@ -116,13 +94,11 @@ def premium_rolling(store: Store) -> Drawn:
     guide(fig, 0, dash=None)
     recession_bands(fig, store, gaps.index[0])
     shares = {y: float((gaps[f"{y}y"].dropna() > 0).mean()) for y in WINDOWS}
-    last = gaps.iloc[-1]
-    takeaway = (f"Small companies beat big ones in {pct(shares[10], 0)} of all 10-year windows "
-                f"and {pct(shares[20], 0)} of 20-year windows since 1926; over the 10 years to "
-                f"{_month(gaps.index[-1])} they {'led' if last['10y'] > 0 else 'trailed'} by "
-                f"{pct(abs(last['10y']))} a year.")
+    says = {"won_10y": Fraction(shares[10], 0), "won_20y": Fraction(shares[20], 0),
+            "since": vw.index[0].year, "end": Day.of(gaps.index[-1]),
+            "last_10y": Points.of(gaps["10y"].iloc[-1])}  # a gap of two annualised returns
     data = gaps.rename(columns={f"{y}y": f"small_minus_big_{y}y_annualised" for y in WINDOWS})
-    return Drawn(fig, data, gaps.index[-1].date(), takeaway,
+    return Drawn(fig, data, gaps.index[-1].date(), says,
                  notes=f"{len(gaps['10y'].dropna()):,} ten-year and "
                        f"{len(gaps['20y'].dropna()):,} twenty-year windows.")
 
@@ -142,12 +118,9 @@ def premium_eras(store: Store) -> Drawn:
         fig.add_bar(x=xs, y=[round(y, 5) for y in ys], name=name, marker_color=colour,
                     hovertemplate="%{x}: %{y:.1%}<extra></extra>")
     fig.update_layout(bargap=0.25, xaxis={"type": "category", "tickangle": -45})
-    shrank = after < before
-    takeaway = (f"SMB averaged {pct(before)} a year before 1982 and {pct(after)} since"
-                + (" — most of the premium is in the years before it was published" if shrank
-                   else " — the premium did not shrink after it was published")
-                + f"; Januaries alone averaged {pct(january)} (annualised), the other months "
-                  f"{pct(other)}.")
+    says = {"before": Fraction(before), "after": Fraction(after),
+            "split": Day.of(PUBLICATION_SPLIT).year, "january": Fraction(january),
+            "other": Fraction(other)}
     data = pd.DataFrame({
         "period": [*labels, "1926-07 to 1981-12", "1982-01 on", "Januaries", "February-December"],
         "smb_average_annual": [*decades["premium"], before, after, january, other],
@@ -155,7 +128,7 @@ def premium_eras(store: Store) -> Drawn:
                    int((factor.index >= PUBLICATION_SPLIT).sum()),
                    int((factor.index.month == 1).sum()), int((factor.index.month != 1).sum())],
     }).set_index("period")
-    return Drawn(fig, data, factor.index[-1].date(), takeaway)
+    return Drawn(fig, data, factor.index[-1].date(), says)
 
 
 @figure("size-in-dollars", sources=(FF_SIZE_TABLE.id, "CPIAUCSL", "iwm_holdings"))
@@ -182,15 +155,14 @@ def size_in_dollars(store: Store) -> Drawn:
             showlegend=inside or first_outside)
     fig.update_layout(legend={"font": {"size": 10}})
     first = real.index[0]
-    takeaway = (f"At the end of {place['month'].year} the Russell 2000's ranks "
-                f"({place['first_rank']:,} to {place['last_rank']:,}) fell in "
-                f"size deciles {place['smallest_n']} to {place['largest_n']} of 10 (1 = "
-                f"smallest), where "
-                f"the average company was worth {_usd(place['smallest_size'])} to "
-                f"{_usd(place['largest_size'])}; the smallest decile's average company was worth "
-                f"{_usd(real['real Lo 10'].iloc[0])} in {first} in today's dollars and "
-                f"{_usd(real['real Lo 10'].iloc[-1])} now.")
-    return Drawn(fig, frame, pd.Timestamp(f"{frame.index[-1]}-12-31").date(), takeaway,
+    says = {"year": place["month"].year, "first_rank": Count(place["first_rank"]),
+            "last_rank": Count(place["last_rank"]), "smallest": place["smallest_n"],
+            "largest": place["largest_n"], "deciles": len(DECILES),
+            "smallest_size": Dollars(place["smallest_size"]),
+            "largest_size": Dollars(place["largest_size"]), "first": int(first),
+            "then": Dollars(real["real Lo 10"].iloc[0]),
+            "now": Dollars(real["real Lo 10"].iloc[-1])}
+    return Drawn(fig, frame, pd.Timestamp(f"{frame.index[-1]}-12-31").date(), says,
                  notes=f"Russell 2000 members counted: {place['members']:,} stocks in IWM's "
                        f"holdings of {place['holdings_as_of']:%d %B %Y}.")
 
@@ -218,20 +190,14 @@ def valuation_spread(store: Store) -> Drawn:
     recession_bands(fig, store, ratio.index[0])
     followed = what_followed(store)
     now = sz.quintile_of(ratio, float(ratio.iloc[-1]))
-    ahead = float(followed.loc[now, "next_10y_mean"])
-    word = ("cheaper than usual" if percentile >= 0.8 else "dearer than usual"
-            if percentile <= 0.2 else "priced about as usual")
-    takeaway = (f"In {_month(ratio.index[-1])} small companies' book-to-market was "
-                f"{num(ratio.iloc[-1])} times big companies', higher than in "
-                f"{pct(percentile, 0)} of months since 1926: small stocks were {word} against "
-                f"large ones. In past months in the same fifth of this history, small "
-                f"{'beat' if ahead > 0 else 'trailed'} big by {pct(abs(ahead))} a year on "
-                "average over the next 10 years — from few independent periods.")
+    says = {"month": Day.of(ratio.index[-1]), "ratio": Level(ratio.iloc[-1]),
+            "percentile": Fraction(percentile, 0), "since": ratio.index[0].year,
+            "ahead": Points.of(followed.loc[now, "next_10y_mean"])}  # small minus big, a year
     data = pd.concat([ratio, forward_gaps(store).reindex(ratio.index)], axis=1)
     data.columns = ["small_over_big_book_to_market", "next_5y_small_minus_big_annualised",
                     "next_10y_small_minus_big_annualised"]
     followed = followed.rename(columns={"signal_min": "ratio_from", "signal_max": "ratio_to"})
-    return Drawn(fig, data, ratio.index[-1].date(), takeaway,
+    return Drawn(fig, data, ratio.index[-1].date(), says,
                  extra_csv={"size-valuation-spread-by-quintile": followed})
 
 
@@ -261,14 +227,10 @@ def _corner_growth(store: Store, table_id: str, sort: str, names: tuple[str, str
 def value_growth(store: Store) -> Drawn:
     vw, ann, fig, data = _corner_growth(store, FF_SIZE_BM_TABLE.id, "BM", (
         "Small value", "Small growth", "Large value", "Large growth"))
-    rank = int((ann > ann["SMALL LoBM"]).sum()) + 1
-    takeaway = (f"Small value compounded at {pct(ann['SMALL HiBM'])} a year since "
-                f"{vw.index[0]:%Y} and small growth at {pct(ann['SMALL LoBM'])}, "
-                + ("the lowest of all 25 size and book-to-market portfolios" if rank == len(ann)
-                   else f"number {rank} of {len(ann)} size and book-to-market portfolios")
-                + ": the small-cap corner of cheap stocks and the corner of expensive ones "
-                  "have had very different centuries.")
-    return Drawn(fig, data, vw.index[-1].date(), takeaway)
+    says = {"value": Fraction(ann["SMALL HiBM"]), "growth": Fraction(ann["SMALL LoBM"]),
+            "since": vw.index[0].year, "rank": Count((ann > ann["SMALL LoBM"]).sum() + 1),
+            "portfolios": Count(len(ann))}
+    return Drawn(fig, data, vw.index[-1].date(), says)
 
 
 @figure("size-quality", sources=(FF_SIZE_OP_TABLE.id,))
@@ -278,10 +240,9 @@ def quality(store: Store) -> Drawn:
         "Large, low profitability"))
     small_gap = ann["SMALL HiOP"] - ann["SMALL LoOP"]
     big_gap = ann["BIG HiOP"] - ann["BIG LoOP"]
-    takeaway = (f"Since {vw.index[0]:%Y} profitable small companies returned "
-                f"{pct(ann['SMALL HiOP'])} a year and unprofitable ones {pct(ann['SMALL LoOP'])}"
-                f" — a gap of {units.pct_gap(float(small_gap))} a year, "
-                + ("wider than" if small_gap > big_gap + 0.0005 else "narrower than"
-                   if small_gap < big_gap - 0.0005 else "about the same as")
-                + f" the {units.pct_gap(float(big_gap))} among large companies.")
-    return Drawn(fig, data, vw.index[-1].date(), takeaway)
+    says = {"since": vw.index[0].year, "profitable": Fraction(ann["SMALL HiOP"]),
+            "unprofitable": Fraction(ann["SMALL LoOP"]), "small_gap": Points.of(small_gap),
+            "big_gap": Points.of(big_gap),
+            # How much wider the small-company gap is; within `same` it is "about the same".
+            "wider_by": Points.between(small_gap, big_gap), "same": Points(0.05)}
+    return Drawn(fig, data, vw.index[-1].date(), says)
