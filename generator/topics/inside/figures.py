@@ -13,6 +13,7 @@ from generator.figures.theme import NEUTRAL, color, dates, line, new_figure, wee
 from generator.store import Store
 from generator.topics.inside.data import (
     BREADTH_START,
+    DOWN_FROM_HIGH,
     MA_WINDOW,  # noqa: F401 (named in figures.yml)
     TOP_N,
     MembersPanel,
@@ -23,22 +24,13 @@ from generator.topics.inside.data import (
     members_panel,
     survivorship,
 )
-from generator.units import Fraction, Points
+from generator.units import Count, Day, Fraction, Points
 
 HOLDINGS = (HOLDINGS_TABLE.id,)
 MEMBERS = (HOLDINGS_TABLE.id, MEMBERS_TABLE.id)
 SURVIVORSHIP_NOTE = ("It uses today's members (IWM's holdings on the holdings date): firms that "
                      "left the index before then are missing, so the early part of the history "
                      "leans toward names that survived.")
-
-
-def _signed(count: int) -> str:
-    """A signed count with a typographic minus: −9,201 / +12."""
-    return f"{count:+,}".replace("-", "−")
-
-
-def _day(when: pd.Timestamp) -> str:
-    return f"{when.day} {when:%B %Y}"
 
 
 def _used(panel: MembersPanel, excluded: pd.DataFrame) -> int:
@@ -73,14 +65,11 @@ def sector_weights_figure(store: Store) -> Drawn:
                       yaxis={"automargin": True, "type": "category"}, showlegend=False,
                       hovermode="closest")
     top = summary["sectors"].head(3)
-    takeaway = (f"{top.index[0]} is the largest sector at {Fraction(top['weight'].iloc[0]):.1} "
-                f"of IWM's "
-                f"equity weight; the three largest ({', '.join(top.index)}) hold "
-                f"{Fraction(top['weight'].sum()):.0}, spread across {summary['sector_count']} "
-                f"sectors.")
+    says = {"sectors": list(top.index), "largest": Fraction(top["weight"].iloc[0]),
+            "together": Fraction(top["weight"].sum(), 0), "count": Count(summary["sector_count"])}
     data = summary["sectors"].rename(columns={"count": "holdings", "weight": "weight_share"})
     data["market_value_usd"] = panel.equities.groupby("sector")["market_value"].sum()
-    return Drawn(fig, data, summary["as_of"], takeaway,
+    return Drawn(fig, data, summary["as_of"], says,
                  notes=f"{summary['equity_lines']:,} equity lines.")
 
 
@@ -117,15 +106,13 @@ def concentration_figure(store: Store) -> Drawn:
     fig.update_layout(xaxis={"title": {"text": "Number of holdings, largest first"},
                              "type": "log"}, hovermode="closest")
     top = summary["top"]
-    takeaway = (f"The 10 largest of {count:,} equity holdings weigh {Fraction(top[10]):.1}, the "
-                f"200 "
-                f"largest {Fraction(top[200]):.0}; the index behaves like "
-                f"{summary['effective_number']:,.0f} equal-weight holdings (1/Σw²).")
+    says = {"holdings": Count(count), "top_10": Fraction(top[10]), "top_200": Fraction(top[200], 0),
+            "effective": Count(summary["effective_number"])}
     eq = panel.equities
     data = curve.assign(ticker=eq["ticker"].to_numpy(), name=eq["name"].to_numpy(),
                         weight=eq["weight"].to_numpy())
     data = data[["ticker", "name", "weight", "cumulative_weight", "share_of_holdings"]]
-    return Drawn(fig, data, summary["as_of"], takeaway,
+    return Drawn(fig, data, summary["as_of"], says,
                  notes=f"Equity lines used: {count:,} (all of them; {summary['unlisted']} "
                        "unlisted lines included at their reported value). Log-scale x axis.")
 
@@ -143,11 +130,11 @@ def breadth_figure(store: Store) -> Drawn:
     fig.add_hline(y=0.5, line={"color": NEUTRAL, "width": 1, "dash": "dot"}, yref="y")
     last = daily.iloc[-1]
     low = daily["share"].idxmin()
-    takeaway = (f"On {_day(daily.index[-1])}, {Fraction(last['share']):.0} of "
-                f"{int(last['eligible']):,} members closed above their own 200-day average; "
-                f"the low since 2022 was {Fraction(daily.loc[low, 'share']):.0} on {_day(low)}.")
+    says = {"day": Day.of(daily.index[-1]), "share": Fraction(last["share"], 0),
+            "members": Count(last["eligible"]), "since": BREADTH_START.year,
+            "low": Fraction(daily.loc[low, "share"], 0), "low_day": Day.of(low)}
     data = daily[["eligible", "above", "share", "russell_2000"]]
-    return Drawn(fig, data, daily.index[-1].date(), takeaway,
+    return Drawn(fig, data, daily.index[-1].date(), says,
                  notes=counts_note(panel, _used(panel, excluded), excluded)
                  + " Members join once they have 200 closes.",
                  extra_csv={"r2k-breadth-above-200d-exclusions": excluded})
@@ -167,17 +154,13 @@ def advance_decline_figure(store: Store) -> Drawn:
     _two_panels(fig, "Advance–decline", "Russell 2000", ",.0f", ",.0f")
     rut = daily["russell_2000"].dropna()
     ad = daily["ad_line"]
-    peak, last = ad.idxmax(), int(ad.iloc[-1])
-    if last < ad.loc[peak]:
-        path = f"fell from its peak in {peak:%B %Y} to {_signed(last)}"
-    else:
-        path = f"ended at its peak, {_signed(last)}"
-    balance = "more members fell than rose" if last < 0 else "more members rose than fell"
-    takeaway = (f"Since {daily.index[0]:%B %Y} the index moved "
-                f"{Fraction(rut.iloc[-1] / rut.iloc[0] - 1):+.0} (price) while the members' "
-                f"advance–decline line {path}: over the period, {balance}.")
+    peak = ad.idxmax()
+    says = {"start": Day.of(daily.index[0]),
+            "moved": Fraction(rut.iloc[-1] / rut.iloc[0] - 1, 0, signed=True),
+            "peak_day": Day.of(peak), "peak": Count(ad.loc[peak], signed=True),
+            "last": Count(ad.iloc[-1], signed=True)}
     data = daily[["advances", "declines", "net", "ad_line", "russell_2000"]]
-    return Drawn(fig, data, daily.index[-1].date(), takeaway,
+    return Drawn(fig, data, daily.index[-1].date(), says,
                  notes=counts_note(panel, _used(panel, excluded), excluded),
                  extra_csv={"r2k-advance-decline-exclusions": excluded})
 
@@ -213,13 +196,11 @@ def dispersion_figure(store: Store) -> Drawn:
                       xaxis={"tickformat": "+.0%", "title": {"text": "Member's total return"},
                              "range": [-1.0, 3.0]})
     twelve = windows["12m"]
-    takeaway = (f"Over the past 12 months the median member returned "
-                f"{Fraction(twelve['median']):+.0} "
-                f"against {Fraction(twelve['iwm']):+.0} for IWM; only "
-                f"{Fraction(twelve['share_beat_iwm']):.0} of "
-                f"members beat the fund, and {Fraction(disp['share_down_50_from_high']):.0} "
-                f"stand more "
-                "than 50% below their 52-week high.")
+    says = {"median": Fraction(twelve["median"], 0, signed=True),
+            "iwm": Fraction(twelve["iwm"], 0, signed=True),
+            "beat": Fraction(twelve["share_beat_iwm"], 0),
+            "down": Fraction(disp["share_down_50_from_high"], 0),
+            "down_from_high": Fraction(-DOWN_FROM_HIGH, 0)}
     table = pd.concat({key: windows[key]["histogram"].set_index(["bin_low", "bin_high"])["count"]
                        for key in labels}, axis=1)
     table.columns = ["members_12m", "members_ytd"]
@@ -230,7 +211,7 @@ def dispersion_figure(store: Store) -> Drawn:
     per_member.index.name = "ticker"
     excluded = disp["excluded"]
     used = int(twelve["count"])
-    return Drawn(fig, table, disp["end"], takeaway,
+    return Drawn(fig, table, disp["end"], says,
                  notes=(f"12-month window {twelve['start']:%Y-%m-%d} to {disp['end']:%Y-%m-%d}. "
                         + counts_note(panel, used, excluded)
                         + f" Year to date uses {windows['ytd']['count']:,} members."),
@@ -256,16 +237,12 @@ def survivorship_figure(store: Store) -> Drawn:
                         line={"color": color(key), "width": 2 if key == "IWM" else 1.5,
                               "dash": dash})
     cagr = surv["cagr"]
-    takeaway = (f"Since {surv['start']:%B %Y}, today's members equal-weighted return "
-                f"{Fraction(cagr['equal_weight_members']):.1} a year and at today's weights "
-                f"{Fraction(cagr['cap_weight_members']):.1}, against "
-                f"{Fraction(cagr['iwm_total_return']):.1} for "
-                f"IWM: backtests of today's members overstate by "
-                f"{abs(Points.of(surv['gap_equal']))} "
-                f"and {abs(Points.of(surv['gap_cap']))} a year.")
+    says = {"start": Day.of(surv["start"]), "equal": Fraction(cagr["equal_weight_members"]),
+            "cap": Fraction(cagr["cap_weight_members"]), "iwm": Fraction(cagr["iwm_total_return"]),
+            "gap_equal": Points.of(surv["gap_equal"]), "gap_cap": Points.of(surv["gap_cap"])}
     data = table.rename(columns={c: f"{c}_usd" for c in table.columns})
     excluded = surv["excluded"]
-    return Drawn(fig, data, surv["end"], takeaway,
+    return Drawn(fig, data, surv["end"], says,
                  notes=counts_note(panel, surv["used"], excluded)
                  + f" The members used carry {Fraction(surv['weight_used']):.1} of IWM's equity "
                    f"weight.",
