@@ -23,7 +23,7 @@ from generator.topics.strategies.data import (
     value_growth_prices,
     value_growth_years,
 )
-from generator.units import Fraction
+from generator.units import Count, Day, Dollars, Fraction
 
 PUT_BELOW = 1 - PUT_MONEYNESS  # named in figures.yml
 CALL_ABOVE = CALL_MONEYNESS - 1  # named in figures.yml
@@ -50,14 +50,14 @@ def core_satellite(store: Store) -> Drawn:
     fig.update_layout(xaxis={"title": {"text": "Annualised volatility (daily)"},
                              "tickformat": ".1%", "automargin": True})
     zero, top = grid.iloc[0], grid.iloc[-1]
-    takeaway = (f"From {prices.index[0]:%B %Y} to {prices.index[-1]:%B %Y}, moving from 0% to "
-                f"{Fraction(top['small_cap_share']):.0} small caps changed the compound return "
-                f"from "
-                f"{Fraction(zero['cagr']):.2} to {Fraction(top['cagr']):.2} a year and "
-                f"volatility from "
-                f"{Fraction(zero['volatility']):.1} to {Fraction(top['volatility']):.1}.")
+    says = {"start": Day.of(prices.index[0]), "end": Day.of(prices.index[-1]),
+            "low_share": Fraction(zero["small_cap_share"], 0),
+            "high_share": Fraction(top["small_cap_share"], 0),
+            "low_cagr": Fraction(zero["cagr"], 2), "high_cagr": Fraction(top["cagr"], 2),
+            "low_volatility": Fraction(zero["volatility"]),
+            "high_volatility": Fraction(top["volatility"])}
     data = grid.set_index("small_cap_share")
-    return Drawn(fig, data, prices.index[-1].date(), takeaway,
+    return Drawn(fig, data, prices.index[-1].date(), says,
                  units={"small_cap_share": "fraction:.0", "final_value": "dollars"},
                  notes=f"Period {prices.index[0]:%Y-%m-%d} to {prices.index[-1]:%Y-%m-%d}.")
 
@@ -74,13 +74,11 @@ def value_growth(store: Store) -> Drawn:
     range_buttons(fig)
     last = growth.iloc[-1]
     years = value_growth_years(store)
-    wins = int((years["value_minus_growth"] > 0).sum())
-    takeaway = (f"Since {growth.index[0]:%B %Y}, $10,000 in small-cap value grew to "
-                f"${last['IWN']:,.0f} and in small-cap growth to ${last['IWO']:,.0f} "
-                f"(blend: ${last['IWM']:,.0f}); value beat growth in {wins} of {len(years)} "
-                "calendar years.")
+    says = {"start": Day.of(growth.index[0]), "value": Dollars(last["IWN"]),
+            "growth": Dollars(last["IWO"]), "blend": Dollars(last["IWM"]),
+            "wins": Count((years["value_minus_growth"] > 0).sum()), "years": Count(len(years))}
     data = growth.rename(columns=lambda t: f"{t.lower()}_usd")
-    return Drawn(fig, data, growth.index[-1].date(), takeaway)
+    return Drawn(fig, data, growth.index[-1].date(), says)
 
 
 @figure("r2k-dca-vs-lump-sum", sources=(SATELLITE,))
@@ -93,13 +91,10 @@ def dca_vs_lump(store: Store) -> Drawn:
                 hovertemplate="start %{x|%b %Y}: %{y:+.1%}<extra></extra>", showlegend=False)
     fig.update_layout(hovermode="closest", bargap=0)
     wins = int(table["lump_sum_wins"].sum())
-    share = wins / len(table)
-    why = ("markets rose more often than not, so money invested sooner had longer to grow"
-           if share > 0.5 else "falls came often enough that waiting paid")
-    takeaway = (f"Investing at once beat {DCA_MONTHS} monthly instalments in {wins} of "
-                f"{len(table)} start months ({Fraction(share):.0}): {why}.")
+    says = {"instalments": Count(DCA_MONTHS), "wins": Count(wins), "starts": Count(len(table)),
+            "share": Fraction(wins / len(table), 0)}
     data = table.assign(lump_sum_minus_dca=lead).set_index("start")
-    return Drawn(fig, data, table["end"].iloc[-1].date(), takeaway,
+    return Drawn(fig, data, table["end"].iloc[-1].date(), says,
                  units={"lump_sum_minus_dca": "gap:short"})
 
 
@@ -130,16 +125,13 @@ def hedge_payoffs(store: Store) -> Drawn:
                                   "with the put %{y:+.1%}<extra></extra>")
     fig.update_layout(hovermode="closest", xaxis={
         "title": {"text": "Index move to expiry"}, "tickformat": "+.0%", "automargin": True})
-    paid = int((puts["payoff"] > 0).sum())
-    takeaway = (f"Illustrative, before premiums: with a put struck {below} below the starting "
-                f"level the worst outcome is a {below} fall however far the index drops, and a "
-                f"collar also gives up every gain beyond {above}; in {paid} of the "
-                f"{len(puts)} quarters since {puts['start'].iloc[0]:%Y} the Russell 2000 fell "
-                f"far enough for such a put to pay anything.")
+    says = {"below": Fraction(PUT_BELOW, 0), "above": Fraction(CALL_ABOVE, 0),
+            "paid": Count((puts["payoff"] > 0).sum()), "quarters": Count(len(puts)),
+            "since": puts["start"].iloc[0].year}
     data = table.rename(columns=lambda c: f"{c}_before_premiums")
     quarters = puts.assign(start=puts["start"].dt.strftime("%Y-%m-%d"),
                            end=puts["end"].dt.strftime("%Y-%m-%d")).set_index("end")
-    return Drawn(fig, data, puts["end"].iloc[-1].date(), takeaway,
+    return Drawn(fig, data, puts["end"].iloc[-1].date(), says,
                  extra_csv={"r2k-hedge-quarters": quarters}, units={"index_move": "fraction:+.0"})
 
 
@@ -154,11 +146,9 @@ def hedge_rolling_put(store: Store) -> Drawn:
                               "(index %{customdata:+.1%})<extra></extra>", showlegend=False)
     fig.update_layout(hovermode="closest", bargap=0)
     paid = puts[puts["payoff"] > 0]
-    takeaway = (f"Of {len(puts)} quarterly puts since {puts['start'].iloc[0]:%B %Y}, "
-                f"{len(paid)} paid anything; averaged over all quarters the payoff was "
-                f"{puts['payoff'].mean():.2%} of the index, the break-even cost per quarter "
-                "before trading costs.")
+    says = {"quarters": Count(len(puts)), "start": Day.of(puts["start"].iloc[0]),
+            "paid": Count(len(paid)), "payoff": Fraction(puts["payoff"].mean(), 2)}
     data = puts.assign(start=puts["start"].dt.strftime("%Y-%m-%d")).set_index("end")
     data.index.name = "expiry"
-    return Drawn(fig, data, puts["end"].iloc[-1].date(), takeaway,
+    return Drawn(fig, data, puts["end"].iloc[-1].date(), says,
                  units={"index_return": "fraction:+", "payoff": "fraction"})

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator import units
 from generator.analytics.review import deepest_fall, period_window, rate_move, record_closes
 from generator.catalog import get
 from generator.figures.spec import Drawn, figure
@@ -18,7 +17,7 @@ from generator.topics.year_in_review.data import (
     rates_table,
     years,
 )
-from generator.units import Fraction
+from generator.units import Day, Fraction, Level, Percent, Points
 
 
 def _year_line(fig, year: int) -> None:
@@ -38,11 +37,12 @@ def quarterly(store: Store) -> Drawn:
     done = table[table["year"] == review]
     worst = done.loc[done["russell_2000"].idxmin()]
     best = done.loc[done["russell_2000"].idxmax()]
-    takeaway = (f"In {review} the Russell 2000's worst quarter was Q{worst['quarter']} "
-                f"({units.pct(worst['russell_2000'], 1, signed=True)}) and its best "
-                f"Q{best['quarter']} ({units.pct(best['russell_2000'], 1, signed=True)}).")
+    says = {"year": int(review), "worst": int(worst["quarter"]),
+            "worst_return": Fraction(worst["russell_2000"], signed=True),
+            "best": int(best["quarter"]),
+            "best_return": Fraction(best["russell_2000"], signed=True)}
     data = table.set_index("label")
-    return Drawn(fig, data, pd.Timestamp(table["end"].iloc[-1]).date(), takeaway)
+    return Drawn(fig, data, pd.Timestamp(table["end"].iloc[-1]).date(), says)
 
 
 @figure("r2k-year-review-path", sources=("^RUT", "^GSPC"))
@@ -77,16 +77,12 @@ def path(store: Store) -> Drawn:
                            showarrow=True, arrowhead=0, arrowwidth=1, ax=0,
                            ay=34 if below else -34, font={"size": 11})
     fall, record = falls[review], records[review]
-    high = (f"made its first record close since {record['prior_high_date']:%B %Y} on "
-            f"{record['first']:%-d %B %Y}" if record["first"] else
-            f"made no record close (the record stays {record['prior_high_date']:%B %Y})")
-    takeaway = (f"In {review} the Russell 2000 fell {Fraction(abs(fall['depth'])):.0} to its low "
-                f"on "
-                f"{fall['trough']:%-d %B}, rebounded {Fraction(fall['rebound']):.0} by year-end "
-                f"and "
-                f"{high}.")
+    says = {"year": int(review), "fall": Fraction(fall["depth"], 0), "low": Day.of(fall["trough"]),
+            "rebound": Fraction(fall["rebound"], 0),
+            "record": Day.of(record["first"]) if record["first"] else None,
+            "prior_high": Day.of(record["prior_high_date"])}
     data = table.rename(columns={"^RUT": "russell_2000_rebased", "^GSPC": "sp_500_rebased"})
-    return Drawn(fig, data, table.index[-1].date(), takeaway)
+    return Drawn(fig, data, table.index[-1].date(), says)
 
 
 @figure("r2k-year-review-rates", sources=RATES)
@@ -101,13 +97,14 @@ def rates(store: Store) -> Drawn:
     review, current = years(store)
     _year_line(fig, current)
     moves = {sid: rate_move(load_values(store, sid), review) for sid in RATES}
-    def move(sid: str) -> str:
-        """A change in percentage points, signed, with a true minus sign."""
-        return f"{moves[sid]['change']:+.2f}".replace("-", "−")
+    # Changes in percentage points of rates published in percent: the sentence names the
+    # unit once, so the later ones are signed numbers (Level) beside the first (Points).
+    def move(sid: str) -> Level:
+        return Level(moves[sid]["change"], 2, signed=True)
 
-    takeaway = (f"Over {review} the 10-year yield moved {move('DGS10')} percentage points, "
-                f"the 2-year {move('DGS2')}, fed funds {move('DFF')} and the high-yield spread "
-                f"{move('BAMLH0A0HYM2')} (peaking at "
-                f"{moves['BAMLH0A0HYM2']['high']:.2f}% on "
-                f"{moves['BAMLH0A0HYM2']['high_date']:%-d %B}).")
-    return Drawn(fig, table, table.dropna(how="all").index[-1].date(), takeaway)
+    spread = moves["BAMLH0A0HYM2"]
+    says = {"year": int(review), "ten": Points(moves["DGS10"]["change"], 2),
+            "two": move("DGS2"), "fed_funds": move("DFF"), "spread": move("BAMLH0A0HYM2"),
+            "spread_high": Percent(spread["high"], 2),
+            "spread_high_day": Day.of(spread["high_date"])}
+    return Drawn(fig, table, table.dropna(how="all").index[-1].date(), says)
