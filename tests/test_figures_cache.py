@@ -19,6 +19,7 @@ from generator.figures.data_table import MAX_ROWS, cell, data_table, header
 from generator.figures.spec import Drawn, FigureSpec
 from generator.figures.theme import new_figure
 from generator.store import Store, load_values
+from generator.units import Level
 
 # ---- data tables ------------------------------------------------------------------------------
 
@@ -89,11 +90,11 @@ def _vix_spec(declared: tuple[str, ...]) -> FigureSpec:
         vix = load_values(store, "^VIX")
         fig = new_figure()
         fig.add_scatter(x=[str(d.date()) for d in vix.index[-5:]], y=vix.iloc[-5:].to_numpy())
-        return Drawn(fig, vix.to_frame(), vix.index[-1].date(), f"VIX last {vix.iloc[-1]:.2f}",
+        return Drawn(fig, vix.to_frame(), vix.index[-1].date(), {"last": Level(vix.iloc[-1])},
                      notes=f"{len(vix)} closes")
 
     return FigureSpec(id="test-vix", title="VIX", page="history.md", sources=declared,
-                      method="Closes.", build=build)
+                      method="Closes.", build=build, takeaway="VIX last {{ last }}")
 
 
 def test_cache_hit_restores_result_and_files(own_store: Store, tmp_path: Path) -> None:

@@ -47,12 +47,14 @@ def test_words_come_from_the_topic_file_with_constants_filled(
         trial_module: types.ModuleType, tmp_path: Path) -> None:
     (tmp_path / "figures.yml").write_text(
         "trial-words:\n  title: \"Half a year, {{literally}}\"\n  method: >-\n"
-        "    Daily closes over the past\n    {WINDOW} sessions.\n  source_note: A note\n")
+        "    Daily closes over the past\n    {WINDOW} sessions.\n  source_note: A note\n"
+        "  takeaway: Up {{ change }} in {WINDOW}.\n")
     figure("trial-words", sources=("^RUT",))(_builder(trial_module))
     declared = REGISTRY["trial-words"]
     assert declared.title == "Half a year, {literally}"
     assert declared.method == "Daily closes over the past 126 sessions."
     assert declared.source_note == "A note"
+    assert declared.takeaway == "Up {{ change }} in {WINDOW}."  # a template, kept as written
     assert declared.page == "trial-words.md"
     assert declared.sources == ("^RUT",)
 
@@ -60,6 +62,7 @@ def test_words_come_from_the_topic_file_with_constants_filled(
 def test_words_given_in_code_win_and_a_missing_method_is_named(
         trial_module: types.ModuleType, tmp_path: Path) -> None:
     (tmp_path / "figures.yml").write_text("trial-words-2:\n  title: From the file\n"
+                                         "  takeaway: Said.\n"
                                          "trial-words-3:\n  title: Only a title\n")
     figure("trial-words-2", sources=("^RUT",), title="From the code", page="other.md",
            method="Given.")(_builder(trial_module))

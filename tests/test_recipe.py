@@ -35,6 +35,7 @@ FIGURES = '''"""The trial page's one chart."""
 from generator.figures.spec import Drawn, figure
 from generator.figures.theme import dates, new_figure
 from generator.store import Store, load_values
+from generator.units import Count, Day, Fraction
 
 SESSIONS = 21
 
@@ -44,14 +45,18 @@ def last_month(store: Store) -> Drawn:
     closes = load_values(store, "^RUT").iloc[-SESSIONS:]
     fig = new_figure(y_title="Index level", y_format=",.0f")
     fig.add_scatter(x=dates(closes.index), y=closes.round(2).to_numpy(), name="Russell 2000")
+    change = Fraction(closes.iloc[-1] / closes.iloc[0] - 1, signed=True)
     return Drawn(fig, closes.to_frame("close"), closes.index[-1].date(),
-                 "The last 21 closes of the Russell 2000.")
+                 {"sessions": Count(SESSIONS), "change": change, "day": Day.of(closes.index[-1])})
 '''
 WORDS = '''trial-last-month:
   title: "The Russell 2000's last 21 closes"
   method: >-
     Daily closes (price return),
     the last {SESSIONS} sessions.
+  takeaway: >-
+    Over its last {{ sessions }} sessions, to {{ day }}, the Russell 2000
+    {% if change > 0 %}rose{% else %}moved{% endif %} {{ change }}.
 '''
 PAGE = '''# Trial page
 
@@ -102,6 +107,13 @@ def test_a_trial_page_in_four_steps(built_site: Settings, tmp_path: Path) -> Non
     assert manifest["trial-last-month"]["title"] == "The Russell 2000's last 21 closes"
     assert manifest["trial-last-month"]["method"] == "Daily closes (price return), the last 21 " \
         "sessions."
+    change = closes.iloc[-1] / closes.iloc[-21] - 1
+    moved = "rose" if change > 0 else "moved"
+    sign = "+" if round(change * 100, 1) > 0 else ""
+    last = pd.Timestamp(closes.index[-1])
+    assert manifest["trial-last-month"]["takeaway"] == (
+        f"Over its last 21 sessions, to {last.day} {last:%B %Y}, the Russell 2000 {moved} "
+        f"{sign}{change:.1%}.".replace("-", "−"))
     csv = pd.read_csv(project / "site" / manifest["trial-last-month"]["csv"], index_col=0)
     assert len(csv) == 21 and csv["close"].iloc[-1] == closes.iloc[-1]
     assert 'href="trial/"' in (project / "site" / "index.html").read_text(encoding="utf-8")

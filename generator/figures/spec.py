@@ -37,7 +37,7 @@ class Drawn:
     figure: go.Figure
     data: pd.DataFrame
     as_of: dt.date
-    values: Mapping[str, Any] | str  # TODO(takeaways): a str is a finished takeaway (old)
+    values: Mapping[str, Any]
     notes: str = ""
     extra_csv: dict[str, pd.DataFrame] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
@@ -59,11 +59,9 @@ class FigureSpec:
     source_note: str = ""  # extra source text, e.g. for a reference file
     takeaway: str = ""  # Jinja template of the one-line message, filled from `Drawn.values`
 
-    def say(self, values: Mapping[str, Any] | str) -> str:
+    def say(self, values: Mapping[str, Any]) -> str:
         """The takeaway: the template rendered with the figure's `values` by the pages' own
         environment (`units.environment`: same filters, an unknown name is an error)."""
-        if isinstance(values, str):
-            return values
         return _template(self.takeaway).render(values)
 
 
@@ -127,7 +125,7 @@ def _declared(build: Builder, id: str, key: str, given: str | None) -> str:
     module = sys.modules[build.__module__]
     words = _words(Path(module.__file__ or "").parent).get(id, {})
     if key not in words:
-        if key in ("source_note", "takeaway"):  # TODO(takeaways): a takeaway is required
+        if key == "source_note":
             return ""
         raise ValueError(f"figure {id!r} has no {key} in {WORDS_FILE} beside {module.__name__}")
     if key == "takeaway":

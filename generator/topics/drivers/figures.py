@@ -163,11 +163,11 @@ def _by_month(months: pd.DataFrame) -> pd.DataFrame:
 
 
 def inflation_says(table: pd.DataFrame, verdict: dict, small: str, large: str) -> dict:
-    """What an inflation takeaway reads: the verdict's answer and bands, the highest band's
-    months and real returns (`small`, `large` columns), the lowest band's small-cap return."""
+    """What an inflation takeaway reads: the verdict's bands, the highest band's months and real
+    returns (`small`, `large` columns), the lowest band's small-cap return."""
     high = table.loc[verdict["high_band"]]
     low = table.loc[verdict["low_band"]]
-    return {"answer": verdict["answer"], "high_band": verdict["high_band"],
+    return {"high_band": verdict["high_band"],
             "low_band": verdict["low_band"], "months": Count(high["months"]),
             "small_high": Fraction(high[small], signed=True),
             "large_high": Fraction(high[large], signed=True),
@@ -187,7 +187,7 @@ def inflation_regimes(store: Store) -> Drawn:
     notes = (f"{len(months)} months, {start:%Y-%m} to {months.index[-1]:%Y-%m}; every month with "
              "its returns, CPI and regime in r2k-inflation-months.csv.")
     says = {**inflation_says(table, verdict, "russell_2000", "sp_500"),
-            "start": Day.of(start.to_timestamp())}
+            "answer": verdict["answer"], "start": Day.of(start.to_timestamp())}
     return Drawn(fig, data, months.index[-1].to_timestamp(how="end").date(), says, notes=notes,
                  extra_csv={"r2k-inflation-months": _by_month(months)})
 
