@@ -347,41 +347,6 @@ def _as(value: Any, filter_name: str, make: Callable[[Any], Quantity],
     return make(value) if q is None else q
 
 
-# Three helpers for chart takeaways still written as f-strings in `figures.py` (being moved to
-# templates, which print quantities as pages do). Not Jinja filters.
-
-def pct(value: Any, digits: int = 1, signed: bool = True) -> str:
-    """A fraction as a signed percentage: 0.0523 -> "+5.2%"."""
-    if is_missing(value):
-        return MISSING
-    q = _as(value, "pct", Fraction, Fraction)
-    return q.with_sign(signed).with_digits(digits).text()
-
-
-
-
-
-
-def pct_gap(value: Any, digits: int = 1, signed: bool = True) -> str:
-    """A difference of two fractions in points, short: 0.0123 -> "+1.2 pp" (`signed=False`
-    where the sentence gives the direction: "1.2 pp")."""
-    if is_missing(value):
-        return MISSING
-    q = _as(value, "pct_gap", Points.of, Points)
-    return q.with_digits(digits).with_sign(signed).text(short=True)
-
-
-def num(value: Any, digits: int = 2) -> str:
-    """A plain number with thousands separators: 2134.5 -> "2,134.50"."""
-    if is_missing(value):
-        return MISSING
-    q = _as(value, "num", Level, Level, Multiple, Count)
-    return _number(q.value, digits, q.signed)
-
-
-
-
-
 # Presentation filters.
 
 def ordinal(value: Any) -> str:

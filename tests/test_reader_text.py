@@ -112,7 +112,10 @@ def test_differences_of_percentages_print_in_points(built_site: Settings, store)
     three-year gap on Comparison and the regime differences on Scenarios."""
     from generator.topics.comparison.data import comparison_facts
     from generator.topics.scenarios.data import scenarios_facts
-    from generator.units import pct_gap
+    from generator.units import Points
+
+    def pct_gap(gap: float, digits: int = 1) -> str:  # a gap of two fractions, as pages print it
+        return format(Points.of(gap, digits), "short")
 
     site = built_site.site_dir
     gap = comparison_facts(store)["compare"]["diff_price"]

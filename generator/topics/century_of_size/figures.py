@@ -9,7 +9,6 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from generator import units
 from generator.analytics import size as sz
 from generator.catalog import FF_FACTORS_TABLE, FF_SIZE_BM_TABLE, FF_SIZE_OP_TABLE, FF_SIZE_TABLE
 from generator.figures.spec import Drawn, figure
@@ -36,11 +35,6 @@ SMALL, BIG = "#D55E00", "#0072B2"  # vermillion for small (as the Russell 2000),
 SMALL_2, BIG_2 = "#E69F00", "#56B4E9"
 # The deciles that hold the Russell 2000's ranks, largest first (colour-blind-safe sets).
 RANK_COLOURS = ("#5E3C99", "#CC79A7", "#009E73", "#E69F00", "#D55E00", "#882255", "#117733")
-def pct(value: float, digits: int = 1, signed: bool = False) -> str:
-    """A fraction as a percentage through the site's one formatter (unsigned by default)."""
-    return units.pct(float(value), digits, signed)
-
-
 NOT_R2K = ("US stocks (NYSE, AMEX and Nasdaq) sorted by NYSE market-equity breakpoints — not "
            "the Russell 2000.")
 
@@ -67,8 +61,8 @@ def premium_deciles(store: Store) -> Drawn:
     ann = sz.annualised(vw)
     fig = new_figure(y_title="Value of $1 (log scale)", log_y=True)
     _growth_lines(fig, growth, {
-        "Lo 10": (f"Smallest tenth ({pct(ann['Lo 10'])} a year)", SMALL, "solid"),
-        "Hi 10": (f"Largest tenth ({pct(ann['Hi 10'])} a year)", BIG, "solid")})
+        "Lo 10": (f"Smallest tenth ({Fraction(ann['Lo 10'])} a year)", SMALL, "solid"),
+        "Hi 10": (f"Largest tenth ({Fraction(ann['Hi 10'])} a year)", BIG, "solid")})
     end = vw.index[-1]
     says = {"start": Day.of(vw.index[0]), "end": Day.of(end),
             "small": Dollars(growth["Lo 10"].iloc[-1]), "small_cagr": Fraction(ann["Lo 10"]),
@@ -213,7 +207,7 @@ def _corner_growth(store: Store, table_id: str, sort: str, names: tuple[str, str
         columns, names, (SMALL, SMALL_2, BIG, BIG_2), ("solid", "dash") * 2, strict=True)}
     growth = sz.growth_of_one(vw[list(corners)])
     ann = sz.annualised(vw)
-    named = {c: (f"{n} ({pct(ann[c])} a year)", colour, dash)
+    named = {c: (f"{n} ({Fraction(ann[c])} a year)", colour, dash)
              for c, (n, colour, dash) in corners.items()}
     fig = new_figure(y_title="Value of $1 (log scale)", log_y=True)
     _growth_lines(fig, growth, named)

@@ -107,7 +107,7 @@ def dividend_gap(store: Store) -> Drawn:
                 name="IWM − Russell 2000 (price)", marker_color=color("IWM"),
                 hovertemplate="%{x}: %{y:+.2%}<extra></extra>")
     guide(fig, round(mean, 5), dash="dash",
-          annotation_text=f"average {units.pct(mean, 2, signed=True)}",
+          annotation_text=f"average {Fraction(mean, 2, signed=True)}",
           annotation_position="top left")
     fig.update_layout(hovermode="closest", xaxis={"dtick": 2}, showlegend=False)
     says = {"first": int(table.index[0]), "last": int(table.index[-1]),

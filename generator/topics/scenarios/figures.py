@@ -16,7 +16,7 @@ from generator.topics.scenarios.data import (
     rotation_pairs,
     spread_spike_table,
 )
-from generator.units import Count, Day, Fraction, Level, Points, pct
+from generator.units import Count, Day, Fraction, Level, Points
 
 SPIKE_PERCENTILE = SPIKE_QUANTILE * 100  # named in figures.yml
 WEAK_CORRELATION = 0.2  # below this (in absolute value) a link is called "close to nothing"
@@ -102,7 +102,7 @@ def rotation(store: Store) -> Drawn:
                     showlegend=False)
     latest = float(pairs["trailing_36m"].iloc[-1])
     fig.add_vline(x=latest, line={"dash": "dash", "width": 1.2, "color": color("^RUT")},
-                  annotation_text=f"latest {pct(latest, 0, signed=True)}",
+                  annotation_text=f"latest {Fraction(latest, 0, signed=True)}",
                   annotation_position="top")
     fig.update_layout(hovermode="closest",
                       xaxis={"title": {"text": f"Previous {ROTATION_LOOKBACK} months, relative"},
