@@ -114,8 +114,9 @@ def test_differences_of_percentages_print_in_points(built_site: Settings, store)
     from generator.topics.scenarios.data import scenarios_facts
     from generator.units import Points
 
-    def pct_gap(gap: float, digits: int = 1) -> str:  # a gap of two fractions, as pages print it
-        return format(Points.of(gap, digits), "short")
+    def pct_gap(gap: Points, digits: int = 1) -> str:  # a gap in points, as pages print it
+        assert isinstance(gap, Points)
+        return format(gap.with_digits(digits), "+short")
 
     site = built_site.site_dir
     gap = comparison_facts(store)["compare"]["diff_price"]
