@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pandas as pd
 import plotly.graph_objects as go
 import yaml
@@ -142,13 +143,14 @@ def _no_bare_number(value: Any) -> Any:
 
 
 @cache
-def _template(source: str) -> Any:
+def _template(source: str) -> jinja2.Template:
     """A takeaway template, compiled once (plain text: escaped where a page places it)."""
     return _takeaways().from_string(source)
 
 
 @cache
-def _takeaways() -> Any:
+def _takeaways() -> jinja2.Environment:
+    """The pages' environment (`units.environment`: same filters, strict) for plain text."""
     return units.environment(finalize=_no_bare_number)
 
 
