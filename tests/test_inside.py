@@ -145,14 +145,14 @@ def test_excluded_between_keeps_flags_touching_the_window():
 
 # --- Screening rules: the real file -----------------------------------------------------------
 
-def test_real_file_dec_is_excluded_for_its_zero_closes(store, raw_closes):
+def test_real_file_dec_is_excluded_for_its_zero_closes(store, raw_closes, built_site):
     exclusions = store.read_table("members_exclusions")
     dec = exclusions[exclusions["ticker"] == "DEC"]
     zero = dec[dec["rule"] == RULE_NON_POSITIVE]
     assert len(zero) == 1
     assert int(zero["days"].iloc[0]) == int((raw_closes["DEC"] <= 0).sum()) == 732
     # Figures that use the whole history leave DEC out and say why.
-    figures = store.root.parent / "docs" / "figures"
+    figures = built_site.docs_dir / "figures"  # the session's build, or PRIMER_TEST_SITE's
     assert figures.is_dir()
     left_out = pd.read_csv(figures / "r2k-breadth-above-200d-exclusions.csv",
                            keep_default_na=False)
