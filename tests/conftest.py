@@ -314,6 +314,7 @@ def snapshot_variant(snapshot_dir: Path, target: Path, changes: dict[str, str | 
     return target
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the tests reading `site_visits` run on one worker (one visit each)."""
     for item in items:
