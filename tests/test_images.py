@@ -85,8 +85,10 @@ def test_without_a_browser_charts_have_no_images(tmp_path: Path) -> None:
 
     (tmp_path / "docs" / "figures").mkdir(parents=True)
     (tmp_path / "docs" / "figures" / "f.json").write_text('{"data": [], "layout": {}}')
-    made = images.chart_images(["f"], tmp_path / "docs", images.ImageCache(tmp_path / "c"),
-                               None, log=lambda _: None)
+    charts = images.ChartImages(tmp_path / "docs", images.ImageCache(tmp_path / "c"), None,
+                                log=lambda _: None)
+    charts.add("f")
+    made = charts.finish()
     assert made == {}
     assert not list((tmp_path / "docs" / "figures").glob("*.svg"))
 

@@ -289,12 +289,13 @@ def _reusing_kaleido() -> type:
         return stock
 
     class ReusingKaleido(stock):  # type: ignore[misc, valid-type]
-        _renders: dict[int, int]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._renders: dict[int, int] = {}  # images drawn per tab (by id)
 
         async def _return_kaleido_tab(self, tab: Any) -> None:
-            counts = self.__dict__.setdefault("_renders", {})
-            counts[id(tab)] = counts.get(id(tab), 0) + 1
-            if counts[id(tab)] % RENDERS_PER_RELOAD == 0 or not hasattr(self, "tabs_ready"):
+            self._renders[id(tab)] = self._renders.get(id(tab), 0) + 1
+            if self._renders[id(tab)] % RENDERS_PER_RELOAD == 0:
                 await super()._return_kaleido_tab(tab)
             else:
                 await self.tabs_ready.put(tab)
@@ -388,15 +389,6 @@ class ChartImages:
             self.done[figure_id] = ImageSet.for_figure(figure_id)
             self.log(f"image {figure_id}")
         return dict(self.done)
-
-
-def chart_images(figure_ids: Sequence[str], docs_dir: Path, cache: ImageCache,
-                 renderer: Renderer | None, log: Callable[[str], None]) -> dict[str, ImageSet]:
-    """Write the four SVGs of every figure into `docs_dir`, from the cache or the browser."""
-    images = ChartImages(docs_dir, cache, renderer, log)
-    for figure_id in figure_ids:
-        images.add(figure_id)
-    return images.finish()
 
 
 def _place(docs_dir: Path, figure_id: str, wide: bytes, narrow: bytes) -> None:
