@@ -142,6 +142,20 @@ def test_csv_downloads_make_formulas_inert_and_keep_numbers() -> None:
     assert csv_bytes(dated).decode() == "date,'=x\n2026-08-21,-1.0\n"
 
 
+def test_csv_dates_are_days_with_missing_ones_empty() -> None:
+    from generator.figures.spec import csv_bytes
+
+    dated = pd.DataFrame(
+        {"value": [1.5, None, 3.0],
+         "since": pd.to_datetime(["1987-09-10", None, "2026-08-21"]),
+         "note": ["a", "b", "c"]},
+        index=pd.DatetimeIndex(["2026-08-19", None, "2026-08-21 16:00"], name="date"))
+    assert csv_bytes(dated).decode() == ("date,value,since,note\n2026-08-19,1.5,1987-09-10,a\n"
+                                         ",,,b\n2026-08-21,3.0,2026-08-21,c\n")
+    unnamed = dated.rename_axis(None)  # an unnamed index is not written
+    assert csv_bytes(unnamed).decode().splitlines()[1] == "1.5,1987-09-10,a"
+
+
 @pytest.mark.parametrize("value", HOSTILE)
 def test_desk_note_names_from_the_data_are_text(value: str) -> None:
     from generator.analytics.narrative import Fact, Sentence

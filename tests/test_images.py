@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.figures import images, templates
 from generator.settings import Settings
@@ -27,6 +29,30 @@ def test_thin_keeps_first_last_and_each_columns_extremes() -> None:
 
 def test_thin_leaves_short_series_alone() -> None:
     assert list(images.thin_indices(np.arange(10.0), 5)) == list(range(10))
+
+
+def runs_thinned(y: np.ndarray, columns: int) -> list[int]:
+    """thin_indices' rule one run at a time, as np.array_split cuts the runs."""
+    keep = {0, len(y) - 1}
+    for run in np.array_split(np.arange(len(y)), columns):
+        window = y[run]
+        keep.add(int(run[0]))
+        if np.isfinite(window).any():
+            keep.update((int(run[np.nanargmin(window)]), int(run[np.nanargmax(window)])))
+        if (~np.isfinite(window)).any():
+            keep.add(int(run[~np.isfinite(window)][0]))
+    return sorted(keep)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6), st.sampled_from([1.0, 2.0])),
+                min_size=3, max_size=400), st.integers(1, 120))
+def test_thin_keeps_what_each_run_would_keep(values: list[float | None], columns: int) -> None:
+    # Runs of unequal length (n % columns of them one longer), ties, gaps, all-gap runs.
+    y = np.array(values, dtype=object)
+    expected = (runs_thinned(np.array([np.nan if v is None else v for v in values]), columns)
+                if len(values) > 2 * columns else list(range(len(values))))
+    assert list(images.thin_indices(y, columns)) == expected
 
 
 def test_thinned_figure_keeps_spikes_and_shortens_long_lines() -> None:

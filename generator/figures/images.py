@@ -105,19 +105,27 @@ def thin_indices(y: np.ndarray, columns: int) -> np.ndarray:
     n = len(y)
     if n <= 2 * columns:
         return np.arange(n)
-    values = np.array([float(v) if v is not None else np.nan for v in y], dtype=float)
-    keep = {0, n - 1}
-    for chunk in np.array_split(np.arange(n), columns):
-        keep.add(int(chunk[0]))
-        window = values[chunk]
-        if np.isfinite(window).any():
-            keep.add(int(chunk[np.nanargmin(window)]))
-            keep.add(int(chunk[np.nanargmax(window)]))
-        # keep gaps (NaN) visible as gaps
-        gaps = chunk[~np.isfinite(window)]
-        if len(gaps):
-            keep.add(int(gaps[0]))
-    return np.array(sorted(keep))
+    values = y.astype(float) if y.dtype.kind in "biuf" else \
+        np.array([float(v) if v is not None else np.nan for v in y], dtype=float)
+    # The runs of `np.array_split`: the first n % columns have one point more. Each block of
+    # equal runs is one 2-D array, so the lowest and highest of every run come in one call.
+    size, longer = divmod(n, columns)
+    keep = [np.array([0, n - 1])]
+    for lo, hi, width in ((0, longer * (size + 1), size + 1), (longer * (size + 1), n, size)):
+        if hi <= lo:
+            continue
+        runs = values[lo:hi].reshape(-1, width)
+        first = lo + np.arange(len(runs)) * width
+        finite = np.isfinite(runs)
+        seen = finite.any(axis=1)
+        nan = np.isnan(runs)  # ignored as np.nanargmin / np.nanargmax do
+        lowest = np.where(nan, np.inf, runs).argmin(axis=1)
+        highest = np.where(nan, -np.inf, runs).argmax(axis=1)
+        gap = ~finite  # keep gaps (NaN) visible as gaps: the first of each run
+        has_gap = gap.any(axis=1)
+        keep += [first, (first + lowest)[seen], (first + highest)[seen],
+                 (first + gap.argmax(axis=1))[has_gap]]
+    return np.unique(np.concatenate(keep))
 
 
 def thinned(figure: dict[str, Any], width: int) -> dict[str, Any]:

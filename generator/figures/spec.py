@@ -213,10 +213,17 @@ def csv_bytes(data: pd.DataFrame) -> bytes:
     text_columns = [i for i, c in enumerate(data.columns)
                     if not pd.api.types.is_numeric_dtype(data.iloc[:, i])
                     and not pd.api.types.is_datetime64_any_dtype(data.iloc[:, i])]
-    if text_columns:
+    date_columns = [i for i, c in enumerate(data.columns)
+                    if pd.api.types.is_datetime64_any_dtype(data.iloc[:, i])]
+    if text_columns or date_columns:
         data = data.copy()
         for i in text_columns:
             data.isetitem(i, data.iloc[:, i].map(csv_safe))
+        for i in date_columns:  # what date_format writes (NaT empty), formatted in one call
+            data.isetitem(i, data.iloc[:, i].dt.strftime("%Y-%m-%d"))
+    if isinstance(data.index, pd.DatetimeIndex):
+        # pandas' date_format formats an index one Python call per row; this is one call.
+        data = data.set_axis(data.index.strftime("%Y-%m-%d").rename(data.index.name), axis=0)
     out = io.StringIO()
     data.to_csv(out, index=data.index.name is not None, date_format="%Y-%m-%d",
                 lineterminator="\n")
