@@ -31,7 +31,7 @@ site: $(STAMP)
 ## The whole test suite, including headless Chromium (Debian's /usr/bin/chromium), on every
 ## core (pytest-xdist: one worker per core; the built site is shared, see tests/conftest.py).
 test: $(STAMP)
-	@$(PY) -m pytest -n auto --dist loadgroup
+	@$(PY) -m pytest -n auto
 
 ## Refresh the store from the live feeds (the only command that uses the network).
 update: $(STAMP)

@@ -15,10 +15,10 @@
 - `site_visits`: every page of the built site visited once per width, all per-page browser
   checks run in that visit (tests/site_visits.py); the tests read what was seen.
 
-`make test` runs the suite on every core (pytest-xdist, `-n auto --dist loadgroup`): the filled
-store and the built site are made once, by whichever worker asks first, under a file lock, and
-read by the others (`shared`); the tests that read `site_visits` share one worker
-(`xdist_group("visits")`), so the pages are visited once.
+`make test` runs the suite on every core (pytest-xdist, `-n auto`): the filled store and the
+built site are made once, by whichever worker asks first, under a file lock, and read by the
+others (`shared`); the page visits are shared out, a few pages at a time, between the workers
+that need them (`shared_parts`), so each page is visited once per width.
 """
 
 from __future__ import annotations
@@ -27,16 +27,21 @@ import dataclasses
 import functools
 import http.server
 import os
+import pickle
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from generator.settings import Settings
 from generator.topics import discover
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 discover()  # every topic's providers and figures registered, as a build does
 
@@ -95,12 +100,16 @@ def snapshot_excerpt() -> Path:
     return SNAPSHOT_EXCERPT
 
 
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temp folder: under pytest-xdist, the one common to its workers."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
 def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
     """The folder `name`, made once per run by `make(folder)`: under pytest-xdist the first
     worker to ask makes it while the others wait on a file lock, then all read it."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the run's temp folder, common to its workers
+    root = _run_folder(tmp_path_factory)
     folder, done = root / name, root / f"{name}.done"
     with FileLock(str(root / f"{name}.lock")):
         if not done.exists():
@@ -109,6 +118,38 @@ def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
             make(folder)
             done.touch()
     return folder
+
+
+def shared_parts(tmp_path_factory: pytest.TempPathFactory, name: str,
+                 parts: Sequence[T], make: Callable[[T], R]) -> list[R]:
+    """[make(part) for part in parts], the work shared by the run's workers: each worker makes
+    the parts no worker has begun (one file lock per part, taken without waiting), then waits
+    for those others are making and reads their results (pickled beside the lock)."""
+    root = _run_folder(tmp_path_factory)
+    results: dict[int, R] = {}
+
+    def take(index: int, wait: bool) -> None:
+        lock = FileLock(str(root / f"{name}-{index}.lock"))
+        try:
+            lock.acquire(timeout=-1 if wait else 0)
+        except Timeout:
+            return  # another worker is making it
+        try:
+            file = root / f"{name}-{index}.pickle"
+            if not file.exists():  # not made yet, or its maker failed: make it here
+                partial = file.with_suffix(".partial")
+                partial.write_bytes(pickle.dumps(make(parts[index])))
+                partial.replace(file)
+            results[index] = pickle.loads(file.read_bytes())
+        finally:
+            lock.release()
+
+    for index in range(len(parts)):
+        take(index, wait=False)
+    for index in range(len(parts)):
+        if index not in results:
+            take(index, wait=True)
+    return [results[index] for index in range(len(parts))]
 
 
 @pytest.fixture(scope="session")
@@ -216,14 +257,20 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def site_visits(browser, built_site: Settings, site_url: str, artifacts: Path) -> dict:
+def site_visits(browser, built_site: Settings, site_url: str, artifacts: Path,
+                tmp_path_factory: pytest.TempPathFactory) -> dict:
     """{(page, width): tests.site_visits.Visit}: every page of the built site loaded once per
     width (phone, desktop) with all its per-page checks run in that one visit (charts drawn,
-    console, overflow, chart controls, screenshots, axe-core); tests assert on what was seen."""
+    console, overflow, chart controls, screenshots, axe-core); tests assert on what was seen.
+    Under pytest-xdist the workers share the visits, a few pages each (`shared_parts`)."""
     from tests.site_pages import site_pages
-    from tests.site_visits import visit_site
+    from tests.site_visits import parts, visit_part
 
-    return visit_site(browser, site_url, site_pages(built_site.site_dir), artifacts)
+    visits: dict = {}
+    for seen in shared_parts(tmp_path_factory, "visits", parts(site_pages(built_site.site_dir)),
+                             lambda part: visit_part(browser, site_url, part)):
+        visits.update(seen)
+    return visits
 
 
 @dataclasses.dataclass
@@ -312,11 +359,3 @@ def snapshot_variant(snapshot_dir: Path, target: Path, changes: dict[str, str | 
             (target / rel).parent.mkdir(parents=True, exist_ok=True)
             (target / rel).write_text(text)
     return target
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, the tests reading `site_visits` run on one worker (one visit each)."""
-    for item in items:
-        if "site_visits" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("visits"))

@@ -13,9 +13,8 @@ Screenshots: test-artifacts/<page>-<width>-<scheme>.png.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from tests.conftest import CHARTS_SETTLED
+from tests.conftest import ARTIFACTS, CHARTS_SETTLED
 
 WIDTHS = (360, 1280)  # phone and desktop
 AXE_WIDTH = 1280
@@ -103,8 +102,34 @@ def set_scheme(page, scheme: str) -> None:
         ".every(el => el.dataset.scheme === want && el.dataset.ready === 'true')", arg=want)
 
 
-def _visit(page, url: str, visit: Visit, errors: list[str], shown: set[str],
-           full: set[str], artifacts: Path, axe) -> None:
+AXE_CONTEXT = {"include": [["body"]],
+               # A data table repeats one row template: its first rows stand for the rest.
+               "exclude": [[".primer-figure__data tbody tr:nth-child(n+4)"]]}
+# The rules whose result depends on the colour scheme, run again in dark mode.
+AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+OPEN_DETAILS = """() => { window.primerOpened = [...document.querySelectorAll('details')]
+    .filter(d => !d.open); window.primerOpened.forEach(d => { d.open = true; }); }"""
+CLOSE_DETAILS = "() => (window.primerOpened || []).forEach(d => { d.open = false; })"
+
+
+def run_axe(page, rules: list[str] | None = None) -> list[dict]:
+    """axe-core's violations on the page as it is (injected once per page load)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(Axe().axe_script)
+    options: dict = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    found = page.evaluate("([context, options]) => axe.run(context, options)"
+                          ".then(r => r.violations)", [AXE_CONTEXT, options])
+    return [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
+             "html": v["nodes"][0]["html"][:200] if v["nodes"] else ""} for v in found]
+
+
+def _visit(page, url: str, visit: Visit, errors: list[str], full_shot: bool) -> None:
     path, width = visit.path, visit.width
     page.goto(url, wait_until="load")
     if page.locator(".primer-chart").count():
@@ -119,25 +144,20 @@ def _visit(page, url: str, visit: Visit, errors: list[str], shown: set[str],
     visit.boxes = page.eval_on_selector_all(".primer-chart", BOXES)
     name = path.strip("/").replace("/", "_") or "home"
     narrow = width == min(WIDTHS)
-    page.screenshot(path=str(artifacts / f"{name}-{width}-light.png"),
-                    full_page=path in (shown if narrow else full | shown))
-    if path in shown:
-        set_scheme(page, "dark")
-        visit.overflow_dark = page.evaluate(OVERFLOW)
-        page.screenshot(path=str(artifacts / f"{name}-{width}-dark.png"),
-                        full_page=narrow)  # wide dark: the first screen
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-light.png"), full_page=full_shot)
+    if width == AXE_WIDTH:
+        # Every rule in light, data tables opened (then closed again); the colour rules again
+        # in dark.
+        page.evaluate(OPEN_DETAILS)
+        visit.axe["light"] = run_axe(page)
+        page.evaluate(CLOSE_DETAILS)
+    set_scheme(page, "dark")
+    visit.overflow_dark = page.evaluate(OVERFLOW)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-dark.png"),
+                    full_page=narrow)  # wide dark: the first screen
+    if width == AXE_WIDTH:
+        visit.axe["dark"] = run_axe(page, AXE_COLOUR_RULES)
     visit.errors = list(errors)
-    if axe is not None:
-        # axe-core reads every data table too; dark mode where the template is represented.
-        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        for scheme in ("dark", "light") if path in shown else ("light",):
-            set_scheme(page, scheme)
-            visit.axe[scheme] = [
-                {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
-                 "html": v["nodes"][0]["html"][:200] if v["nodes"] else ""}
-                for v in axe.run(page).response["violations"]]
-    elif path in shown:
-        set_scheme(page, "light")
 
 
 def _new_page(context, errors: list[str]):
@@ -148,30 +168,48 @@ def _new_page(context, errors: list[str]):
     return page
 
 
-def visit_site(browser, site_url: str, pages: list[str],
-               artifacts: Path) -> dict[tuple[str, int], Visit]:
-    """{(page, width): Visit} for every representative page (`representatives`) at every
-    width of `WIDTHS`, each page loaded once per width in one reused browser page."""
-    from axe_playwright_python.sync_playwright import Axe
+@dataclass(frozen=True)
+class Part:
+    """Some pages to visit at one width: one share of the work (`visit_part`)."""
+
+    width: int
+    paths: tuple[str, ...]
+    full_shots: frozenset[str]
+
+
+def parts(pages: list[str], size: int = 3) -> list[Part]:
+    """The visits of every representative page (`representatives`) at every width, in parts
+    of `size` pages, desktop first (it runs axe: the longer visits start first). Full-page
+    screenshots: light at desktop width (`full_shots`), dark at phone width."""
+    shown, full = sorted(representatives(pages)), full_shots(pages)
+    out = []
+    for width in sorted(WIDTHS, reverse=True):
+        shots = frozenset() if width == min(WIDTHS) else frozenset(full)
+        out += [Part(width, tuple(shown[i:i + size]), shots)
+                for i in range(0, len(shown), size)]
+    return out
+
+
+def visit_part(browser, site_url: str, part: Part) -> dict[tuple[str, int], Visit]:
+    """{(page, width): Visit} for the part's pages, loaded in turn in one browser page."""
     from playwright.sync_api import Error as PlaywrightError
 
-    shown, full = representatives(pages), full_shots(pages)
+    context = browser.new_context(viewport={"width": part.width, "height": 800},
+                                  color_scheme="light")
+    errors: list[str] = []
+    page = _new_page(context, errors)
     visits: dict[tuple[str, int], Visit] = {}
-    for width in sorted(WIDTHS, reverse=True):
-        context = browser.new_context(viewport={"width": width, "height": 800},
-                                      color_scheme="light")
-        errors: list[str] = []
-        page = _new_page(context, errors)
-        axe = Axe() if width == AXE_WIDTH else None
-        for path in sorted(shown):
-            errors.clear()
-            visit = visits[(path, width)] = Visit(path, width)
-            try:
-                _visit(page, site_url + path, visit, errors, shown, full, artifacts, axe)
-            except PlaywrightError as exc:
-                visit.failure = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-                visit.errors = list(errors)
-                page.close()  # a page stuck mid-way is not reused
-                page = _new_page(context, errors)
-        context.close()
+    for path in part.paths:
+        errors.clear()
+        visit = visits[(path, part.width)] = Visit(path, part.width)
+        try:
+            if page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches"):
+                page.emulate_media(color_scheme="light")
+            _visit(page, site_url + path, visit, errors, path in part.full_shots)
+        except PlaywrightError as exc:
+            visit.failure = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+            visit.errors = list(errors)
+            page.close()  # a page stuck mid-way is not reused
+            page = _new_page(context, errors)
+    context.close()
     return visits

@@ -303,7 +303,7 @@ def test_no_injected_markup_is_live_on_any_page_of_a_hostile_site(
 
 
 LIVE = '[data-pwned], [onerror], [onload], [onclick], a[href^="javascript" i]'
-OUTSIDE = ("pwned", "alert(", "javascript", "=cmd", "onclick", "onload", "onerror")
+OUTSIDE = ("pwned", "alert(", "javascript:", "=cmd", "onclick", "onload", "onerror")
 
 
 def _page_file(site: Path, path: str) -> Path:
