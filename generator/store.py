@@ -242,15 +242,33 @@ class Store:
         data = _read_checked(table_path(self.root, name, meta.format), f"table {name}",
                              meta.sha256, f"{name}.meta.json",
                              "delete both and rebuild to re-import it")
-        if meta.format == "parquet":
-            return pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+        return _parsed_table(meta, data).copy()
+
+
+_PARSED_TABLES: dict[tuple[str, str, str], pd.DataFrame] = {}  # (sha256, format, dtypes) ->
+_PARSED_TABLES_MAX = 16  # the parsed table; a build reads the members' closes three times
+
+
+def _parsed_table(meta: TableMeta, data: bytes) -> pd.DataFrame:
+    """The frame a table file's bytes parse to, parsed once per content (callers get copies,
+    so the cached frame is never changed)."""
+    key = (meta.sha256, meta.format, json.dumps(meta.dtypes, sort_keys=True))
+    frame = _PARSED_TABLES.get(key)
+    if frame is not None:
+        return frame
+    if meta.format == "parquet":
+        frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+    else:
         frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
         for col, kind in meta.dtypes.items():
             if kind in ("float64", "int64"):
                 frame[col] = pd.to_numeric(frame[col].replace("", None)).astype(kind)
             elif kind == "date":
                 frame[col] = pd.to_datetime(frame[col])
-        return frame
+    if len(_PARSED_TABLES) >= _PARSED_TABLES_MAX:
+        _PARSED_TABLES.pop(next(iter(_PARSED_TABLES)))
+    _PARSED_TABLES[key] = frame
+    return frame
 
 
 _PARSED: dict[str, pd.DataFrame] = {}  # sha256 of a series file -> its parsed frame
