@@ -117,3 +117,16 @@ def test_atomic_write_files_replaces_none_when_one_write_fails(tmp_path, monkeyp
         atomic_write_files({first: b"new csv", second: b"new meta"})
     assert (first.read_bytes(), second.read_bytes()) == (b"old csv", b"old meta")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.meta.json"]
+
+
+def test_docs_writes_skip_the_fsyncs_but_stay_whole(tmp_path, monkeypatch):
+    def fsync(fd):
+        raise AssertionError("fsync called")
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    target = tmp_path / "docs" / "figures" / "f.json"
+    atomic_write_files({target: b"{}"}, durable=False)  # the docs folder: no fsync
+    assert target.read_bytes() == b"{}" and [p.name for p in target.parent.iterdir()] == ["f.json"]
+    with pytest.raises(AssertionError, match="fsync called"):  # the store's default: synced
+        atomic_write_files({tmp_path / "store.csv": b"x"})
+    assert not (tmp_path / "store.csv").exists()

@@ -56,11 +56,11 @@ def build_one(spec: FigureSpec, store: Store, out_dir: Path) -> FigureResult:
     drawn.figure.update_layout(meta={**(meta if isinstance(meta, dict) else {}), "id": spec.id})
     log_ticks(drawn.figure)
     figures = out_dir / FIGURES_DIR
-    atomic_write_text(figures / f"{spec.id}.json", figure_json(drawn.figure))
-    atomic_write_bytes(figures / f"{spec.id}.csv", csv_bytes(drawn.data))
+    atomic_write_text(figures / f"{spec.id}.json", figure_json(drawn.figure), durable=False)
+    atomic_write_bytes(figures / f"{spec.id}.csv", csv_bytes(drawn.data), durable=False)
     extra = []
     for name, table in drawn.extra_csv.items():
-        atomic_write_bytes(figures / f"{name}.csv", csv_bytes(table))
+        atomic_write_bytes(figures / f"{name}.csv", csv_bytes(table), durable=False)
         extra.append(f"{FIGURES_DIR}/{name}.csv")
     return FigureResult(spec=spec, as_of=drawn.as_of, takeaway=takeaway, notes=drawn.notes,
                         json_path=f"{FIGURES_DIR}/{spec.id}.json",
@@ -106,5 +106,6 @@ def build_figures(store: Store, out_dir: Path,
         log(f"figure {spec.id}")
         on_figure(spec.id)
     atomic_write_text(out_dir / "figures.json",
-                      json.dumps(manifest(list(results.values())), indent=1) + "\n")
+                      json.dumps(manifest(list(results.values())), indent=1) + "\n",
+                      durable=False)
     return results

@@ -123,7 +123,7 @@ class FigureCache:
             target = out_dir / rel
             data = (stored / rel).read_bytes()
             if not target.is_file() or target.read_bytes() != data:
-                atomic_write_bytes(target, data)
+                atomic_write_bytes(target, data, durable=False)  # into the docs folder
         return FigureResult(
             spec=spec, as_of=dt.date.fromisoformat(entry["as_of"]), takeaway=entry["takeaway"],
             notes=entry["notes"], json_path=entry["json_path"], csv_path=entry["csv_path"],

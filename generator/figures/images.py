@@ -349,7 +349,7 @@ class ImageCache:
 
 def _write(path: Path, data: bytes) -> None:
     if not path.is_file() or path.read_bytes() != data:
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, durable=False)  # the docs folder (see atomic_write_files)
 
 
 class ChartImages:
@@ -495,7 +495,7 @@ def add_card_to_front_matter(docs_dir: Path, page: str, card: str) -> None:
         text = "---\n" + line + text[4:]
     else:
         text = f"---\n{line}---\n" + text
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), durable=False)
 
 
 # ---- what the build calls ------------------------------------------------------------------

@@ -23,7 +23,7 @@ def write_text_if_changed(path: Path, text: str) -> None:
             return
     except (FileNotFoundError, UnicodeDecodeError):
         pass
-    atomic_write_text(path, text)
+    atomic_write_text(path, text, durable=False)  # the docs folder (see atomic_write_files)
 
 
 @dataclass(frozen=True)

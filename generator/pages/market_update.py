@@ -142,5 +142,5 @@ def write_feed(docs_dir: Path, facts: dict[str, Any], site_url: str) -> Path | N
     image = docs_dir / FEED_CHART
     data = atom_feed(facts, site_url, site_url + FEED_CHART if image.is_file() else "")
     for path in (FEED_HEAD_PATH, FEED_PATH):
-        atomic_write_bytes(docs_dir / path, data)
+        atomic_write_bytes(docs_dir / path, data, durable=False)
     return docs_dir / FEED_PATH
