@@ -61,3 +61,32 @@ def test_phone_width_dark_mode_screenshot(open_page, artifacts):
     page.screenshot(path=str(artifacts / "history-360-dark.png"), full_page=False)
     assert overflow <= 0, f"horizontal overflow of {overflow}px at 360px"
     assert opened.errors == []
+
+
+# Each region that scrolls sideways on screen (outside a closed <details>), with whether it
+# takes the keyboard focus.
+SCROLLERS = """() => [...document.querySelectorAll('article *')].filter(el =>
+    !el.closest('details:not([open])')
+    && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)
+    && el.scrollWidth > el.clientWidth + 1).map(el => [el.tagName + '.' + el.className,
+    el.getAttribute('tabindex') === '0'])"""
+FRAMES = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def test_tables_that_scroll_sideways_are_reachable_by_keyboard(open_page):
+    """On a phone, every region of History that scrolls sideways (its wide tables) takes the
+    keyboard focus (tabindex 0), so it can be scrolled without a mouse: those on the first
+    screen, and those inside a collapsed data table once the reader opens it (a11y.js)."""
+    opened = open_page("history/", width=360)
+    page = opened.page
+    page.evaluate(FRAMES)
+    shown = page.evaluate(SCROLLERS)
+    assert len(shown) >= 2, shown  # History's wide tables scroll at phone width
+    assert [name for name, focusable in shown if not focusable] == []
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.evaluate(FRAMES)
+    page.evaluate(FRAMES)
+    opened_up = page.evaluate(SCROLLERS)
+    assert len(opened_up) >= len(shown) + 4, opened_up  # the charts' data tables scroll too
+    assert [name for name, focusable in opened_up if not focusable] == []
+    assert opened.errors == []

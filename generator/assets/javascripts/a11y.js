@@ -3,7 +3,12 @@
  *   aria-progressbar-name); both sit outside the content instant navigation swaps.
  * - A table wider than the screen scrolls inside its wrapper; keyboard users must be able to
  *   reach that wrapper to scroll it (axe: scrollable-region-focusable). Re-checked on each
- *   page (instant navigation) and when the window is resized. */
+ *   page (instant navigation), whenever a table or its wrapper changes size (window resized,
+ *   fonts loaded) and when a collapsed section opens.
+ * Measured only inside a ResizeObserver callback, where the browser has just laid the page out:
+ * reading scrollWidth there costs nothing, where a read from a timer forced a fresh layout of
+ * the page, and one per table inside a closed <details> (a long task on a phone). The charts'
+ * data tables sit in closed <details>: Material's scroll wrapper inside theirs is what scrolls. */
 (function () {
   "use strict";
   function name(selector, label) {
@@ -14,38 +19,54 @@
   name(".md-search[role='dialog']", "Search this site");
   name(".md-progress[role='progressbar']", "Loading page");
 
-  function focusableScrollers() {
-    var scrollers = ".md-typeset__scrollwrap, .primer-table-scroll, .md-typeset table";
-    // Measure every wrapper first, then change attributes: a write between two reads would
-    // force a fresh layout of the whole page per table (a long task on a phone).
-    var found = Array.prototype.map.call(document.querySelectorAll(scrollers), function (el) {
+  var SCROLLERS = ".md-typeset__scrollwrap, .md-typeset table";
+  var scrollers = [];
+
+  // Inside a closed <details> nothing is laid out (and nothing can scroll): measuring there
+  // would force a layout of the hidden part. Checked again when it opens.
+  function shown(el) { return !el.closest("details:not([open])"); }
+
+  function update() {
+    // Every read before any write: a write between two reads would force a fresh layout.
+    var found = scrollers.filter(shown).map(function (el) {
       return { el: el, scrolls: el.scrollWidth > el.clientWidth + 1 };
     });
     found.forEach(function (item) {
       var el = item.el;
       if (item.scrolls) {
-        el.setAttribute("tabindex", "0");
+        if (el.getAttribute("tabindex") !== "0") { el.setAttribute("tabindex", "0"); }
         // A table scrolls itself (Material's inline-block tables): keep its table semantics.
         if (!el.hasAttribute("role") && el.tagName !== "TABLE") {
           var caption = el.querySelector("caption");
           el.setAttribute("role", "region");
           el.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table, scrolls sideways");
         }
-      } else if (!el.classList.contains("primer-table-scroll")) {
+      } else if (el.hasAttribute("tabindex")) {
         el.removeAttribute("tabindex");
       }
     });
   }
-  // After the page has painted: measuring before the first frame would force the first
-  // layout inside this script (a long task on a phone, counted against the page's load).
-  function afterPaint() {
-    requestAnimationFrame(function () { setTimeout(focusableScrollers, 0); });
+
+  if (typeof ResizeObserver === "undefined") { return; }
+  var observer = new ResizeObserver(update);
+  function watch() {
+    observer.disconnect();
+    scrollers = Array.prototype.slice.call(document.querySelectorAll(SCROLLERS));
+    // Each scroller and what it holds: the table can widen (fonts) while its wrapper keeps
+    // its width. Observing starts with one callback once the page is laid out.
+    scrollers.forEach(function (el) {
+      observer.observe(el);
+      if (el.firstElementChild) { observer.observe(el.firstElementChild); }
+    });
   }
-  if (typeof document$ !== "undefined") { document$.subscribe(afterPaint); }
-  else { document.addEventListener("DOMContentLoaded", afterPaint); }
-  var timer = null;
-  window.addEventListener("resize", function () {
-    clearTimeout(timer);
-    timer = setTimeout(focusableScrollers, 200);
-  });
+  if (typeof document$ !== "undefined") { document$.subscribe(watch); }
+  else { document.addEventListener("DOMContentLoaded", watch); }
+  // A <details> that opens: observe its scrollers afresh, which reports them next frame.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.open) { return; }
+    scrollers.forEach(function (el) {
+      if (details.contains(el)) { observer.unobserve(el); observer.observe(el); }
+    });
+  }, true);
 })();
