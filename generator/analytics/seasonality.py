@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,15 @@ def month_effect(monthly_returns: pd.Series, month: int, permutations: int = 10_
     in_month = _month_numbers(monthly_returns.index) == month
     if in_month.sum() < 2 or (~in_month).sum() < 2:
         raise ValueError(f"month_effect needs at least two returns in and out of month {month}")
+    # The page's facts and its figure test the same returns: shuffle them once.
+    return _month_effect(values.tobytes(), in_month.tobytes(), month, permutations, seed)
+
+
+@functools.lru_cache(maxsize=16)
+def _month_effect(values_bytes: bytes, in_month_bytes: bytes, month: int, permutations: int,
+                  seed: int) -> MonthEffect:
+    values = np.frombuffer(values_bytes, dtype=float)
+    in_month = np.frombuffer(in_month_bytes, dtype=bool)
     inside, outside = values[in_month], values[~in_month]
     difference = inside.mean() - outside.mean()
     se = np.sqrt(inside.var(ddof=1) / len(inside) + outside.var(ddof=1) / len(outside))

@@ -105,8 +105,19 @@ def load_surface(store: Store) -> Surface:
     panel = members_panel(store)
     equities = panel.equities.drop_duplicates("ticker").set_index("ticker")
     weights = panel.equities.groupby("ticker")["weight"].sum()
-    return Surface(closes=usable_closes(panel, None, None), sectors=equities["sector"],
-                   weights=weights, names=equities["name"].str.title(), calendar=calendar)
+    closes = usable_closes(panel, None, None)
+    # Tickers, sectors and names as plain Python strings: the archive runs `members_day` once
+    # per day, and its lookups by ticker and grouping by sector take twice as long on pandas'
+    # Arrow-backed strings (same values, same results).
+    return Surface(closes=closes.set_axis(closes.columns.astype(object), axis=1),
+                   sectors=_plain(equities["sector"]), weights=_plain(weights),
+                   names=_plain(equities["name"].str.title()), calendar=calendar)
+
+
+def _plain(series: pd.Series) -> pd.Series:
+    """`series` with its index (and its values, if text) as Python-object strings."""
+    series = series.set_axis(series.index.astype(object))
+    return series if pd.api.types.is_numeric_dtype(series) else series.astype(object)
 
 
 def day_update(series: dict[str, pd.Series], as_of: dt.date,
