@@ -359,3 +359,26 @@ def snapshot_variant(snapshot_dir: Path, target: Path, changes: dict[str, str | 
             (target / rel).parent.mkdir(parents=True, exist_ok=True)
             (target / rel).write_text(text)
     return target
+
+
+
+TIERS = (("site_visits",), ("browser", "open_page"), ("built_site", "site_url"),
+         ("session_settings", "filled_store", "store", "raw_dir"))
+
+
+def tier(item: pytest.Item) -> int:
+    """0 for tests that need no store, 1 a filled store, 2 the built site, 3 a browser,
+    4 the shared page visits."""
+    names = set(getattr(item, "fixturenames", ()))
+    return next((len(TIERS) - i for i, tier in enumerate(TIERS) if names & set(tier)), 0)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The order for pytest-xdist's workers, which take tests in turn from the front: one
+    test of the built site first (its worker fills the store and builds the site while the
+    others run the tests that need neither), then the tiers, fastest first, and last the
+    page visits, which every worker still running joins (`shared_parts`)."""
+    items.sort(key=tier)
+    first = next((i for i, item in enumerate(items) if tier(item) == 2), None)
+    if first is not None:
+        items.insert(0, items.pop(first))
