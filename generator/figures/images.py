@@ -289,17 +289,29 @@ def _reusing_kaleido() -> type:
     three quarters of our image time. Each render already draws into a fresh element and purges
     it (`kaleido_scopes.js`), and the images come out the same either way (tested). The hook is
     Kaleido's own tab-return step; if a Kaleido release renames it, the stock class is used.
+
+    Each tab is also reloaded once before its first image: Kaleido's first navigation enables
+    the page's JavaScript events after navigating, so on a loaded machine it can take the blank
+    page's context for the chart page's ("kaleido_scopes is not defined"); a reload waits for
+    the new page's own context.
     """
     import kaleido
 
     stock = kaleido.Kaleido
-    if not hasattr(stock, "_return_kaleido_tab"):
+    if not all(hasattr(stock, hook) for hook in ("_return_kaleido_tab", "_get_kaleido_tab")):
         return stock
 
     class ReusingKaleido(stock):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._renders: dict[int, int] = {}  # images drawn per tab (by id)
+
+        async def _get_kaleido_tab(self) -> Any:
+            tab = await super()._get_kaleido_tab()
+            if id(tab) not in self._renders:  # its first image: reload it once (see above)
+                self._renders[id(tab)] = 0
+                await tab.reload()
+            return tab
 
         async def _return_kaleido_tab(self, tab: Any) -> None:
             self._renders[id(tab)] = self._renders.get(id(tab), 0) + 1
