@@ -126,6 +126,14 @@ def rebalanced_monthly(closes: pd.DataFrame, weights: pd.Series | None = None,
     was bigger, relative to the others, than any member today, so it was not a small company
     then (a large company that has since shrunk, or a price not adjusted for a split).
     """
+    return rebalanced_monthly_set(closes, {"": (weights, point_in_time)})[""]
+
+
+def rebalanced_monthly_set(closes: pd.DataFrame,
+                           portfolios: dict[str, tuple[pd.Series | None, bool]]
+                           ) -> dict[str, pd.Series]:
+    """`rebalanced_monthly` for several (weights, point_in_time) portfolios of the same closes,
+    by name: the month-end bases and each member's growth since them are computed once."""
     filled = closes.ffill()
     month = pd.DatetimeIndex(closes.index).to_period("M")
     ends = filled.groupby(month).tail(1)
@@ -135,22 +143,27 @@ def rebalanced_monthly(closes: pd.DataFrame, weights: pd.Series | None = None,
     base.index = ends.index.to_period("M")
     base_rows = base.reindex(month).to_numpy()
     relative = filled.to_numpy() / base_rows  # NaN where the member had no base close
-    target = (np.ones(closes.shape[1]) if weights is None
-              else weights.reindex(closes.columns).fillna(0.0).to_numpy(dtype="float64"))
-    if point_in_time:
-        largest = np.nanmax(target) / np.nansum(target)
-        implied = target * base_rows / filled.iloc[-1].to_numpy()
-        with np.errstate(invalid="ignore"):
-            share = implied / np.nansum(implied, axis=1, keepdims=True)
-            target = np.where(share > largest, 0.0, implied)
-    held = np.where(np.isnan(base_rows), 0.0, target)  # renormalised over members held
-    held = np.nan_to_num(held)
-    growth = pd.Series(np.nansum(relative * held, axis=1) / held.sum(axis=1),
-                       index=closes.index)
-    month_end_growth = growth.groupby(month).transform("last")
-    # Chain: value = product of completed months' growth × growth so far this month.
-    completed = month_end_growth.groupby(month).first().cumprod().shift(1, fill_value=1.0)
-    return growth * completed.reindex(month).to_numpy()
+    no_base = np.isnan(base_rows)
+    last = filled.iloc[-1].to_numpy()
+    out = {}
+    for name, (weights, point_in_time) in portfolios.items():
+        target = (np.ones(closes.shape[1]) if weights is None
+                  else weights.reindex(closes.columns).fillna(0.0).to_numpy(dtype="float64"))
+        if point_in_time:
+            largest = np.nanmax(target) / np.nansum(target)
+            implied = target * base_rows / last
+            with np.errstate(invalid="ignore"):
+                share = implied / np.nansum(implied, axis=1, keepdims=True)
+                target = np.where(share > largest, 0.0, implied)
+        held = np.where(no_base, 0.0, target)  # renormalised over members held
+        held = np.nan_to_num(held)
+        growth = pd.Series(np.nansum(relative * held, axis=1) / held.sum(axis=1),
+                           index=closes.index)
+        month_end_growth = growth.groupby(month).transform("last")
+        # Chain: value = product of completed months' growth × growth so far this month.
+        completed = month_end_growth.groupby(month).first().cumprod().shift(1, fill_value=1.0)
+        out[name] = growth * completed.reindex(month).to_numpy()
+    return out
 
 
 def annualised(growth: float, start: pd.Timestamp, end: pd.Timestamp) -> float:

@@ -26,7 +26,7 @@ from generator.analytics.members import (
     equity_weights,
     histogram,
     member_returns,
-    rebalanced_monthly,
+    rebalanced_monthly_set,
     sector_weights,
     share_above_moving_average,
     top_weight,
@@ -264,9 +264,9 @@ def survivor_backtests(panel: MembersPanel, closes: pd.DataFrame) -> pd.DataFram
     weights = panel.equities.groupby("ticker")["weight"].sum().reindex(closes.columns)
     iwm = load_values(panel.store, "IWM").reindex(closes.index).ffill()
     return pd.DataFrame({
-        "equal_weight_members": rebalanced_monthly(closes),
-        "cap_weight_members": rebalanced_monthly(closes, weights),
-        "point_in_time_members": rebalanced_monthly(closes, weights, point_in_time=True),
+        **rebalanced_monthly_set(closes, {"equal_weight_members": (None, False),
+                                          "cap_weight_members": (weights, False),
+                                          "point_in_time_members": (weights, True)}),
         "iwm_total_return": iwm / iwm.iloc[0]})
 
 
