@@ -17,6 +17,7 @@ from generator.analytics.members import (
     cumulative_weight_curve,
     effective_number,
     rebalanced_monthly,
+    rebalanced_monthly_set,
     share_above_moving_average,
 )
 from generator.validate import (
@@ -320,6 +321,19 @@ def test_rebalanced_monthly_by_hand():
     assert value.iloc[3] == pytest.approx(1.0 * (22 / 11 + 4.5 / 9) / 2)
     weighted = rebalanced_monthly(closes, pd.Series({"A": 3.0, "B": 1.0}))
     assert weighted.iloc[1] == pytest.approx(0.75 * 1.1 + 0.25 * 0.9)
+
+
+def test_rebalanced_monthly_set_is_each_portfolio_on_its_own():
+    index = pd.bdate_range("2024-01-25", periods=30)
+    rng = np.random.default_rng(5)
+    closes = pd.DataFrame(rng.uniform(5, 50, (30, 4)), index=index, columns=list("ABCD"))
+    closes.iloc[:8, 2] = np.nan  # C lists in late January: no base until February's reset
+    weights = pd.Series({"A": 4.0, "B": 1.0, "C": 2.0, "D": 0.5})
+    both = rebalanced_monthly_set(closes, {"eq": (None, False), "cap": (weights, False),
+                                           "pit": (weights, True)})
+    for name, args in (("eq", ()), ("cap", (weights,)), ("pit", (weights, True))):
+        assert both[name].equals(rebalanced_monthly(closes, *args))  # bit for bit
+    assert both["eq"].iloc[2] != both["cap"].iloc[2] != both["pit"].iloc[2]
 
 
 def test_share_above_moving_average_and_advance_decline_tiny():
