@@ -89,4 +89,8 @@ def test_tables_that_scroll_sideways_are_reachable_by_keyboard(open_page):
     opened_up = page.evaluate(SCROLLERS)
     assert len(opened_up) >= len(shown) + 4, opened_up  # the charts' data tables scroll too
     assert [name for name, focusable in opened_up if not focusable] == []
+    # A chart's data table is one tab stop: its own labelled wrapper, not Material's inside it.
+    stops = page.eval_on_selector_all(".primer-figure__data", "els => els.map(el => "
+                                      "el.querySelectorAll('[tabindex=\"0\"]').length)")
+    assert stops and set(stops) == {1}, stops
     assert opened.errors == []

@@ -29,7 +29,10 @@
   function update() {
     // Every read before any write: a write between two reads would force a fresh layout.
     var found = scrollers.filter(shown).map(function (el) {
-      return { el: el, scrolls: el.scrollWidth > el.clientWidth + 1 };
+      // Wider than its box and free to scroll (a wrapper left to overflow, e.g. Material's
+      // inside our data tables' own, is not a scroller: its parent scrolls).
+      return { el: el, scrolls: el.scrollWidth > el.clientWidth + 1
+                                && /auto|scroll/.test(getComputedStyle(el).overflowX) };
     });
     found.forEach(function (item) {
       var el = item.el;
