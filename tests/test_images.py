@@ -129,12 +129,19 @@ def test_without_a_browser_charts_have_no_images(tmp_path: Path) -> None:
 def test_plotly_random_ids_become_the_cache_keys() -> None:
     svg = (b'<svg><defs id="defs-0a1b2c"><clipPath id="clip0a1b2cxyplot"/></defs>'
            b'<g clip-path="url(#clip0a1b2cxyplot)"><g class="trace scatter trace7cc166"/>'
-           b'<g class="trace bars trace0a0a0a"/><path d="M0a1b2c"/></g></svg>')
+           b'<g class="trace bars trace0a0a0a"/><path d="M0a1b2c"/></g>'
+           b'<clipPath id="legend8914d9"/><g clip-path="url(#legend8914d9)"/></svg>')
     stable = images.stable_ids(svg, "ffee99" + "0" * 58)
     assert stable == (b'<svg><defs id="defs-ffee00"><clipPath id="clipffee00xyplot"/></defs>'
                       b'<g clip-path="url(#clipffee00xyplot)">'
                       b'<g class="trace scatter traceffee01"/>'
-                      b'<g class="trace bars traceffee02"/><path d="M0a1b2c"/></g></svg>')
+                      b'<g class="trace bars traceffee02"/><path d="M0a1b2c"/></g>'
+                      b'<clipPath id="legendffee03"/><g clip-path="url(#legendffee03)"/></svg>')
+    # Attributes in either order come out sorted; text and escaped quotes are left as they are.
+    either = [b'<rect class="bg" width="66" style="fill: red"/><text x="1">a &gt; "b"</text>',
+              b'<rect style="fill: red" class="bg" width="66" /><text x="1">a &gt; "b"</text>']
+    assert {images.stable_ids(svg, "ab" * 32) for svg in either} == {
+        b'<rect class="bg" style="fill: red" width="66"/><text x="1">a &gt; "b"</text>'}
     assert images.stable_ids(b"<svg/>", "ab" * 32) == b"<svg/>"
 
 
@@ -144,8 +151,9 @@ def test_a_reused_tab_draws_what_a_fresh_one_draws() -> None:
     browser = images.find_browser()
     if browser is None:
         pytest.skip("no Chrome/Chromium here")
-    line = {"data": [{"type": "scatter", "x": [1, 2, 3], "y": [3, 1, 2]}],
-            "layout": {"title": {"text": "a"}}}
+    line = {"data": [{"type": "scatter", "x": [1, 2, 3], "y": [3, 1, 2], "name": "one"},
+                     {"type": "scatter", "x": [1, 2, 3], "y": [1, 2, 3], "name": "two"}],
+            "layout": {"title": {"text": "a"}}}  # two lines: a legend, with its own clip id
     bars = {"data": [{"type": "bar", "x": ["a", "b"], "y": [2, 5]}], "layout": {}}
     jobs = [(line, "svg", (300, 200)), (bars, "svg", (300, 200))]
     reused = images.Renderer(browser, tabs=1)

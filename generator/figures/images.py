@@ -41,7 +41,7 @@ from generator.figures import templates as tpl
 from generator.figures.spec import FigureResult, ImageSet
 from generator.store import atomic_write_bytes
 
-FORMAT = 2  # bump when the files or their drawing change in a way the sources below do not show
+FORMAT = 3  # bump when the files or their drawing change in a way the sources below do not show
 WIDE = (760, 440)  # px; the chart box is 440 px high on a desktop (primer.css)
 NARROW = (360, 380)  # px; and 380 px on a phone
 CARD = (1200, 630)  # px; the size link previews expect
@@ -323,17 +323,29 @@ def _reusing_kaleido() -> type:
     return ReusingKaleido
 
 
-_PLOTLY_UIDS = re.compile(rb'(?:id="defs-|class="[^"]*\btrace)([0-9a-f]{6})\b')
+_PLOTLY_UIDS = re.compile(rb'(?:id="defs-|id="legend|class="[^"]*\btrace)([0-9a-f]{6})\b')
+
+
+_START_TAG = re.compile(rb'<([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"]*")+)(\s*/?)>')
+_ATTRIBUTE = re.compile(rb'[\w:-]+="[^"]*"')
+
+
+def _sorted_attributes(tag: re.Match[bytes]) -> bytes:
+    name, attributes, end = tag.groups()
+    return (b"<" + name + b" " + b" ".join(sorted(_ATTRIBUTE.findall(attributes)))
+            + end.strip() + b">")
 
 
 def stable_ids(svg: bytes, key: str) -> bytes:
-    """plotly names an SVG's clip paths and traces with random ids: number them from the
-    image's cache key instead, so the same chart gives the same bytes on every build."""
+    """plotly names an SVG's clip paths, legend and traces with random ids: number them from the
+    image's cache key instead; and it sets some attributes in another order on a tab's first
+    chart (a legend's box): write every tag's attributes sorted. So the same chart gives the
+    same bytes on every build."""
     uids = list(dict.fromkeys(found.group(1) for found in _PLOTLY_UIDS.finditer(svg)))
     for n, uid in enumerate(uids):
         stable = f"{key[:4]}{n:02x}".encode("ascii")
-        svg = re.sub(rb"(defs-|clip|trace)" + uid, rb"\g<1>" + stable, svg)
-    return svg
+        svg = re.sub(rb"(defs-|clip|trace|legend)" + uid, rb"\g<1>" + stable, svg)
+    return _START_TAG.sub(_sorted_attributes, svg)
 
 
 class RenderError(Exception):
