@@ -12,22 +12,24 @@ from generator.catalog import HOLDINGS_TABLE, MEMBERS_TABLE, SERIES
 from generator.errors import DataError
 from generator.load import ImportReport, Log, import_snapshot
 from generator.settings import Settings
+from generator.sources.french import DATASETS as FRENCH
 from generator.store import Store
 from generator.update import run_update
 
+TABLES = (HOLDINGS_TABLE.id, MEMBERS_TABLE.id, *(dataset.id for dataset in FRENCH))
+
 
 def fill_store(settings: Settings, log: Log = print, tables: bool = True) -> ImportReport:
-    """Make sure every required series (and, with `tables`, the holdings and members' closes)
-    is in the store; import or fetch what is missing."""
+    """Make sure every required series (and, with `tables`, every table: the holdings, the
+    members' closes, Ken French's files) is in the store; import or fetch what is missing."""
     if settings.snapshot_dir.is_dir():
         return import_snapshot(settings, log=log, tables=tables)
     store = Store(settings.store_dir)
     missing = [s for s in SERIES if not store.has(s)]
     report = ImportReport(already_stored=[s.id for s in SERIES if store.has(s)])
-    if not missing:
-        return report
-    need_tables = tables and not all(store.has_table(t.id) for t in (HOLDINGS_TABLE,
-                                                                      MEMBERS_TABLE))
+    # Every table a build reads: the holdings, the members' closes and Ken French's files (a
+    # store from before a table was added has every series and still lacks it).
+    need_tables = tables and not all(store.has_table(name) for name in TABLES)
     if not need_tables and not any(s.required for s in missing):
         # Filled: an optional series not stored (VTWO is not in the snapshot) is `make
         # update`'s to fetch; a build stays offline and writes no update report.

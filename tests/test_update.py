@@ -26,6 +26,7 @@ import sys
 import textwrap
 import threading
 import time
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -335,6 +336,30 @@ def test_without_a_snapshot_a_filled_store_builds_offline_though_an_optional_ser
     report = fill.fill_store(settings, log=lambda _: None, tables=False)
     assert report.missing_optional == ["VTWO"] and report.already_stored == ["^RUT"]
     assert not (settings.store_dir / "_update_report.json").exists()
+
+
+def test_without_a_snapshot_a_store_lacking_a_table_fetches_the_tables(
+        run, tmp_path, monkeypatch):
+    """Every series stored but a table missing (a store from before Ken French's files were
+    added): the build fetches the tables once instead of failing on the page that needs them."""
+    from generator import fill
+
+    subset = (get("^RUT"),)
+    monkeypatch.setattr(fill, "SERIES", subset)
+    calls: list[tuple[list[str], bool]] = []
+
+    def fetch(settings, ids, tables):
+        calls.append((ids, tables))
+        return types.SimpleNamespace(failed_required=[], updated=[], outcomes=[])
+
+    monkeypatch.setattr(fill, "run_update", fetch)
+    settings = dataclasses.replace(run.settings, snapshot_dir=tmp_path / "no-snapshot")
+    assert Store(settings.store_dir).has(get("^RUT"))
+    fill.fill_store(settings, log=lambda _: None, tables=True)
+    assert calls == [([], True)]
+    calls.clear()
+    fill.fill_store(settings, log=lambda _: None, tables=False)  # tables not asked for
+    assert calls == []
 
 
 # --- The fault suite -----------------------------------------------------------------------------
