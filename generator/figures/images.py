@@ -342,9 +342,10 @@ def stable_ids(svg: bytes, key: str) -> bytes:
     chart (a legend's box): write every tag's attributes sorted. So the same chart gives the
     same bytes on every build."""
     uids = list(dict.fromkeys(found.group(1) for found in _PLOTLY_UIDS.finditer(svg)))
-    for n, uid in enumerate(uids):
-        stable = f"{key[:4]}{n:02x}".encode("ascii")
-        svg = re.sub(rb"(defs-|clip|trace|legend)" + uid, rb"\g<1>" + stable, svg)
+    if uids:  # every id replaced in one pass over the SVG
+        stable = {uid: f"{key[:4]}{n:02x}".encode("ascii") for n, uid in enumerate(uids)}
+        svg = re.sub(rb"(defs-|clip|trace|legend)(" + b"|".join(uids) + rb")",
+                      lambda found: found.group(1) + stable[found.group(2)], svg)
     return _START_TAG.sub(_sorted_attributes, svg)
 
 
