@@ -167,12 +167,11 @@ def session_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 def _session_settings(base: Path, kind: str, path: Path) -> Settings:
     env = Settings.from_env()
-    settings = dataclasses.replace(
+    return dataclasses.replace(
         env, store_dir=base / "store", docs_dir=base / "docs", site_dir=base / "site",
         cache_dir=base / "cache",
         # Without a snapshot the build must never reach for one (nor for the network).
         snapshot_dir=path if kind == "snapshot" else base / "no-snapshot")
-    return settings
 
 
 def _fill(settings: Settings, kind: str, path: Path) -> None:
@@ -361,7 +360,6 @@ def snapshot_variant(snapshot_dir: Path, target: Path, changes: dict[str, str | 
     return target
 
 
-
 TIERS = (("site_visits",), ("browser", "open_page"), ("built_site", "site_url"),
          ("session_settings", "filled_store", "store", "raw_dir"))
 
@@ -370,7 +368,7 @@ def tier(item: pytest.Item) -> int:
     """0 for tests that need no store, 1 a filled store, 2 the built site, 3 a browser,
     4 the shared page visits."""
     names = set(getattr(item, "fixturenames", ()))
-    return next((len(TIERS) - i for i, tier in enumerate(TIERS) if names & set(tier)), 0)
+    return next((len(TIERS) - i for i, needs in enumerate(TIERS) if names & set(needs)), 0)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -208,8 +208,7 @@ def visit_part(browser, site_url: str, part: Part) -> dict[tuple[str, int], Visi
         errors.clear()
         visit = visits[(path, part.width)] = Visit(path, part.width)
         try:
-            if page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches"):
-                page.emulate_media(color_scheme="light")
+            page.emulate_media(color_scheme="light")  # each visit ends in dark mode
             _visit(page, site_url + path, visit, errors, path in part.full_shots)
         except PlaywrightError as exc:
             visit.failure = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
