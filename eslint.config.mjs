@@ -11,7 +11,7 @@ export default [
   { ignores: ["generator/assets/javascripts/plotly-basic.min.js"] },
   js.configs.recommended,
   {
-    files: ["generator/assets/javascripts/**/*.js"],
+    files: ["generator/assets/javascripts/**/*.js", "overrides/**/*.js"],
     languageOptions: {
       ecmaVersion: 2017,
       sourceType: "script",
@@ -19,6 +19,8 @@ export default [
         ...globals.browser,
         Plotly: "readonly", // the vendored plotly.js, loaded by charts.js on demand
         document$: "readonly", // Material for MkDocs' page observable (instant navigation)
+        __md_get: "readonly", // Material's storage helpers, defined inline in every page's head
+        __md_set: "readonly",
       },
     },
     rules: {

@@ -37,11 +37,13 @@ def eslint_bin(root: Path, log: Callable[[str], None] = print) -> Path | None:
 
 
 def lint_js(root: Path, log: Callable[[str], None] = print) -> int:
-    """Run ESLint on generator/assets/javascripts; its exit code (1 if it cannot run)."""
+    """Run ESLint on the site's scripts (generator/assets/javascripts, and the theme override's
+    inline palette script under overrides/); its exit code (1 if it cannot run)."""
     cli = eslint_bin(root, log)
     if cli is None:
         log("lint: ESLint is not available (needs npm): JavaScript not linted")
         return 1
-    done = subprocess.run([str(cli), "--max-warnings=0", "generator/assets/javascripts"],
+    done = subprocess.run([str(cli), "--max-warnings=0", "generator/assets/javascripts",
+                           "overrides"],
                           cwd=root)
     return done.returncode

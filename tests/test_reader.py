@@ -238,15 +238,15 @@ def test_dark_mode_toggle_rethemes_a_chart_without_reload(browser, built_site, s
                        .getPropertyValue('--md-default-fg-color').trim()}}; }}"""
     page.evaluate("window.__stayed = 1")
     before = page.evaluate(read)
-    # The reader clicks Material's palette toggle in the header until the scheme is dark.
-    # Material shows one label at a time (the next option's); no radio is checked until a click.
-    shown = ("[...document.querySelectorAll(\"form[data-md-component='palette'] label\")]"
+    # The reader clicks the palette toggle in the header until the scheme is dark.
+    # The toggle shows one label at a time (it switches to the next option).
+    shown = ("[...document.querySelectorAll(\"form[data-primer-palette] label\")]"
              ".find(label => !label.hidden).htmlFor")
     for _ in range(3):  # each click moves to the next palette option: wait until it has
         if page.evaluate("document.body.dataset.mdColorScheme") == "slate":
             break
         option = page.evaluate(shown)
-        page.locator("form[data-md-component='palette'] label:visible").first.click()
+        page.locator("form[data-primer-palette] label:visible").first.click()
         page.wait_for_function(f"option => {shown} !== option", arg=option)
     page.wait_for_function(f"""() => document.querySelector("{chart}")._fullLayout.font.color
                               !== {json.dumps(before["font"])}""")
@@ -258,6 +258,52 @@ def test_dark_mode_toggle_rethemes_a_chart_without_reload(browser, built_site, s
     # The site's dark template (the same the dark images are drawn with): Material's slate text.
     dark = json.loads((built_site.docs_dir / "figures" / "templates.json").read_text())["slate"]
     assert after["font"].replace(" ", "") == dark["layout"]["font"]["color"]
+    assert errors == []
+    context.close()
+
+
+PALETTE = """() => ({scheme: document.body.dataset.mdColorScheme,
+    shown: [...document.querySelectorAll('form[data-primer-palette] label')]
+             .filter(label => !label.hidden).map(label => label.htmlFor),  // the next option
+    saved: localStorage.getItem(new URL('..', location).pathname + '.__palette')})"""
+
+
+@pytest.mark.browser
+def test_colour_toggle_works_before_materials_bundle_and_remembers_the_choice(
+        browser, built_site, site_url):
+    """The site's own toggle (overrides/partials/javascripts/palette.js) in place of Material's
+    palette component: the page takes the system's dark scheme while it is parsed, even with
+    Material's bundle blocked; the toggle cycles system -> light -> dark -> system, by click
+    and by Enter; a choice outlasts a reload and reaches other pages; the system option follows
+    the system while the page is open."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="dark")
+    page = context.new_page()
+    errors = _collect_errors(page)
+    page.route("**/bundle.*.min.js", lambda route: route.abort())
+    page.goto(site_url + "history/", wait_until="domcontentloaded")
+    assert page.evaluate(PALETTE) == {"scheme": "slate", "shown": ["__palette_1"], "saved": None}
+    assert page.locator("[data-md-component='palette']").count() == 0
+    page.unroute("**/bundle.*.min.js")
+    errors.clear()  # the blocked bundle's load error
+    page.goto(site_url + "history/", wait_until="load")
+    page.emulate_media(color_scheme="light")  # the system option follows the system
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+    seen = []
+    for _ in range(3):
+        page.locator("form[data-primer-palette] label:visible").click()
+        state = page.evaluate(PALETTE)
+        seen.append((state["scheme"], state["shown"], json.loads(state["saved"])["index"]))
+    assert seen == [("default", ["__palette_2"], 1), ("slate", ["__palette_0"], 2),
+                    ("default", ["__palette_1"], 0)]
+    page.focus("form[data-primer-palette] input:checked")
+    page.keyboard.press("Enter")  # system -> light
+    page.keyboard.press("Enter")  # light -> dark
+    assert page.evaluate(PALETTE)["scheme"] == "slate"
+    page.reload(wait_until="load")
+    assert page.evaluate(PALETTE)["scheme"] == "slate"
+    page.goto(site_url + "etfs/", wait_until="load")
+    assert page.evaluate(PALETTE)["shown"] == ["__palette_0"]
+    assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "dark"
     assert errors == []
     context.close()
 
