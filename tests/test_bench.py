@@ -9,9 +9,11 @@ import shutil
 import urllib.request
 
 from generator.bench import (
+    LighthouseRun,
     Report,
     chart_in_first_screen,
     gz,
+    median_run,
     naive_chart_html,
     page_families,
     page_weights,
@@ -89,3 +91,13 @@ def test_first_screen_is_measured_at_lighthouses_phone_viewport(built_site, tmp_
     with serve(site) as url:
         found = charts_on_first_screen(url, ["top/", "below/", "none/"])
     assert found == {"top/"}
+
+
+def test_the_median_run_is_reported_and_a_failed_run_does_not_count() -> None:
+    def run(score: float | None, error: str = "") -> LighthouseRun:
+        return LighthouseRun(page="etfs/", preset="mobile", score=score, error=error)
+
+    assert median_run([run(92), run(99), run(88)]).score == 92
+    assert median_run([run(97), run(None, "timed out"), run(90)]).score == 90  # lower middle
+    assert median_run([run(95)]).score == 95
+    assert median_run([run(None, "a"), run(None, "b")]).error == "b"

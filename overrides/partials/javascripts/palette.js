@@ -10,7 +10,7 @@
  * - Sets an attribute only when its value changes, and never reads a computed style while the
  *   page is being laid out: each change of the body's colour attributes restyles the whole page
  *   (charts.js re-themes the charts on `data-md-color-scheme`). The browser's theme colour (the
- *   phone's address bar) is read from the header after the page has painted.
+ *   phone's address bar) is read from the header once the page has loaded.
  */
 (function () {
   "use strict";
@@ -61,26 +61,39 @@
     return 0;
   }
 
-  var themeColour = null;
-  var schemeMeta = null;
-  function updateMeta() {
-    var header = document.querySelector("[data-md-component='header']");
-    if (!header) { return; }
-    if (!themeColour) {
-      themeColour = document.createElement("meta");
-      themeColour.name = "theme-color";
-      schemeMeta = document.createElement("meta");
-      schemeMeta.name = "color-scheme";
-      document.head.appendChild(themeColour);
-      document.head.appendChild(schemeMeta);
+  // The browser's colours outside the page: its scrollbars and form controls follow the
+  // scheme (Material's dark scheme is "slate"), set at once, while no style has been computed
+  // yet (a change of the document's colour scheme restyles the whole page); the address bar on
+  // a phone takes the header's colour, read when the page's styles are up to date anyway.
+  function meta(name) {
+    var el = document.head.querySelector("meta[name='" + name + "']");
+    if (!el) {
+      el = document.createElement("meta");
+      el.name = name;
+      document.head.appendChild(el);
     }
-    var style = window.getComputedStyle(header);
-    schemeMeta.content = style.colorScheme;
-    themeColour.content = style.backgroundColor;
+    return el;
   }
+  var schemeMeta = meta("color-scheme");
+  var themeColour = meta("theme-color");
+  function updateThemeColour() {
+    var header = document.querySelector("[data-md-component='header']");
+    if (header) { themeColour.content = window.getComputedStyle(header).backgroundColor; }
+  }
+
   // After the next paint, when the page's styles are up to date: reading them is then free.
+  // While the page loads, later still: once it has loaded and the browser is idle (a read
+  // while the rest of the page is still being parsed would style it all again).
   function afterPaint(fn) {
     window.requestAnimationFrame(function () { window.setTimeout(fn, 0); });
+  }
+  function whenSettled(fn) {
+    var idle = function () {
+      if ("requestIdleCallback" in window) { window.requestIdleCallback(fn, { timeout: 2000 }); }
+      else { window.setTimeout(fn, 200); }
+    };
+    if (document.readyState === "complete") { idle(); }
+    else { window.addEventListener("load", idle, { once: true }); }
   }
 
   // The toggle shows the label of the current option (which switches to the next one).
@@ -107,12 +120,18 @@
     // Material's CSS turns transitions off while this attribute is set, so a switch is instant.
     if (switching && changed.length) { body.setAttribute("data-md-color-switching", ""); }
     changed.forEach(function (key) { body.setAttribute("data-md-color-" + key, color[key]); });
+    var scheme = color.scheme === "slate" ? "dark" : "light";
+    if (schemeMeta.content !== scheme) { schemeMeta.content = scheme; }
     inputs.forEach(function (input, i) { input.checked = i === index; });
     whenParsed(showLabel);
-    afterPaint(function () {
-      if (switching) { body.removeAttribute("data-md-color-switching"); }
-      updateMeta();
-    });
+    if (switching) {
+      afterPaint(function () {
+        body.removeAttribute("data-md-color-switching");
+        updateThemeColour();
+      });
+    } else {
+      whenSettled(updateThemeColour);
+    }
     return color;
   }
 
