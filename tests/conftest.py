@@ -263,10 +263,12 @@ def site_visits(browser, built_site: Settings, site_url: str, artifacts: Path,
     console, overflow, chart controls, screenshots, axe-core); tests assert on what was seen.
     Under pytest-xdist the workers share the visits, a few pages each (`shared_parts`)."""
     from tests.site_pages import site_pages
-    from tests.site_visits import parts, visit_part
+    from tests.site_visits import contrast_pages, parts, representatives, visit_part
 
+    pages = site_pages(built_site.site_dir)
+    contrast = contrast_pages(built_site.site_dir, sorted(representatives(pages)))
     visits: dict = {}
-    for seen in shared_parts(tmp_path_factory, "visits", parts(site_pages(built_site.site_dir)),
+    for seen in shared_parts(tmp_path_factory, "visits", parts(pages, contrast),
                              lambda part: visit_part(browser, site_url, part)):
         visits.update(seen)
     return visits

@@ -7,18 +7,24 @@ of which the first and the last), and the tests read what was seen: chart states
 console errors, sideways scroll, overlapping chart controls (tests/test_browser.py,
 tests/test_reader.py), axe-core's findings at desktop width, light and dark
 (tests/test_reader.py), and the phone width in dark mode (tests/test_browser_glossary.py).
-Screenshots: test-artifacts/<page>-<width>-<scheme>.png.
+Screenshots: test-artifacts/<page>-<width>-<scheme>.png, the first screen (whole pages with
+PRIMER_FULL_SHOTS=1).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tests.conftest import ARTIFACTS, CHARTS_SETTLED
 
 WIDTHS = (360, 1280)  # phone and desktop
 AXE_WIDTH = 1280
 FAMILY = 5  # a folder with this many sibling pages holds pages made from one template
+# Screenshots show the first screen; whole pages (to read a page through) with
+# PRIMER_FULL_SHOTS=1: light at desktop width, dark at phone width.
+FULL_SHOTS = os.environ.get("PRIMER_FULL_SHOTS") == "1"
 
 
 def representatives(pages: list[str]) -> set[str]:
@@ -45,6 +51,37 @@ def full_shots(pages: list[str]) -> set[str]:
     archive's days, which share one template (the newest of them stands for it)."""
     archive = sorted(p for p in pages if p.startswith("market-update/archive/2"))
     return {p for p in pages if p not in archive} | set(archive[-1:])
+
+
+def components(html: str) -> set[str]:
+    """What a page's article is made of: each tag, each tag.class and each inline style."""
+    from bs4 import BeautifulSoup
+
+    article = BeautifulSoup(html, "lxml").find("article")
+    found: set[str] = set()
+    for el in article.find_all(True) if article else []:
+        found.add(el.name)
+        found.update(f"{el.name}.{cls}" for cls in el.get("class", []))
+        if el.get("style"):
+            found.add(f"style:{el['style']}")
+    return found
+
+
+def contrast_pages(site_dir: Path, pages: list[str]) -> set[str]:
+    """Pages that between them hold every component of the site (`components`), picked greedily,
+    most new components first. Colour contrast follows from a component's styles (one
+    stylesheet for the whole site, the header and the navigation the same on every page), so
+    axe's contrast rule, most of axe's time, runs on these pages, light and dark; every other
+    rule runs on every page. A page that brings a new component joins the set by itself."""
+    made = {p: components((site_dir / p / "index.html").read_text(encoding="utf-8"))
+            for p in sorted(pages)}
+    left = set().union(*made.values()) if made else set()
+    chosen: set[str] = set()
+    while left:
+        best = max(made, key=lambda p: (len(made[p] & left), p == "", p))
+        chosen.add(best)
+        left -= made[best]
+    return chosen
 
 
 @dataclass
@@ -105,8 +142,10 @@ def set_scheme(page, scheme: str) -> None:
 AXE_CONTEXT = {"include": [["body"]],
                # A data table repeats one row template: its first rows stand for the rest.
                "exclude": [[".primer-figure__data tbody tr:nth-child(n+4)"]]}
-# The rules whose result depends on the colour scheme, run again in dark mode.
+# The rules whose result depends on the colour scheme, run again in dark mode; the first of
+# them only on the pages `contrast_pages` picks.
 AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+CONTRAST = "color-contrast"
 
 
 OPEN_DETAILS = """() => { window.primerOpened = [...document.querySelectorAll('details')]
@@ -116,22 +155,26 @@ FRAMES = ("() => new Promise(done => requestAnimationFrame(() =>"
           " requestAnimationFrame(() => requestAnimationFrame(done))))")
 
 
-def run_axe(page, rules: list[str] | None = None) -> list[dict]:
-    """axe-core's violations on the page as it is (injected once per page load)."""
+def run_axe(page, rules: list[str] | None = None, skip: tuple[str, ...] = ()) -> list[dict]:
+    """axe-core's violations on the page as it is (injected once per page load): `rules` only
+    if given, else every rule but those in `skip`."""
     from axe_playwright_python.sync_playwright import Axe
 
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(Axe().axe_script)
     options: dict = {"resultTypes": ["violations"]}
     if rules:
-        options["runOnly"] = {"type": "rule", "values": rules}
+        options["runOnly"] = {"type": "rule", "values": [r for r in rules if r not in skip]}
+    elif skip:
+        options["rules"] = {rule: {"enabled": False} for rule in skip}
     found = page.evaluate("([context, options]) => axe.run(context, options)"
                           ".then(r => r.violations)", [AXE_CONTEXT, options])
     return [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
              "html": v["nodes"][0]["html"][:200] if v["nodes"] else ""} for v in found]
 
 
-def _visit(page, url: str, visit: Visit, errors: list[str], full_shot: bool) -> None:
+def _visit(page, url: str, visit: Visit, errors: list[str], full_shot: bool,
+           contrast: bool) -> None:
     path, width = visit.path, visit.width
     page.goto(url, wait_until="load")
     if page.locator(".primer-chart").count():
@@ -146,7 +189,8 @@ def _visit(page, url: str, visit: Visit, errors: list[str], full_shot: bool) -> 
     visit.boxes = page.eval_on_selector_all(".primer-chart", BOXES)
     name = path.strip("/").replace("/", "_") or "home"
     narrow = width == min(WIDTHS)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-light.png"), full_page=full_shot)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-light.png"),
+                    full_page=full_shot and FULL_SHOTS)
     if width == AXE_WIDTH:
         # Every rule in light, data tables opened (then closed again); the colour rules again
         # in dark.
@@ -154,14 +198,15 @@ def _visit(page, url: str, visit: Visit, errors: list[str], full_shot: bool) -> 
         # As for a reader: a11y.js makes an opened table's scroller focusable once the browser
         # has laid it out (a ResizeObserver callback, the next frame), not on the same tick.
         page.evaluate(FRAMES)
-        visit.axe["light"] = run_axe(page)
+        skip = () if contrast else (CONTRAST,)
+        visit.axe["light"] = run_axe(page, skip=skip)
         page.evaluate(CLOSE_DETAILS)
     set_scheme(page, "dark")
     visit.overflow_dark = page.evaluate(OVERFLOW)
     page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-dark.png"),
-                    full_page=narrow)  # wide dark: the first screen
+                    full_page=narrow and FULL_SHOTS)  # wide dark: the first screen
     if width == AXE_WIDTH:
-        visit.axe["dark"] = run_axe(page, AXE_COLOUR_RULES)
+        visit.axe["dark"] = run_axe(page, AXE_COLOUR_RULES, skip=skip)
     visit.errors = list(errors)
 
 
@@ -180,17 +225,21 @@ class Part:
     width: int
     paths: tuple[str, ...]
     full_shots: frozenset[str]
+    contrast: frozenset[str] = frozenset()  # pages on which axe checks colour contrast
 
 
-def parts(pages: list[str], size: int = 3) -> list[Part]:
+def parts(pages: list[str], contrast: set[str] | None = None, size: int = 3) -> list[Part]:
     """The visits of every representative page (`representatives`) at every width, in parts
     of `size` pages, desktop first (it runs axe: the longer visits start first). Full-page
-    screenshots: light at desktop width (`full_shots`), dark at phone width."""
+    screenshots (with PRIMER_FULL_SHOTS=1): light at desktop width (`full_shots`), dark at
+    phone width. axe checks colour contrast on `contrast` (`contrast_pages`), every page if
+    None."""
     shown, full = sorted(representatives(pages)), full_shots(pages)
+    checked = frozenset(shown if contrast is None else contrast)
     out = []
     for width in sorted(WIDTHS, reverse=True):
         shots = frozenset() if width == min(WIDTHS) else frozenset(full)
-        out += [Part(width, tuple(shown[i:i + size]), shots)
+        out += [Part(width, tuple(shown[i:i + size]), shots, checked)
                 for i in range(0, len(shown), size)]
     return out
 
@@ -209,7 +258,8 @@ def visit_part(browser, site_url: str, part: Part) -> dict[tuple[str, int], Visi
         visit = visits[(path, part.width)] = Visit(path, part.width)
         try:
             page.emulate_media(color_scheme="light")  # each visit ends in dark mode
-            _visit(page, site_url + path, visit, errors, path in part.full_shots)
+            _visit(page, site_url + path, visit, errors, path in part.full_shots,
+                   path in part.contrast)
         except PlaywrightError as exc:
             visit.failure = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
             visit.errors = list(errors)

@@ -107,9 +107,12 @@ def _chart_pages(site: Path) -> list[str]:
 
 
 def _shot(page, artifacts: Path, name: str) -> None:
-    """The whole page, and its first chart alone (a size one can look at)."""
+    """The first screen (the whole page with PRIMER_FULL_SHOTS=1), and the page's first chart
+    alone (a size one can look at)."""
+    from tests.site_visits import FULL_SHOTS
+
     whole, chart = artifacts / f"nojs-{name}.png", artifacts / f"nojs-{name}-chart.png"
-    page.screenshot(path=str(whole), full_page=True)
+    page.screenshot(path=str(whole), full_page=FULL_SHOTS)
     page.locator("figure.primer-figure").first.screenshot(path=str(chart))
     shots = os.environ.get("PRIMER_SHOTS_DIR")
     if shots:

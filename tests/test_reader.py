@@ -198,11 +198,32 @@ def test_every_page_at_phone_and_desktop_width(site_visits):
     assert not problems, "\n".join(problems)
 
 
+def test_contrast_pages_cover_every_component(tmp_path: Path) -> None:
+    """Greedy cover: the page with most components first, then whichever adds most; a page
+    with nothing new is left out; a new component (or inline style) brings its page in."""
+    from tests.site_visits import contrast_pages
+
+    bodies = {"": "<h1>Home</h1><p>a <a href='x'>b</a></p><table class='t'><tr><td>1</td></tr>"
+                  "</table>",
+              "faq/": "<h1>FAQ</h1><p>words</p>",
+              "risks/": "<p>x</p><div class='admonition warning'><p>careful</p></div>",
+              "etfs/": "<p>y</p><table class='t'><tr><td>2</td></tr></table>"}
+    for path, body in bodies.items():
+        (tmp_path / path).mkdir(parents=True, exist_ok=True)
+        (tmp_path / path / "index.html").write_text(
+            f"<html><body><header><b>nav</b></header><article>{body}</article></body></html>")
+    assert contrast_pages(tmp_path, list(bodies)) == {"", "risks/"}
+    (tmp_path / "etfs" / "index.html").write_text(
+        "<html><body><article><p style='color:#777'>grey</p></article></body></html>")
+    assert contrast_pages(tmp_path, list(bodies)) == {"", "risks/", "etfs/"}
+
+
 @pytest.mark.browser
 def test_axe_finds_no_serious_violations(site_visits, built_site, artifacts):
     """axe-core on each page that stands for its template, light and dark (contrast
     differs): 0 serious or critical violations. Run in each page's one visit
-    at 1280 px (tests/site_visits.py), data tables opened."""
+    at 1280 px (tests/site_visits.py), data tables opened; colour contrast on the pages that
+    between them hold every component (`contrast_pages`)."""
     shown = representatives(site_pages(built_site.site_dir))
     found: list[str] = []
     report: dict[str, list] = {}
