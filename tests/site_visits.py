@@ -248,10 +248,13 @@ def visit_part(browser, site_url: str, part: Part) -> dict[tuple[str, int], Visi
     """{(page, width): Visit} for the part's pages, loaded in turn in one browser page."""
     from playwright.sync_api import Error as PlaywrightError
 
-    context = browser.new_context(viewport={"width": part.width, "height": 800},
-                                  color_scheme="light")
-    errors: list[str] = []
-    page = _new_page(context, errors)
+    key = (id(browser), part.width)
+    if key not in _TABS:
+        context = browser.new_context(viewport={"width": part.width, "height": 800},
+                                      color_scheme="light")
+        errors: list[str] = []
+        _TABS[key] = (context, _new_page(context, errors), errors)
+    context, page, errors = _TABS[key]
     visits: dict[tuple[str, int], Visit] = {}
     for path in part.paths:
         errors.clear()
@@ -265,5 +268,10 @@ def visit_part(browser, site_url: str, part: Part) -> dict[tuple[str, int], Visi
             visit.errors = list(errors)
             page.close()  # a page stuck mid-way is not reused
             page = _new_page(context, errors)
-    context.close()
+            _TABS[key] = (context, page, errors)
     return visits
+
+
+# One tab per browser and width, kept from part to part (closed with the browser): plotly.js
+# and Material's bundle are fetched and compiled once, not once per part.
+_TABS: dict[tuple[int, int], tuple] = {}
