@@ -4,8 +4,8 @@
  * - Three options, as in mkdocs.yml: the system's scheme, light, dark. The toggle shows one
  *   label, which switches to the next option; Enter on the focused option does the same, and
  *   the arrow keys move through the options (they are radio buttons).
- * - A choice is saved where Material keeps it (`__md_set("__palette")`, the same shape), so
- *   Material's own restore script and this one read each other's.
+ * - A choice is saved where and as Material saved it (`__md_set("__palette")`: the option's
+ *   index and colours), so a choice made with Material's toggle before still holds.
  * - The system option follows the system while the page is open.
  * - Sets an attribute only when its value changes, and never reads a computed style while the
  *   page is being laid out: each change of the body's colour attributes restyles the whole page
