@@ -250,30 +250,38 @@ class Store:
         return _parsed_table(meta, data).copy()
 
 
+def _parsed_once(cache: dict[Any, pd.DataFrame], limit: int, key: Any,
+                 parse: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """`cache[key]`, made by `parse` the first time (the oldest entry dropped past `limit`).
+    Callers hand out copies, so a cached frame is never changed."""
+    frame = cache.get(key)
+    if frame is None:
+        frame = parse()
+        if len(cache) >= limit:
+            cache.pop(next(iter(cache)))
+        cache[key] = frame
+    return frame
+
+
 _PARSED_TABLES: dict[tuple[str, str, str], pd.DataFrame] = {}  # (sha256, format, dtypes) ->
 _PARSED_TABLES_MAX = 16  # the parsed table; a build reads the members' closes three times
 
 
 def _parsed_table(meta: TableMeta, data: bytes) -> pd.DataFrame:
-    """The frame a table file's bytes parse to, parsed once per content (callers get copies,
-    so the cached frame is never changed)."""
-    key = (meta.sha256, meta.format, json.dumps(meta.dtypes, sort_keys=True))
-    frame = _PARSED_TABLES.get(key)
-    if frame is not None:
-        return frame
-    if meta.format == "parquet":
-        frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
-    else:
+    """The frame a table file's bytes parse to, parsed once per content."""
+    def parse() -> pd.DataFrame:
+        if meta.format == "parquet":
+            return pd.read_parquet(io.BytesIO(data), engine="pyarrow")
         frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
         for col, kind in meta.dtypes.items():
             if kind in ("float64", "int64"):
                 frame[col] = pd.to_numeric(frame[col].replace("", None)).astype(kind)
             elif kind == "date":
                 frame[col] = pd.to_datetime(frame[col])
-    if len(_PARSED_TABLES) >= _PARSED_TABLES_MAX:
-        _PARSED_TABLES.pop(next(iter(_PARSED_TABLES)))
-    _PARSED_TABLES[key] = frame
-    return frame
+        return frame
+
+    key = (meta.sha256, meta.format, json.dumps(meta.dtypes, sort_keys=True))
+    return _parsed_once(_PARSED_TABLES, _PARSED_TABLES_MAX, key, parse)
 
 
 _PARSED: dict[str, pd.DataFrame] = {}  # sha256 of a series file -> its parsed frame
@@ -282,15 +290,9 @@ _PARSED_MAX = 64
 
 def _parsed_series(digest: str, data: bytes) -> pd.DataFrame:
     """The frame a series file's bytes parse to, parsed once per content (a build reads each
-    series a dozen times; callers get copies, so the cached frame is never changed)."""
-    frame = _PARSED.get(digest)
-    if frame is None:
-        frame = pd.read_csv(io.BytesIO(data), index_col="date",
-                            parse_dates=["date"]).astype("float64")
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[digest] = frame
-    return frame
+    series a dozen times)."""
+    return _parsed_once(_PARSED, _PARSED_MAX, digest, lambda: pd.read_csv(
+        io.BytesIO(data), index_col="date", parse_dates=["date"]).astype("float64"))
 
 
 def _read_meta(path: Path, what: str, make: Callable[[dict[str, Any]], M]) -> M:
