@@ -54,7 +54,8 @@ def full_shots(pages: list[str]) -> set[str]:
 
 
 def components(html: str) -> set[str]:
-    """What a page's article is made of: each tag, each tag.class and each inline style."""
+    """What a page's article is made of: each tag, each tag.class and each set of inline-style
+    properties (their values are data, e.g. a marker's position, not a look)."""
     from bs4 import BeautifulSoup
 
     article = BeautifulSoup(html, "lxml").find("article")
@@ -63,24 +64,32 @@ def components(html: str) -> set[str]:
         found.add(el.name)
         found.update(f"{el.name}.{cls}" for cls in el.get("class", []))
         if el.get("style"):
-            found.add(f"style:{el['style']}")
+            names = sorted({rule.partition(":")[0].strip().lower()
+                            for rule in el["style"].split(";") if ":" in rule})
+            found.add(f"{el.name}[style:{','.join(names)}]")
     return found
 
 
 def contrast_pages(site_dir: Path, pages: list[str]) -> set[str]:
-    """Pages that between them hold every component of the site (`components`), picked greedily,
-    most new components first. Colour contrast follows from a component's styles (one
-    stylesheet for the whole site, the header and the navigation the same on every page), so
-    axe's contrast rule, most of axe's time, runs on these pages, light and dark; every other
-    rule runs on every page. A page that brings a new component joins the set by itself."""
-    made = {p: components((site_dir / p / "index.html").read_text(encoding="utf-8"))
-            for p in sorted(pages)}
+    """Pages that between them hold every component of the site (`components`), picked greedily:
+    most new components per byte of page first (axe's time grows with the page), then those
+    made redundant by later picks left out. Colour
+    contrast follows from a component's styles (one stylesheet for the whole site, the header
+    and the navigation the same on every page), so axe's colour rules, most of axe's time, run
+    on these pages, light and dark; every other rule runs on every page. A page that brings a
+    new component joins the set by itself."""
+    html = {p: (site_dir / p / "index.html").read_text(encoding="utf-8") for p in sorted(pages)}
+    made = {p: components(text) for p, text in html.items()}
     left = set().union(*made.values()) if made else set()
     chosen: set[str] = set()
     while left:
-        best = max(made, key=lambda p: (len(made[p] & left), p == "", p))
+        best = max(made, key=lambda p: (len(made[p] & left) / len(html[p]), p == "", p))
         chosen.add(best)
         left -= made[best]
+    for page in sorted(chosen, key=lambda p: -len(html[p])):  # then drop, largest first,
+        rest = chosen - {page}  # a page whose components the others all hold
+        if made[page] <= set().union(*(made[p] for p in rest)):
+            chosen = rest
     return chosen
 
 
@@ -98,6 +107,7 @@ class Visit:
     wide: list[str] = field(default_factory=list)  # the first elements wider than the page
     boxes: list[dict] = field(default_factory=list)  # legend / range selector / toggle boxes
     axe: dict[str, list[dict]] = field(default_factory=dict)  # scheme -> violations
+    contrast: bool = False  # whether axe checked colour contrast (light and dark) here
     failure: str = ""  # what stopped the visit (e.g. charts never drawn), if anything
 
     @property
@@ -141,9 +151,12 @@ def set_scheme(page, scheme: str) -> None:
 
 AXE_CONTEXT = {"include": [["body"]],
                # A data table repeats one row template: its first rows stand for the rest.
-               "exclude": [[".primer-figure__data tbody tr:nth-child(n+4)"]]}
-# The rules whose result depends on the colour scheme, run again in dark mode; the first of
-# them only on the pages `contrast_pages` picks.
+               # A drawn chart's SVG layers are plotly's (the chart's name, its table and its
+               # controls are ours, and checked).
+               "exclude": [[".primer-figure__data tbody tr:nth-child(n+4)"],
+                           [".js-plotly-plot svg.main-svg"]]}
+# The rules whose result depends on the colour scheme: run in dark mode too, on the pages
+# `contrast_pages` picks (in light, every rule but contrast runs on every page).
 AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 CONTRAST = "color-contrast"
 
@@ -164,7 +177,7 @@ def run_axe(page, rules: list[str] | None = None, skip: tuple[str, ...] = ()) ->
         page.evaluate(Axe().axe_script)
     options: dict = {"resultTypes": ["violations"]}
     if rules:
-        options["runOnly"] = {"type": "rule", "values": [r for r in rules if r not in skip]}
+        options["runOnly"] = {"type": "rule", "values": rules}
     elif skip:
         options["rules"] = {rule: {"enabled": False} for rule in skip}
     found = page.evaluate("([context, options]) => axe.run(context, options)"
@@ -198,15 +211,15 @@ def _visit(page, url: str, visit: Visit, errors: list[str], full_shot: bool,
         # As for a reader: a11y.js makes an opened table's scroller focusable once the browser
         # has laid it out (a ResizeObserver callback, the next frame), not on the same tick.
         page.evaluate(FRAMES)
-        skip = () if contrast else (CONTRAST,)
-        visit.axe["light"] = run_axe(page, skip=skip)
+        visit.contrast = contrast
+        visit.axe["light"] = run_axe(page, skip=() if contrast else (CONTRAST,))
         page.evaluate(CLOSE_DETAILS)
     set_scheme(page, "dark")
     visit.overflow_dark = page.evaluate(OVERFLOW)
     page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-dark.png"),
                     full_page=narrow and FULL_SHOTS)  # wide dark: the first screen
-    if width == AXE_WIDTH:
-        visit.axe["dark"] = run_axe(page, AXE_COLOUR_RULES, skip=skip)
+    if width == AXE_WIDTH and contrast:
+        visit.axe["dark"] = run_axe(page, AXE_COLOUR_RULES)
     visit.errors = list(errors)
 
 
