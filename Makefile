@@ -28,7 +28,7 @@ venv: $(STAMP)
 site: $(STAMP)
 	@$(PY) -m generator site
 
-## The whole test suite, including headless Chromium (Debian's /usr/bin/chromium), on every
+## The whole test suite, including headless Chromium (README: which browser), on every
 ## core (pytest-xdist: one worker per core; the built site is shared, see tests/conftest.py).
 test: $(STAMP)
 	@$(PY) -m pytest -n auto

@@ -10,8 +10,9 @@
 - `snapshot_excerpt`: tests/fixtures/snapshot, small real excerpts in the snapshot's formats,
   for tests about importing and updating (they never need ../shared).
 - `built_site` / `site_url`: the whole site built once per session from the filled store,
-  served on localhost; `browser` / `open_page`: one headless Chromium per session (Debian's
-  /usr/bin/chromium or CHROME_PATH) driven by Playwright, a fresh page per test.
+  served on localhost; `browser` / `open_page`: one headless Chromium per session (the one the
+  build draws its chart images with: CHROME_PATH, else Debian's chromium-headless-shell, else
+  its chromium) driven by Playwright, a fresh page per test.
 - `site_visits`: every page of the built site visited once per width, all per-page browser
   checks run in that visit (tests/site_visits.py); the tests read what was seen.
 
@@ -37,6 +38,7 @@ from typing import TypeVar
 import pytest
 from filelock import FileLock, Timeout
 
+from generator.figures.images import find_browser
 from generator.settings import Settings
 from generator.topics import discover
 
@@ -48,7 +50,10 @@ discover()  # every topic's providers and figures registered, as a build does
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 SNAPSHOT_EXCERPT = ROOT / "tests" / "fixtures" / "snapshot"
-CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+# The build's browser (generator/figures/images.py `find_browser`): CHROME_PATH, else Debian's
+# chromium-headless-shell, else its chromium...
+CHROMIUM = find_browser(os.environ.get("CHROME_PATH")) or os.environ.get(
+    "CHROME_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -243,9 +248,10 @@ def site_url(built_site: Settings) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Debian Chromium through Playwright (no browser download needed)."""
+    """Headless Chromium through Playwright (no browser download needed): `CHROMIUM`."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium-headless-shell "
+                    "(or chromium), or set CHROME_PATH")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -49,7 +49,11 @@ PHONE_MEDIA = "(max-width: 640px)"  # where a page shows the narrow image
 CARDS_DIR = "assets/cards"
 SITE_NAME = "Small-Cap Primer"
 RENDERS_PER_RELOAD = 40  # Kaleido reloads plotly.js in a tab after every image; we every 40
-BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome",
+# Chromium's headless shell first (Debian's chromium-headless-shell; Playwright's own choice for
+# headless runs): the same Blink without the browser's UI, it draws the same bytes with about a
+# quarter less CPU than the full browser.
+BROWSER_CANDIDATES = ("/usr/lib/chromium/chromium-headless-shell", "chromium-headless-shell",
+                      "/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome",
                       "google-chrome-stable", "chrome")
 
 
