@@ -377,10 +377,10 @@ def test_every_trace_type_is_in_the_shipped_plotly_bundle(browser, built_site, s
 
 
 @pytest.mark.browser
-def test_search_finds_a_page(browser, built_site, site_url):
+def test_search_finds_a_page(browser, built_site, search_site_url):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.goto(site_url, wait_until="networkidle")
+    page.goto(search_site_url, wait_until="networkidle")
     field = page.locator("input.md-search__input")
     field.click()  # at desktop width the search box sits in the header
     field.press_sequentially("drawdown", delay=30)

@@ -235,12 +235,9 @@ def hostile_report() -> dict[str, object]:
 @pytest.mark.browser
 def test_no_injected_markup_is_live_on_any_page_of_a_hostile_site(
         built_site: Settings, browser, tmp_path: Path) -> None:
-    import functools
-    import http.server
-    import threading
     from urllib.parse import urlsplit
 
-    from conftest import _QuietHandler
+    from conftest import serve
     from site_pages import site_pages
 
     from tests.site_visits import representatives
@@ -284,31 +281,30 @@ def test_no_injected_markup_is_live_on_any_page_of_a_hostile_site(
                              for m in OUTSIDE)]
     assert "composition/" in chart_carriers  # the sectors' names in its charts' data
 
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     dialogs: list[str] = []
     foreign: list[str] = []
-    context = browser.new_context()
-    page = context.new_page()
-    page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
-    page.on("request", lambda r: None if urlsplit(r.url).netloc in (urlsplit(base).netloc, "")
-            or r.url.startswith("data:") else foreign.append(f"{page.url} -> {r.url}"))
-    try:
-        for path in dict.fromkeys([*carriers, "404.html", "does-not-exist/"]):
-            page.goto(base + path, wait_until="load")
-            if path in chart_carriers:
-                page.evaluate("window.primerCharts.drawAll()")
-                page.wait_for_function("document.documentElement.dataset.chartsReady === 'true'",
-                                       timeout=90_000)
-            found = page.evaluate(f"""() => [...document.querySelectorAll({json.dumps(LIVE)})]
-                                      .map(e => e.outerHTML.slice(0, 120))""")
-            if found:
-                live[path] = found
-    finally:
-        context.close()
-        server.shutdown()
+    # The whole search index too: it carries the pages' outside text.
+    with serve(site, search=True) as base:
+        context = browser.new_context()
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+        page.on("request", lambda r: None if urlsplit(r.url).netloc in (urlsplit(base).netloc,
+                                                                         "")
+                or r.url.startswith("data:") else foreign.append(f"{page.url} -> {r.url}"))
+        try:
+            for path in dict.fromkeys([*carriers, "404.html", "does-not-exist/"]):
+                page.goto(base + path, wait_until="load")
+                if path in chart_carriers:
+                    page.evaluate("window.primerCharts.drawAll()")
+                    page.wait_for_function(
+                        "document.documentElement.dataset.chartsReady === 'true'",
+                        timeout=90_000)
+                found = page.evaluate(f"""() => [...document.querySelectorAll({json.dumps(LIVE)})]
+                                          .map(e => e.outerHTML.slice(0, 120))""")
+                if found:
+                    live[path] = found
+        finally:
+            context.close()
     assert dialogs == []
     assert live == {}
     assert foreign == []
