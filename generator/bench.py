@@ -283,9 +283,11 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_GzipHandler, directory=str(site_dir))
-    server = _Server(("127.0.0.1", 0), handler)
+def serve(site_dir: Path, handler: type[http.server.SimpleHTTPRequestHandler] = _GzipHandler,
+          ) -> Iterator[str]:
+    """`site_dir` served on 127.0.0.1 (a free port) by `handler` (gzipped, as GitHub Pages
+    serves it, by default); yields the URL."""
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

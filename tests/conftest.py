@@ -26,14 +26,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import http.server
 import io
 import json
 import os
 import pickle
 import shutil
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -41,6 +39,7 @@ from typing import TypeVar
 import pytest
 from filelock import FileLock, Timeout
 
+from generator import bench
 from generator.figures.images import find_browser
 from generator.settings import Settings
 from generator.topics import discover
@@ -266,14 +265,8 @@ def serve(site_dir: Path, search: bool = False) -> Iterator[str]:
         empty = json.dumps({"config": json.loads(index.read_text())["config"], "docs": []})
     handler = type("SiteHandler", (_QuietHandler,), {
         "search_index": None if empty is None else empty.encode()})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+    with bench.serve(site_dir, handler) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
