@@ -277,8 +277,7 @@ def test_no_injected_markup_is_live_on_any_page_of_a_hostile_site(
     # (charts.js reads the page too); elsewhere they are the session site's, drawn as tested.
     chart_carriers = [p for p in carriers
                       if _carries_outside_text(site, p, built_site.site_dir, charts_only=True)
-                      or any(m in _page_file(site, p).read_text(encoding="utf-8")
-                             for m in OUTSIDE)]
+                      or _holds_outside_text(_page_file(site, p).read_text(encoding="utf-8"))]
     assert "composition/" in chart_carriers  # the sectors' names in its charts' data
 
     dialogs: list[str] = []
@@ -322,6 +321,10 @@ def _page_soup(site: Path, path: str) -> BeautifulSoup:
     return BeautifulSoup(_page_file(site, path).read_text(encoding="utf-8"), "lxml")
 
 
+def _holds_outside_text(text: str) -> bool:
+    return any(marker in text for marker in OUTSIDE)
+
+
 def _carries_outside_text(site: Path, path: str, untouched: Path,
                           charts_only: bool = False) -> bool:
     """Whether the page, or a chart's data it fetches, holds text of the payloads or differs
@@ -334,7 +337,7 @@ def _carries_outside_text(site: Path, path: str, untouched: Path,
     for each in files:
         text = each.read_text(encoding="utf-8")
         twin = untouched / each.relative_to(site)
-        if any(marker in text for marker in OUTSIDE) or not twin.is_file() \
+        if _holds_outside_text(text) or not twin.is_file() \
                 or twin.read_text(encoding="utf-8") != text:
             return True
     return False
