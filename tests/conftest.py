@@ -329,12 +329,13 @@ class OpenPage:
 @pytest.fixture()
 def open_page(browser, site_url: str) -> Iterator:
     """open_page(path, width=1280, scheme="light") -> OpenPage: a fresh context and page at
-    `site_url + path`, loaded (the `load` event: later work is waited for by its own state);
-    every context is closed after the test."""
+    `site_url + path`, loaded (the `load` event: later work is waited for by its own state)
+    and, unless `material=False`, with Material's bundle started as a reader's first
+    interaction starts it (`start_material`); every context is closed after the test."""
     opened: list[OpenPage] = []
 
     def open_(path: str = "", width: int = 1280, height: int = 900,
-              scheme: str = "light", wait_until: str = "load") -> OpenPage:
+              scheme: str = "light", wait_until: str = "load", material: bool = True) -> OpenPage:
         context = browser.new_context(viewport={"width": width, "height": height},
                                       color_scheme=scheme)
         page = context.new_page()
@@ -343,11 +344,59 @@ def open_page(browser, site_url: str) -> Iterator:
         page.on("pageerror", lambda e: errors.append(str(e)))
         opened.append(OpenPage(context, page, errors))
         page.goto(site_url + path, wait_until=wait_until)
+        if material:
+            start_material(page)
         return opened[-1]
 
     yield open_
     for item in opened:
         item.context.close()
+
+
+def sitemap_for(site_url: str, built_site: Settings):
+    """Material navigates instantly only to URLs listed in sitemap.xml, whose hosts it rebases
+    to the page's but whose port it keeps; the test server's random port would make every
+    link look external. Serve the sitemap with the test server's own origin."""
+    text = (built_site.site_dir / "sitemap.xml").read_text()
+    body = text.replace(built_site.site_url, site_url)
+
+    def handle(route):
+        route.fulfill(status=200, content_type="application/xml", body=body)
+    return handle
+
+
+# Material intercepts a click only once it holds the sitemap: wait until it has arrived.
+SITEMAP_HELD = ("performance.getEntriesByType('resource').some("
+                "e => e.name.endsWith('/sitemap.xml') && e.responseEnd > 0)")
+
+
+MATERIAL_READY = "document.documentElement.dataset.primerMaterial === 'ready'"
+
+
+def start_material(page) -> None:
+    """Start Material's bundle as a reader's first interaction does (a pointer that moves: it
+    loads on demand, overrides/partials/javascripts/material.js) and wait until it has run."""
+    page.mouse.move(1, 1)
+    page.mouse.move(2, 2)
+    page.wait_for_function(MATERIAL_READY, timeout=30_000)
+
+
+def navigate_instantly(page, link: str, arrived: str) -> bool:
+    """Click the first `link` (a selector) the way instant navigation takes it, and wait until
+    `arrived` (a JS expression) holds; whether the page was swapped in without a reload.
+    Material intercepts a click only once it has started and holds the sitemap (routed with
+    `sitemap_for`); a click just before that is a full load: then back, and again."""
+    here = page.url
+    for _ in range(3):
+        start_material(page)
+        page.wait_for_function(SITEMAP_HELD)
+        page.evaluate("window.__sameDocument = true")  # survives instant navigation only
+        page.locator(link).first.click()
+        page.wait_for_function(arrived)
+        if page.evaluate("window.__sameDocument === true"):
+            return True
+        page.goto(here, wait_until="load")
+    return False
 
 
 CHARTS_SETTLED = ("() => [...document.querySelectorAll('.primer-chart')].every(el =>"

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.conftest import ARTIFACTS, CHARTS_SETTLED
+from tests.conftest import ARTIFACTS, CHARTS_SETTLED, start_material
 
 WIDTHS = (360, 1280)  # phone and desktop
 AXE_WIDTH = 1280
@@ -190,6 +190,7 @@ def _visit(page, url: str, visit: Visit, errors: list[str], full_shot: bool,
            contrast: bool) -> None:
     path, width = visit.path, visit.width
     page.goto(url, wait_until="load")
+    start_material(page)  # as after a reader's first interaction
     if page.locator(".primer-chart").count():
         page.evaluate("window.primerCharts && window.primerCharts.drawAll()")
         page.wait_for_function(CHARTS_SETTLED, timeout=30_000)

@@ -16,6 +16,7 @@ from generator.analytics.periods import rolling_window_returns
 from generator.pages import table
 from generator.topics.checklist.data import checklist_facts
 from generator.units import Count, Fraction
+from tests.conftest import navigate_instantly, sitemap_for
 from tests.snapshot_raw import last_close_day, long_day, raw_close, raw_fred
 
 
@@ -174,23 +175,11 @@ def test_ticks_persist_across_reload_and_reset_clears(browser, site_url, artifac
     context.close()
 
 
-def _sitemap_for(site_url: str, built_site):
-    """Material navigates instantly only to URLs listed in sitemap.xml, whose hosts it rebases
-    to the page's but whose port it keeps; the test server's random port would make every
-    link look external. Serve the sitemap with the test server's own origin."""
-    text = (built_site.site_dir / "sitemap.xml").read_text()
-    body = text.replace(built_site.site_url, site_url)
-
-    def handle(route):
-        route.fulfill(status=200, content_type="application/xml", body=body)
-    return handle
-
-
 @pytest.mark.browser
 def test_checklist_works_after_instant_navigation(browser, built_site, site_url):
     """Material swaps the page in without a reload: the checklist must still initialise."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/sitemap.xml", _sitemap_for(site_url, built_site))
+    context.route("**/sitemap.xml", sitemap_for(site_url, built_site))
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -198,23 +187,11 @@ def test_checklist_works_after_instant_navigation(browser, built_site, site_url)
     page.goto(site_url + "checklist/", wait_until="networkidle")
     page.locator("input[data-item=size-it]").check()
     page.goto(site_url + "market-update/", wait_until="networkidle")
-    # Material intercepts a click only once it holds the sitemap: wait until it has arrived.
-    page.wait_for_function("performance.getEntriesByType('resource').some("
-                           "e => e.name.endsWith('/sitemap.xml') && e.responseEnd > 0)")
     # Material may change the URL before it swaps the content in: wait for the new checklist.
     arrived = ("(() => { const el = document.querySelector('[data-checklist]');"
                " return location.pathname.endsWith('/checklist/')"
                " && el !== null && el.dataset.ready === 'true'; })()")
-    for _ in range(3):
-        page.evaluate("window.__sameDocument = true")  # survives instant navigation only
-        page.locator("article a[href$='checklist/']").first.click()
-        page.wait_for_function(arrived)
-        if page.evaluate("window.__sameDocument === true"):
-            break
-        # Clicked before Material had read the sitemap (a full load): back, and again.
-        page.go_back(wait_until="load")
-        page.wait_for_function("location.pathname.endsWith('/market-update/')")
-    assert page.evaluate("window.__sameDocument === true"), "a full reload, not instant"
+    assert navigate_instantly(page, "article a[href$='checklist/']", arrived), "a full reload"
     assert page.locator("input[data-item=size-it]").is_checked()
     assert _progress(page).startswith("1 of ")
     assert errors == []
