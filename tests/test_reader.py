@@ -381,9 +381,12 @@ def test_search_finds_a_page(browser, built_site, search_site_url):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(search_site_url, wait_until="networkidle")
-    field = page.locator("input.md-search__input")
-    field.click()  # at desktop width the search box sits in the header
-    field.press_sequentially("drawdown", delay=30)
+    # The reader's first act is Material's search key, before its bundle has started (it
+    # starts on that key, then takes the key: overrides/partials/javascripts/material.js).
+    page.keyboard.press("/")
+    page.wait_for_function("document.activeElement && document.activeElement"
+                           ".matches('input.md-search__input')", timeout=15_000)
+    page.keyboard.type("drawdown", delay=30)
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=15_000)
     assert results.count() >= 1

@@ -11,6 +11,8 @@
  *   navigation brings), not this page a second time.
  * - Material starts on DOMContentLoaded, long past when it runs now: the event is sent again
  *   once it has loaded. `data-primer-material="ready"` on <html> says it has started.
+ * - A first key that is one of Material's shortcuts (search, previous and next page) is handed
+ *   to it once it has started, so "/" still opens the search.
  * - Without JavaScript, or if the bundle fails to load, the site is as Material leaves it
  *   without its bundle: every page, link, chart image and table is there.
  */
@@ -20,6 +22,7 @@
   if (!tag || typeof window.document$ !== "undefined") { return; }
   var root = document.documentElement;
   var SIGNS = ["pointermove", "pointerdown", "touchstart", "keydown", "wheel", "scroll", "focusin"];
+  var SHORTCUTS = ["/", "s", "f", "p", ",", "n", "."];
   var subscribers = [];
   var parsed = false;
 
@@ -47,9 +50,15 @@
     });
   }
 
-  function start() {
+  function shortcut(event) {
+    return event && event.type === "keydown" && !event.ctrlKey && !event.metaKey
+      && !event.altKey && SHORTCUTS.indexOf(event.key) >= 0 ? event.key : "";
+  }
+
+  function start(event) {
     SIGNS.forEach(function (name) { window.removeEventListener(name, start, true); });
     if (root.hasAttribute("data-primer-material")) { return; }
+    var key = shortcut(event);
     root.setAttribute("data-primer-material", "loading");
     var script = document.createElement("script");
     script.src = tag.getAttribute("src");
@@ -57,6 +66,10 @@
       if (window.document$ && window.document$.pipe) { follow(window.document$); }
       document.dispatchEvent(new Event("DOMContentLoaded"));
       root.setAttribute("data-primer-material", "ready");
+      if (key) {
+        (document.activeElement || document.body).dispatchEvent(
+          new KeyboardEvent("keydown", { key: key, bubbles: true, cancelable: true }));
+      }
     };
     script.onerror = function () { root.setAttribute("data-primer-material", "failed"); };
     document.body.appendChild(script);
