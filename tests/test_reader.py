@@ -243,6 +243,25 @@ def test_axe_finds_no_serious_violations(site_visits, built_site, artifacts):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("path", ["", "etfs/"])
+def test_a_page_before_materials_bundle_starts_passes_axe(open_page, path):
+    """Until the reader's first interaction Material's bundle has not run (a screen reader's
+    virtual cursor moves no pointer and no focus): the page as it is then, its charts as
+    images, its tables as Material's stylesheet leaves them, has no serious or critical
+    violation either. Home and ETFs: the two templates the bundle changes most (tooltips on
+    the glossary terms, tables wider than a phone)."""
+    from tests.site_visits import run_axe
+
+    opened = open_page(path, material=False)
+    violations = run_axe(opened.page)
+    assert "primerMaterial" not in opened.page.evaluate("document.documentElement.dataset")
+    serious = [f"{v['id']} [{v['impact']}] {v['html'][:160]}" for v in violations
+               if v["impact"] in SERIOUS]
+    assert not serious, "\n".join(serious)
+    assert opened.errors == []
+
+
+@pytest.mark.browser
 def test_dark_mode_toggle_rethemes_a_chart_without_reload(browser, built_site, site_url):
     manifest = json.loads((built_site.docs_dir / "figures.json").read_text())
     target = next(e for e in manifest if e["page"])  # a chart on a page other than home
