@@ -1,6 +1,8 @@
 /* Accessibility fixes for what Material's theme leaves out.
- * - Accessible names for the search dialog and the progress bar (axe: aria-dialog-name,
- *   aria-progressbar-name); both sit outside the content instant navigation swaps.
+ * - An accessible name for the search dialog (axe: aria-dialog-name). Material's page-load bar
+ *   is hidden from assistive technology: it is drawn for the eye, holds no value a screen
+ *   reader could read, and sits outside every landmark (axe: region). Both sit outside the
+ *   content instant navigation swaps.
  * - A table wider than the screen scrolls inside its wrapper; keyboard users must be able to
  *   reach that wrapper to scroll it (axe: scrollable-region-focusable). Re-checked on each
  *   page (instant navigation), whenever a table or its wrapper changes size (window resized,
@@ -17,7 +19,9 @@
     });
   }
   name(".md-search[role='dialog']", "Search this site");
-  name(".md-progress[role='progressbar']", "Loading page");
+  document.querySelectorAll(".md-progress").forEach(function (el) {
+    el.setAttribute("aria-hidden", "true");
+  });
 
   var SCROLLERS = ".md-typeset__scrollwrap, .md-typeset table";
   var scrollers = [];
