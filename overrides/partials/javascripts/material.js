@@ -60,6 +60,16 @@
     if (root.hasAttribute("data-primer-material")) { return; }
     var key = shortcut(event);
     root.setAttribute("data-primer-material", "loading");
+    // A reader who scrolls while the page is still arriving: Material starts on the whole
+    // page, once it is parsed (and our scripts have had it), not on the part parsed so far.
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { load(key); }, { once: true });
+    } else {
+      load(key);
+    }
+  }
+
+  function load(key) {
     var script = document.createElement("script");
     script.src = tag.getAttribute("src");
     script.onload = function () {
