@@ -385,7 +385,8 @@ def navigate_instantly(page, link: str, arrived: str) -> bool:
     """Click the first `link` (a selector) the way instant navigation takes it, and wait until
     `arrived` (a JS expression) holds; whether the page was swapped in without a reload.
     Material intercepts a click only once it has started and holds the sitemap (routed with
-    `sitemap_for`); a click just before that is a full load: then back, and again."""
+    `sitemap_for`); a click just before that is a full load: then the first page is loaded
+    again, and the click tried again (three times at most)."""
     here = page.url
     for _ in range(3):
         start_material(page)
